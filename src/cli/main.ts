@@ -1,0 +1,73 @@
+/**
+ * The command line. The only place that reads argv and turns errors into exit codes:
+ * 0 success, 1 a finding (invalid signature, failed check), 2 usage or unreadable input, 130 interrupted.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { isUcspError } from '../errors/index.js';
+import { registerDemo } from './commands/demo.js';
+import { registerKeys } from './commands/keys.js';
+import { registerLint } from './commands/lint.js';
+import { registerSign } from './commands/sign.js';
+import { registerVerify } from './commands/verify.js';
+import { configureColour, err } from './output.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('ucsp-sandbox')
+    .description('Local sandbox and conformance tester for UnionPay UCSP Industry Services')
+    .version(version())
+    .option('--no-color', 'disable colour (also NO_COLOR=1)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 success · 1 invalid / failed · 2 usage or unreadable input · 130 interrupted
+
+Examples:
+  $ ucsp-sandbox keys init --out ./keys
+  $ ucsp-sandbox sign order.json --key keys/partner.key.pem --cert keys/partner.cert.pem > signed.json
+  $ ucsp-sandbox verify signed.json --cert keys/partner.cert.pem
+  $ ucsp-sandbox lint signed.json`,
+    );
+  program.hook('preAction', (_this, action) => {
+    const opts = action.optsWithGlobals() as { json?: boolean; color?: boolean };
+    configureColour({ json: opts.json, color: opts.color });
+  });
+  registerKeys(program);
+  registerSign(program);
+  registerVerify(program);
+  registerLint(program);
+  registerDemo(program);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and resolves to the exit code; never throws. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version are not errors; anything else commander rejects is a usage error.
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+      return 2;
+    }
+    if (isUcspError(e)) {
+      err(`ucsp-sandbox: ${e.message}`);
+      for (const d of e.details) err(`  ${d}`);
+      return e.exitCode;
+    }
+    err(`ucsp-sandbox: internal error: ${e instanceof Error ? e.message : String(e)}`);
+    if (process.env.DEBUG) err(e instanceof Error ? (e.stack ?? '') : '');
+    return 1;
+  }
+}

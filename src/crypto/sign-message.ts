@@ -1,0 +1,35 @@
+/**
+ * Signing by placeholder and text substitution (PROFILE §4): serialise the whole message with
+ * `signature` = "00000000", sign those bytes, put the base64 signature in place of the placeholder.
+ */
+import type { SignerCredentials } from './credentials.js';
+import { rsaSign, type SignatureVariant } from './rsa.js';
+
+export const PLACEHOLDER = '00000000';
+const PLACEHOLDER_LITERAL = `"${PLACEHOLDER}"`;
+
+export interface SignOptions {
+  variant?: SignatureVariant;
+}
+
+/**
+ * Puts certificateSignature last (signature its last member) with the signer's signCertID and the
+ * placeholder, and returns the compact JSON text with which the signature is computed.
+ */
+export function placeholderText(message: object, signCertID: string): string {
+  const { certificateSignature: _ignored, ...rest } = message as Record<string, unknown>;
+  return JSON.stringify({ ...rest, certificateSignature: { signCertID, signature: PLACEHOLDER } });
+}
+
+/** Signs placeholder text as produced by `placeholderText` and returns the text to send. */
+export function signPlaceholderText(text: string, signer: SignerCredentials, options: SignOptions = {}): string {
+  const signature = rsaSign(Buffer.from(text, 'utf8'), signer.privateKey, options.variant ?? 'SHA256withRSA').toString('base64');
+  // certificateSignature is the last member and signature its last: the placeholder is the last literal.
+  const at = text.lastIndexOf(PLACEHOLDER_LITERAL);
+  return `${text.slice(0, at)}"${signature}"${text.slice(at + PLACEHOLDER_LITERAL.length)}`;
+}
+
+/** Signs a message object and returns the exact text to send. */
+export function signMessage(message: object, signer: SignerCredentials, options: SignOptions = {}): string {
+  return signPlaceholderText(placeholderText(message, signer.certificate.serial), signer, options);
+}

@@ -1,0 +1,36 @@
+/** Public library API of ucsp-sandbox. */
+export { UcspError, RESPONSE_MESSAGES, type ResponseCode, type ErrorKind } from './errors/index.js';
+export {
+  validateMessage,
+  formatDiagnostics,
+  inferRole,
+  parseStrictJson,
+  readJsonBody,
+  MESSAGES,
+  MSG_TYPES,
+  isMsgType,
+  type Diagnostic,
+  type ValidationResult,
+  type MsgType,
+  type Role,
+  type RequestOf,
+  type ResponseOf,
+  type UcspMessage,
+} from './schemas/index.js';
+export {
+  signMessage,
+  verifyMessage,
+  verifyParsed,
+  loadSigner,
+  loadCertificates,
+  loadPrivateKey,
+  certInfoFromPem,
+  TrustStore,
+  generateTestKeys,
+  writeTestKeys,
+  KEY_FILES,
+  type SignerCredentials,
+  type CertInfo,
+  type SignatureVariant,
+  type VerifyResult,
+} from './crypto/index.js';

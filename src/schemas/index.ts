@@ -1,0 +1,6 @@
+export * from './fields.js';
+export * from './envelope.js';
+export * from './messages.js';
+export * from './mask.js';
+export * from './validate.js';
+export * from './strict-json.js';

@@ -1,0 +1,175 @@
+/**
+ * The one ajv instance and the compiled validators of every message. Errors become Diagnostics
+ * that name the field path, the rule broken and the offending value (mobile masked).
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { Envelope } from './envelope.js';
+import { isUcspTime } from './fields.js';
+import { maskField } from './mask.js';
+import { MESSAGES, MSG_TYPES, isMsgType, type MsgType, type Role } from './messages.js';
+
+export interface Diagnostic {
+  /** Dotted path of the field, e.g. `trxInfo.txnAmt`; `(root)` for the message itself. */
+  path: string;
+  /** The JSON Schema rule that failed: required, pattern, type, const, enum, maxLength… */
+  rule: string;
+  message: string;
+  /** The offending value, masked where it is personal data; absent for a missing field. */
+  value?: unknown;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  msgType?: MsgType;
+  role?: Role;
+  errors: Diagnostic[];
+}
+
+// ajv-formats is CommonJS with a default export; under NodeNext it arrives as the module object.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+  formats: string[],
+) => Ajv;
+
+export const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+addFormats(ajv, ['uri']);
+ajv.addFormat('ucsp-time', { type: 'string', validate: isUcspTime });
+
+// Compiled on first use: compiling all 21 schemas up front costs ~300 ms of start-up.
+let envelopeCompiled: ValidateFunction | undefined;
+function envelopeValidator(msg: unknown): boolean {
+  envelopeCompiled ??= ajv.compile(Envelope);
+  return envelopeCompiled(msg) as boolean;
+}
+const validators = new Map<string, ValidateFunction>();
+function validatorFor(msgType: MsgType, role: Role): ValidateFunction | undefined {
+  const key = `${msgType}.${role}`;
+  let v = validators.get(key);
+  if (!v) {
+    const schema = role === 'request' ? MESSAGES[msgType].request : MESSAGES[msgType].response;
+    if (!schema) return undefined;
+    v = ajv.compile(schema);
+    validators.set(key, v);
+  }
+  return v;
+}
+
+function pathOf(e: ErrorObject): string {
+  const base = e.instancePath.split('/').filter(Boolean).join('.');
+  const missing = e.keyword === 'required' ? (e.params as { missingProperty: string }).missingProperty : undefined;
+  const full = missing ? (base ? `${base}.${missing}` : missing) : base;
+  return full || '(root)';
+}
+
+function valueAt(data: unknown, path: string): unknown {
+  if (path === '(root)') return undefined;
+  let cur: unknown = data;
+  for (const k of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, k)) return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+function describe(e: ErrorObject): string {
+  switch (e.keyword) {
+    case 'required':
+      return 'is required';
+    case 'pattern':
+      return `must match ${(e.params as { pattern: string }).pattern}`;
+    case 'const':
+      return `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
+    case 'type':
+      return `must be a ${(e.params as { type: string }).type}`;
+    case 'format':
+      return `must be a valid ${(e.params as { format: string }).format === 'ucsp-time' ? 'yyyyMMddHHmmss time' : (e.params as { format: string }).format}`;
+    default:
+      return e.message ?? e.keyword;
+  }
+}
+
+function toDiagnostics(errors: ErrorObject[] | null | undefined, data: unknown): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const e of errors ?? []) {
+    // if/anyOf wrappers repeat what the inner rules already say.
+    if (e.keyword === 'if' || e.keyword === 'anyOf') continue;
+    const path = pathOf(e);
+    // A union of literals reports one "const" per member; say it once, as an enum.
+    let rule = e.keyword;
+    let message = describe(e);
+    if (e.keyword === 'const' && e.schemaPath.includes('/anyOf/')) {
+      rule = 'enum';
+      message = 'is not one of the allowed values';
+    }
+    const key = `${path}|${rule}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const d: Diagnostic = { path, rule, message };
+    if (e.keyword !== 'required') {
+      const v = valueAt(data, path);
+      if (v !== undefined) d.value = maskField(path.split('.').pop() ?? '', v);
+    }
+    out.push(d);
+  }
+  return out;
+}
+
+/**
+ * Which role a message plays when the caller does not say: a partner→UCSP message with
+ * msgResponse is a response; a notice without its business fields is the partner's answer.
+ */
+export function inferRole(msg: { msgInfo?: { msgType?: unknown }; msgResponse?: unknown; trxInfo?: unknown }): Role {
+  const t = msg.msgInfo?.msgType;
+  if (!isMsgType(t)) return msg.msgResponse === undefined ? 'request' : 'response';
+  const def = MESSAGES[t];
+  if (def.direction === 'partner-to-ucsp') return msg.msgResponse === undefined ? 'request' : 'response';
+  if (!def.response) return 'request';
+  const trx = (msg.trxInfo ?? {}) as Record<string, unknown>;
+  const noticeOnly = t === 'PAYMENT_RESULT_NOTICE' ? 'txnType' : 'userId';
+  return trx[noticeOnly] === undefined ? 'response' : 'request';
+}
+
+/**
+ * Validates a parsed message against its schema and reports every error at once.
+ * `role` defaults to what `inferRole` infers.
+ */
+export function validateMessage(msg: unknown, options: { role?: Role; msgType?: MsgType } = {}): ValidationResult {
+  if (!envelopeValidator(msg)) {
+    const errors = toDiagnostics(envelopeCompiled?.errors, msg);
+    // Keep going where we can: a known msgType still gets its full, more precise check.
+    const t = (msg as { msgInfo?: { msgType?: unknown } } | null)?.msgInfo?.msgType;
+    if (!isMsgType(t) && !options.msgType) {
+      if (t !== undefined && !errors.some((e) => e.path === 'msgInfo.msgType')) {
+        errors.push({ path: 'msgInfo.msgType', rule: 'enum', message: `must be one of ${MSG_TYPES.join(', ')}`, value: t });
+      }
+      return { valid: false, errors };
+    }
+  }
+  const m = msg as { msgInfo: { msgType: string } };
+  const msgType = options.msgType ?? m.msgInfo.msgType;
+  if (!isMsgType(msgType)) {
+    return {
+      valid: false,
+      errors: [{ path: 'msgInfo.msgType', rule: 'enum', message: `must be one of ${MSG_TYPES.join(', ')}`, value: msgType }],
+    };
+  }
+  const role = options.role ?? inferRole(msg as Parameters<typeof inferRole>[0]);
+  const validator = validatorFor(msgType, role);
+  if (!validator) {
+    return {
+      valid: false,
+      msgType,
+      role,
+      errors: [{ path: '(root)', rule: 'role', message: `${msgType} has no ${role} message` }],
+    };
+  }
+  const valid = validator(msg) as boolean;
+  return { valid, msgType, role, errors: valid ? [] : toDiagnostics(validator.errors, msg) };
+}
+
+/** One line per diagnostic, for people. */
+export function formatDiagnostics(errors: Diagnostic[]): string[] {
+  return errors.map((e) => `${e.path}: ${e.message} [${e.rule}]${e.value === undefined ? '' : ` (got ${JSON.stringify(e.value)})`}`);
+}
