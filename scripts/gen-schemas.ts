@@ -1,0 +1,11 @@
+/** Writes schemas/messages/*.json from the TypeBox definitions. Run: npm run gen:schemas */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { publishedMessageSchemas, serialiseSchema } from '../src/schemas/published.js';
+
+const dir = fileURLToPath(new URL('../schemas/messages/', import.meta.url));
+await mkdir(dir, { recursive: true });
+for (const [name, schema] of Object.entries(publishedMessageSchemas())) {
+  await writeFile(dir + name, serialiseSchema(schema));
+}
+console.log(`wrote ${Object.keys(publishedMessageSchemas()).length} schemas to ${dir}`);
