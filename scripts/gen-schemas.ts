@@ -1,6 +1,7 @@
-/** Writes schemas/messages/*.json from the TypeBox definitions. Run: npm run gen:schemas */
+/** Writes schemas/messages/*.json and schemas/config.schema.json from the TypeBox definitions. Run: npm run gen:schemas */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { CONFIG_SCHEMA_FILE, publishedConfigSchema } from '../src/config/published-config.js';
 import { publishedMessageSchemas, serialiseSchema } from '../src/schemas/published.js';
 
 const dir = fileURLToPath(new URL('../schemas/messages/', import.meta.url));
@@ -9,3 +10,7 @@ for (const [name, schema] of Object.entries(publishedMessageSchemas())) {
   await writeFile(dir + name, serialiseSchema(schema));
 }
 console.log(`wrote ${Object.keys(publishedMessageSchemas()).length} schemas to ${dir}`);
+
+const configFile = fileURLToPath(new URL(`../schemas/${CONFIG_SCHEMA_FILE}`, import.meta.url));
+await writeFile(configFile, serialiseSchema(publishedConfigSchema()));
+console.log(`wrote ${configFile}`);

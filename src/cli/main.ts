@@ -8,6 +8,8 @@ import { isUcspError } from '../errors/index.js';
 import { registerDemo } from './commands/demo.js';
 import { registerKeys } from './commands/keys.js';
 import { registerLint } from './commands/lint.js';
+import { registerStart } from './commands/start.js';
+import { registerInit } from './commands/init.js';
 import { registerSign } from './commands/sign.js';
 import { registerVerify } from './commands/verify.js';
 import { configureColour, err } from './output.js';
@@ -45,6 +47,8 @@ Examples:
   registerVerify(program);
   registerLint(program);
   registerDemo(program);
+  registerStart(program);
+  registerInit(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
@@ -61,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
       return 2;
     }
+    if ((e as Error)?.name === 'ExitPromptError') return 130;
     if (isUcspError(e)) {
       err(`ucsp-sandbox: ${e.message}`);
       for (const d of e.details) err(`  ${d}`);

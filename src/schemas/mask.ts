@@ -12,9 +12,16 @@ export function maskCardNumbers(text: string): string {
   return text.replace(CARD_LIKE, (d) => d.slice(0, 6) + '*'.repeat(d.length - 10) + d.slice(-4));
 }
 
+/** Fields whose format is fixed by PROFILE §3/§5 and never holds a card number: shown as they are. */
+const STRUCTURED = new Set([
+  'msgID', 'timeStamp', 'insID', 'txnTime', 'merId', 'acqIIN', 'orderId', 'tn', 'queryId', 'origQryId',
+  'contractId', 'signCertID', 'txnAmt', 'currencyCode', 'settleDate', 'responseCode', 'versionNo', 'msgType',
+]);
+
 /** Masks the value of a field for display, by field name. */
 export function maskField(field: string, value: unknown): unknown {
   if (typeof value !== 'string') return value;
   if (field === 'mobile') return maskMobile(value);
+  if (STRUCTURED.has(field)) return value;
   return maskCardNumbers(value);
 }

@@ -144,9 +144,12 @@ export const MESSAGES = {
       },
       ['00', '01'],
       [
-        { if: { properties: { trxInfo: { properties: { txnType: { const: 'PAY' } } } } }, then: { properties: { trxInfo: { required: ['tn'] } } } },
         {
-          if: { properties: { trxInfo: { properties: { txnType: { enum: ['CANCEL', 'REFUND'] } } } } },
+          if: { properties: { trxInfo: { properties: { txnType: { const: 'PAY' } }, required: ['txnType'] } } },
+          then: { properties: { trxInfo: { required: ['tn'] } } },
+        },
+        {
+          if: { properties: { trxInfo: { properties: { txnType: { enum: ['CANCEL', 'REFUND'] } }, required: ['txnType'] } } },
           then: { properties: { trxInfo: { required: ['origQryId'] } } },
         },
       ],
@@ -167,7 +170,7 @@ export const MESSAGES = {
         queryId: O(F.queryId),
       },
       ['00', '01', '05', '34'],
-      [requiredWhen(['00', '01'], ['orderId', 'txnType', 'txnAmt', 'currencyCode', 'queryId'])],
+      [requiredWhen(['00', '01', '05'], ['orderId', 'txnType', 'txnAmt', 'currencyCode']), requiredWhen(['00', '01'], ['queryId'])],
     ),
   },
   SIGN_AUTO_DEBIT: {
@@ -199,7 +202,9 @@ export const MESSAGES = {
   CLOSE_AUTO_DEBIT: {
     direction: 'partner-to-ucsp',
     request: request('CLOSE_AUTO_DEBIT', { contractId: F.contractId, merId: F.merId, userId: F.userId }),
-    response: response('CLOSE_AUTO_DEBIT', { contractId: O(F.contractId), merId: O(F.merId) }, ['00', '34', '36']),
+    response: response('CLOSE_AUTO_DEBIT', { contractId: O(F.contractId), merId: O(F.merId) }, ['00', '34', '36'], [
+      requiredWhen(['00'], ['contractId']),
+    ]),
   },
   SUBMIT_AUTO_DEBIT: {
     direction: 'partner-to-ucsp',
@@ -217,6 +222,7 @@ export const MESSAGES = {
       'SUBMIT_AUTO_DEBIT',
       { orderId: O(F.orderId), merId: O(F.merId), contractId: O(F.contractId) },
       ['05', '01', '34', '36'],
+      [requiredWhen(['05'], ['orderId'])],
     ),
   },
   PAYMENT_CANCELLATION: {
@@ -233,6 +239,7 @@ export const MESSAGES = {
       'PAYMENT_CANCELLATION',
       { orderId: O(F.orderId), origQryId: O(F.origQryId), merId: O(F.merId) },
       ['00', '05', '34', '36'],
+      [requiredWhen(['00', '05'], ['orderId', 'origQryId'])],
     ),
   },
   PAYMENT_REFUND: {
@@ -250,6 +257,7 @@ export const MESSAGES = {
       'PAYMENT_REFUND',
       { orderId: O(F.orderId), origQryId: O(F.origQryId), merId: O(F.merId) },
       ['00', '05', '34', '36'],
+      [requiredWhen(['00', '05'], ['orderId', 'origQryId'])],
     ),
   },
   REFUND_RESULT_INQUIRY: {
@@ -266,7 +274,7 @@ export const MESSAGES = {
         queryId: O(F.queryId),
       },
       ['00', '01', '05', '34'],
-      [requiredWhen(['00', '01'], ['orderId', 'origQryId', 'txnType', 'txnAmt', 'queryId'])],
+      [requiredWhen(['00', '01', '05'], ['orderId', 'origQryId', 'txnType', 'txnAmt']), requiredWhen(['00', '01'], ['queryId'])],
     ),
   },
 } as const satisfies Record<MsgType, { direction: Direction; request: TObject; response: TObject | undefined }>;

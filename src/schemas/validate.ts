@@ -120,15 +120,16 @@ function toDiagnostics(errors: ErrorObject[] | null | undefined, data: unknown):
  * Which role a message plays when the caller does not say: a partner→UCSP message with
  * msgResponse is a response; a notice without its business fields is the partner's answer.
  */
-export function inferRole(msg: { msgInfo?: { msgType?: unknown }; msgResponse?: unknown; trxInfo?: unknown }): Role {
-  const t = msg.msgInfo?.msgType;
-  if (!isMsgType(t)) return msg.msgResponse === undefined ? 'request' : 'response';
+export function inferRole(msg: unknown): Role {
+  const m = (msg !== null && typeof msg === 'object' ? msg : {}) as { msgInfo?: { msgType?: unknown }; msgResponse?: unknown; trxInfo?: unknown };
+  const t = m.msgInfo?.msgType;
+  if (!isMsgType(t)) return m.msgResponse === undefined ? 'request' : 'response';
   const def = MESSAGES[t];
-  if (def.direction === 'partner-to-ucsp') return msg.msgResponse === undefined ? 'request' : 'response';
+  if (def.direction === 'partner-to-ucsp') return m.msgResponse === undefined ? 'request' : 'response';
   if (!def.response) return 'request';
-  const trx = (msg.trxInfo ?? {}) as Record<string, unknown>;
-  const noticeOnly = t === 'PAYMENT_RESULT_NOTICE' ? 'txnType' : 'userId';
-  return trx[noticeOnly] === undefined ? 'response' : 'request';
+  // A notice answer carries at most orderId and merId; anything else makes it the notice itself.
+  const trx = m.trxInfo !== null && typeof m.trxInfo === 'object' ? Object.keys(m.trxInfo) : [];
+  return trx.every((k) => k === 'orderId' || k === 'merId') ? 'response' : 'request';
 }
 
 /**
@@ -155,7 +156,7 @@ export function validateMessage(msg: unknown, options: { role?: Role; msgType?: 
       errors: [{ path: 'msgInfo.msgType', rule: 'enum', message: `must be one of ${MSG_TYPES.join(', ')}`, value: msgType }],
     };
   }
-  const role = options.role ?? inferRole(msg as Parameters<typeof inferRole>[0]);
+  const role = options.role ?? inferRole(msg);
   const validator = validatorFor(msgType, role);
   if (!validator) {
     return {

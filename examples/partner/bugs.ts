@@ -1,0 +1,83 @@
+/**
+ * Deliberate bugs the example partner can be switched into, so that tests can prove the
+ * conformance suite catches each one. All are off by default: with no flag set, the partner
+ * follows PROFILE to the letter. Each comment names the file where the bug bites.
+ */
+export interface PartnerBugs {
+  /** login.ts: opens a session without verifying request_data's signature (PROFILE §6.1). */
+  skipLoginSignatureCheck: boolean;
+  /** login.ts: accepts a login whose timeStamp is more than 300 s off its clock. */
+  acceptStaleLogin: boolean;
+  /** login.ts: accepts a login msgID it has already seen (replay). */
+  acceptReplayedLogin: boolean;
+  /** login.ts: accepts any signed message with a userId as a login, whatever its msgType. */
+  loginIgnoresMsgType: boolean;
+  /** notices.ts: acts on a notice without verifying its signature (a forged notice gets 00). */
+  skipNoticeSignatureCheck: boolean;
+  /** notices.ts: applies a duplicate notice again (e.g. refundedAmt added twice). */
+  applyDuplicateNotice: boolean;
+  /** notices.ts: does not compare merId, txnAmt, currencyCode with its order (never answers 36). */
+  ignoreNoticeAmountMismatch: boolean;
+  /** notices.ts: answers 00 instead of 34 to a notice for an order it does not know. */
+  answerUnknownOrderWith00: boolean;
+  /** payments.ts, auto-debit.ts: marks an order PAID on the synchronous 00/05 answer. */
+  markPaidOnSyncAnswer: boolean;
+  /** return-page.ts: marks the order PAID when the browser comes back to frontUrl. */
+  markPaidOnFrontUrlReturn: boolean;
+  /** payments.ts, refunds.ts: sends inquiries but never applies their result. */
+  ignoreInquiryResult: boolean;
+  /** wire.ts: writes txnAmt in major units with 2 decimals ("12.34" for 1234 minor units). */
+  majorUnitAmounts: boolean;
+  /** refunds.ts: uses the payment's orderId for its cancellations and refunds. */
+  reuseOrderIdForRefund: boolean;
+  /** auto-debit.ts: ignores a successful close: the contract stays ACTIVE and can still be charged. */
+  keepClosedContractActive: boolean;
+  /** wire.ts: uses the same msgID for every request it sends. */
+  reuseMsgId: boolean;
+  /** wire.ts: writes timeStamp and txnTime in UTC instead of the profile's zone. */
+  wrongTimeZone: boolean;
+  /** notices.ts: answers notices with the placeholder signature "00000000" (unsigned). */
+  unsignedNoticeAnswer: boolean;
+  /** notices.ts: processes notices but always answers HTTP 500, so UCSP keeps retrying. */
+  answerNoticeWith500: boolean;
+  /** notices.ts: treats a 01 (failed) PAYMENT_RESULT_NOTICE like 00 (PAID, refund SUCCEEDED). */
+  ignoreFailedNotice: boolean;
+}
+
+export type PartnerBug = keyof PartnerBugs;
+
+export const NO_BUGS: Readonly<PartnerBugs> = Object.freeze({
+  skipLoginSignatureCheck: false,
+  acceptStaleLogin: false,
+  acceptReplayedLogin: false,
+  loginIgnoresMsgType: false,
+  skipNoticeSignatureCheck: false,
+  applyDuplicateNotice: false,
+  ignoreNoticeAmountMismatch: false,
+  answerUnknownOrderWith00: false,
+  markPaidOnSyncAnswer: false,
+  markPaidOnFrontUrlReturn: false,
+  ignoreInquiryResult: false,
+  majorUnitAmounts: false,
+  reuseOrderIdForRefund: false,
+  keepClosedContractActive: false,
+  reuseMsgId: false,
+  wrongTimeZone: false,
+  unsignedNoticeAnswer: false,
+  answerNoticeWith500: false,
+  ignoreFailedNotice: false,
+});
+
+export const BUG_NAMES = Object.keys(NO_BUGS) as PartnerBug[];
+
+export function isPartnerBug(name: string): name is PartnerBug {
+  return (BUG_NAMES as string[]).includes(name);
+}
+
+/** The full set of flags: the defaults (all off) overridden by `bugs`. */
+export function resolveBugs(bugs: Partial<PartnerBugs> = {}): PartnerBugs {
+  for (const name of Object.keys(bugs)) {
+    if (!isPartnerBug(name)) throw new Error(`unknown partner bug flag ${JSON.stringify(name)} (known: ${BUG_NAMES.join(', ')})`);
+  }
+  return { ...NO_BUGS, ...bugs };
+}

@@ -1,0 +1,113 @@
+/**
+ * GET /ucsp/login?request_data=… — the partner's INDUSTRY_INDEX_URL (PROFILE §6.1). UCSP sends
+ * the user's browser here with a signed INDUSTRY_LOGIN_INFO. The partner opens a session only
+ * after every check passes: 400 when the message is malformed, 401 when it is not authentic,
+ * not fresh, already used, or not a login for this partner.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { formatDiagnostics, parseStrictJson, validateMessage, verifyParsed, type UcspMessage } from '../../src/index.js';
+import { parseUcspTime } from '../../src/protocol/time.js';
+import type { PartnerContext } from './context.js';
+import { escapeHtml, htmlPage } from './html.js';
+
+export const SESSION_COOKIE = 'ucsp_session';
+/** A login timeStamp may be this far from the partner's clock (PROFILE §6.1). */
+export const LOGIN_MAX_SKEW_MS = 300_000;
+
+type LoginCheck = { ok: true; userId: string } | { ok: false; status: 400 | 401; reason: string };
+const malformed = (reason: string): LoginCheck => ({ ok: false, status: 400, reason });
+const refused = (reason: string): LoginCheck => ({ ok: false, status: 401, reason });
+
+/**
+ * The values of a query parameter exactly as sent, percent-decoded. Read from the raw URL rather
+ * than req.query: a query parser turns "+" into a space, which would break a base64 signature
+ * written unencoded; UCSP encodes with encodeURIComponent, so "+" arrives as %2B anyway.
+ */
+export function rawQueryValues(originalUrl: string, name: string): string[] {
+  const q = originalUrl.indexOf('?');
+  if (q < 0) return [];
+  const query = originalUrl.slice(q + 1).split('#')[0] ?? '';
+  return query
+    .split('&')
+    .filter((pair) => pair.startsWith(`${name}=`))
+    .map((pair) => decodeURIComponent(pair.slice(name.length + 1)));
+}
+
+export function checkLogin(ctx: PartnerContext, originalUrl: string): LoginCheck {
+  const { bugs } = ctx;
+  // 1. Exactly one request_data, percent-decoded, strict JSON.
+  let values: string[];
+  try {
+    values = rawQueryValues(originalUrl, 'request_data');
+  } catch {
+    return malformed('request_data is not correctly percent-encoded');
+  }
+  if (values.length !== 1 || !values[0]) return malformed(values.length > 1 ? 'request_data appears more than once' : 'request_data is missing');
+  const text = values[0];
+  let parsed: unknown;
+  try {
+    parsed = parseStrictJson(text);
+  } catch (e) {
+    return malformed(`request_data is not valid JSON: ${(e as Error).message}`);
+  }
+  // 2. Signed by UCSP, over the text exactly as received.
+  if (!bugs.skipLoginSignatureCheck) {
+    const verdict = verifyParsed(text, parsed, ctx.ucspTrust, { variant: ctx.variant });
+    if (!verdict.valid) return refused(`signature: ${verdict.summary}`);
+  }
+  // 3. It is a login hand-off, not some other message signed by UCSP.
+  const msgType = (parsed as { msgInfo?: { msgType?: unknown } } | null)?.msgInfo?.msgType;
+  if (msgType !== 'INDUSTRY_LOGIN_INFO' && !bugs.loginIgnoresMsgType) {
+    return refused(`msgType ${JSON.stringify(msgType)} is not INDUSTRY_LOGIN_INFO`);
+  }
+  // 4. Well-formed as an INDUSTRY_LOGIN_INFO.
+  const check = validateMessage(parsed, { role: 'request', msgType: 'INDUSTRY_LOGIN_INFO' });
+  const errors = bugs.loginIgnoresMsgType ? check.errors.filter((e) => e.path !== 'msgInfo.msgType') : check.errors;
+  if (errors.length) return malformed(`request_data is malformed: ${formatDiagnostics(errors).join('; ')}`);
+  const msg = parsed as UcspMessage;
+  // 5. Meant for this partner.
+  if (msg.msgInfo.insID !== ctx.insID) return refused(`insID ${msg.msgInfo.insID} is not this partner's`);
+  // 6. Fresh: within ±300 s of the partner's clock, read in the profile's zone.
+  const now = ctx.wire.now();
+  const sentAt = parseUcspTime(msg.msgInfo.timeStamp, ctx.zone);
+  if (!(Math.abs(now - sentAt) <= LOGIN_MAX_SKEW_MS) && !bugs.acceptStaleLogin) {
+    return refused(`timeStamp ${msg.msgInfo.timeStamp} is more than 300 s from this partner's clock`);
+  }
+  // 7. Never used before. A msgID can be forgotten once a message carrying it would be stale.
+  const firstUse = ctx.store.rememberLoginMsgId(msg.msgInfo.msgID, now, 2 * LOGIN_MAX_SKEW_MS);
+  if (!firstUse && !bugs.acceptReplayedLogin) return refused(`msgID ${msg.msgInfo.msgID} was already used`);
+  const userId = msg.trxInfo.userId;
+  if (typeof userId !== 'string') return malformed('trxInfo.userId is missing');
+  return { ok: true, userId };
+}
+
+export function loginHandler(ctx: PartnerContext) {
+  return (req: Request, res: Response): void => {
+    // request_data is a bearer credential in the URL: keep it out of caches and referrers.
+    res.set({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+    const result = checkLogin(ctx, req.originalUrl);
+    if (!result.ok) {
+      ctx.log(`login refused (${result.status}): ${result.reason}`);
+      res.status(result.status).type('text/plain; charset=utf-8').send(`${result.reason}\n`);
+      return;
+    }
+    const sessionId = randomBytes(32).toString('base64url');
+    ctx.store.sessions.set(sessionId, result.userId);
+    ctx.log(`login: session opened for ${result.userId}`);
+    res.cookie(SESSION_COOKIE, sessionId, { httpOnly: true, sameSite: 'lax', path: '/' });
+    res.status(200).type('html').send(htmlPage('Signed in', `<p>Signed in as ${escapeHtml(result.userId)}</p>`));
+  };
+}
+
+/** The userId of the session named by the request's ucsp_session cookie. */
+export function sessionUser(ctx: PartnerContext, cookieHeader: string | undefined): string | undefined {
+  for (const part of (cookieHeader ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) {
+      const user = ctx.store.sessions.get(part.slice(eq + 1).trim());
+      if (user) return user;
+    }
+  }
+  return undefined;
+}

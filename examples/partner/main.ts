@@ -1,0 +1,75 @@
+/**
+ * Runs the example partner against a running sandbox:
+ *
+ *   npx tsx examples/partner/main.ts --ucsp http://127.0.0.1:7300 --keys .ucsp-sandbox/keys --port 7400
+ *
+ * Other flags: --host, --public-url, --ins-id, --mer-id, --acq-iin, --variant, --zone,
+ * --bug NAME (repeatable; see bugs.ts), --quiet.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadCertificates, loadSigner, type SignatureVariant } from '../../src/index.js';
+import { BUG_NAMES, isPartnerBug, type PartnerBugs } from './bugs.js';
+import { createExamplePartner } from './partner-app.js';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      ucsp: { type: 'string', default: 'http://127.0.0.1:7300' },
+      keys: { type: 'string', default: '.ucsp-sandbox/keys' },
+      port: { type: 'string', default: '7400' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'public-url': { type: 'string' },
+      'ins-id': { type: 'string', default: '12345678' },
+      'mer-id': { type: 'string', default: '123456789012345' },
+      'acq-iin': { type: 'string', default: '00010344' },
+      variant: { type: 'string', default: 'SHA256withRSA' },
+      zone: { type: 'string', default: '+08:00' },
+      bug: { type: 'string', multiple: true, default: [] },
+      quiet: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const bugs: Partial<PartnerBugs> = {};
+  for (const name of values.bug) {
+    if (!isPartnerBug(name)) throw new Error(`unknown --bug ${name} (known: ${BUG_NAMES.join(', ')})`);
+    bugs[name] = true;
+  }
+  if (values.variant !== 'SHA256withRSA' && values.variant !== 'sha256-raw') throw new Error('--variant must be SHA256withRSA or sha256-raw');
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port} is not a port number`);
+
+  const base = values.ucsp.replace(/\/+$/, '');
+  const partner = createExamplePartner({
+    ucspApiUrl: base.endsWith('/ucsp/api') ? base : `${base}/ucsp/api`,
+    signer: await loadSigner(join(values.keys, 'partner.key.pem'), join(values.keys, 'partner.cert.pem')),
+    ucspCertificates: await loadCertificates(join(values.keys, 'ucsp.cert.pem')),
+    insID: values['ins-id'],
+    merId: values['mer-id'],
+    acqIIN: values['acq-iin'],
+    signatureVariant: values.variant as SignatureVariant,
+    zone: values.zone,
+    bugs,
+    log: values.quiet ? undefined : (line) => console.log(`[partner] ${line}`),
+  });
+  if (values['public-url']) partner.setPublicUrl(values['public-url']);
+  const { url, close } = await partner.listen(port, values.host);
+  const pub = values['public-url']?.replace(/\/+$/, '') ?? url;
+  console.log(`example partner listening on ${url}`);
+  console.log(`  INDUSTRY_INDEX_URL  ${pub}/ucsp/login`);
+  console.log(`  backUrl             ${pub}/ucsp/notify`);
+  console.log(`  driverUrl           ${pub}/driver`);
+  console.log(`  UCSP API            ${base.endsWith('/ucsp/api') ? base : `${base}/ucsp/api`}`);
+  if (values.bug.length) console.log(`  BUGS ON: ${values.bug.join(', ')}`);
+
+  const stop = () => {
+    void close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  console.error(`example partner: ${(e as Error).message}`);
+  process.exit(2);
+});

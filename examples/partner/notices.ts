@@ -1,0 +1,119 @@
+/**
+ * POST /ucsp/notify — the backUrl of every request (PROFILE §6.3, §6.6). Checks in order:
+ * readable JSON (10) → UCSP's signature over the raw bytes (11) → schema of the notice (10) →
+ * the order is known (34) → it agrees with the order (36) → apply the result once (00; a
+ * duplicate is answered 00 with no second effect). Timestamps and msgIDs are not checked for
+ * freshness here: UCSP retries the same notice for hours, and duplicates are expected.
+ */
+import type { Request, Response } from 'express';
+import { formatDiagnostics, readJsonBody, validateMessage, verifyParsed, type UcspMessage } from '../../src/index.js';
+import type { PartnerContext } from './context.js';
+import { applyPaymentResult, applyRefundResult, applySigningResult } from './effects.js';
+import { echoMsgInfo, keyFields, noticeAnswerText, type NoticeOutcome } from './notice-answer.js';
+
+type Verdict = Pick<NoticeOutcome, 'code' | 'reason'>;
+
+/** Differences between what a notice says and what the partner's order says. */
+function differences(notice: Record<string, unknown>, expected: Record<string, string | undefined>): string[] {
+  return Object.entries(expected)
+    .filter(([k, v]) => v !== undefined && notice[k] !== undefined && notice[k] !== v)
+    .map(([k, v]) => `${k} ${JSON.stringify(notice[k])} ≠ ${JSON.stringify(v)}`);
+}
+
+export function processNotice(ctx: PartnerContext, raw: Uint8Array): NoticeOutcome {
+  let text: string;
+  let parsed: unknown;
+  try {
+    ({ text, value: parsed } = readJsonBody(raw));
+  } catch (e) {
+    return { code: '10', reason: `unreadable: ${(e as Error).message}`, msgInfo: echoMsgInfo(ctx, undefined), trxInfo: {} };
+  }
+  const reply = (v: Verdict): NoticeOutcome => ({ ...v, msgInfo: echoMsgInfo(ctx, parsed), trxInfo: keyFields(parsed) });
+
+  if (!ctx.bugs.skipNoticeSignatureCheck) {
+    const verdict = verifyParsed(text, parsed, ctx.ucspTrust, { variant: ctx.variant });
+    if (!verdict.valid) return reply({ code: '11', reason: verdict.summary });
+  }
+  const msgType = (parsed as { msgInfo?: { msgType?: unknown } } | null)?.msgInfo?.msgType;
+  if (msgType !== 'PAYMENT_RESULT_NOTICE' && msgType !== 'SIGN_AUTO_DEBIT_NOTICE') {
+    return reply({ code: '10', reason: `msgType ${JSON.stringify(msgType)} is not a notice` });
+  }
+  const check = validateMessage(parsed, { role: 'request', msgType });
+  if (!check.valid) return reply({ code: '10', reason: formatDiagnostics(check.errors).join('; ') });
+  const msg = parsed as UcspMessage;
+  if (msg.msgInfo.insID !== ctx.insID) return reply({ code: '10', reason: `insID ${msg.msgInfo.insID} is not this partner's` });
+
+  return reply(msgType === 'PAYMENT_RESULT_NOTICE' ? paymentNotice(ctx, msg) : signingNotice(ctx, msg));
+}
+
+function unknownOrder(ctx: PartnerContext, what: string): Verdict {
+  // BUG answerUnknownOrderWith00: claims to have processed a notice for an order it never made.
+  if (ctx.bugs.answerUnknownOrderWith00) return { code: '00', reason: `processed (${what})` };
+  return { code: '34', reason: what };
+}
+
+function paymentNotice(ctx: PartnerContext, msg: UcspMessage): Verdict {
+  const { bugs, store } = ctx;
+  const t = msg.trxInfo as { orderId: string; txnType: 'PAY' | 'CANCEL' | 'REFUND'; queryId: string };
+  // BUG ignoreFailedNotice: a failed result is taken for a success.
+  const approved = msg.msgResponse?.responseCode === '00' || bugs.ignoreFailedNotice;
+  const key = `${t.orderId}/${t.txnType}`;
+
+  if (t.txnType === 'PAY') {
+    const p = store.payments.get(t.orderId);
+    if (!p) return unknownOrder(ctx, `no payment ${t.orderId}`);
+    const diff = differences(msg.trxInfo, { merId: ctx.merId, txnAmt: p.txnAmt, currencyCode: p.currencyCode, tn: p.tn });
+    if (diff.length && !bugs.ignoreNoticeAmountMismatch) return { code: '36', reason: diff.join(', ') };
+    if ((store.processedNotices.has(key) || p.status !== 'CREATED') && !bugs.applyDuplicateNotice) {
+      return { code: '00', reason: `duplicate: order ${t.orderId} is already ${p.status}` };
+    }
+    applyPaymentResult(ctx, p, approved, t.queryId, bugs.applyDuplicateNotice);
+  } else {
+    const r = store.refunds.get(t.orderId);
+    if (!r) return unknownOrder(ctx, `no ${t.txnType === 'CANCEL' ? 'cancellation' : 'refund'} ${t.orderId}`);
+    const diff = differences(msg.trxInfo, {
+      merId: ctx.merId,
+      txnType: r.kind,
+      txnAmt: r.txnAmt,
+      currencyCode: r.currencyCode,
+      origQryId: r.origQryId,
+    });
+    if (diff.length && !bugs.ignoreNoticeAmountMismatch) return { code: '36', reason: diff.join(', ') };
+    if ((store.processedNotices.has(key) || r.status !== 'PENDING') && !bugs.applyDuplicateNotice) {
+      return { code: '00', reason: `duplicate: ${t.orderId} is already ${r.status}` };
+    }
+    applyRefundResult(ctx, r, approved, t.queryId, bugs.applyDuplicateNotice);
+  }
+  store.processedNotices.add(key);
+  return { code: '00', reason: 'processed' };
+}
+
+function signingNotice(ctx: PartnerContext, msg: UcspMessage): Verdict {
+  const { bugs, store } = ctx;
+  const t = msg.trxInfo as { orderId: string; contractId?: string };
+  const s = store.signings.get(t.orderId);
+  if (!s) return unknownOrder(ctx, `no auto-debit signing request ${t.orderId}`);
+  const diff = differences(msg.trxInfo, { merId: ctx.merId, userId: s.userId });
+  if (diff.length && !bugs.ignoreNoticeAmountMismatch) return { code: '36', reason: diff.join(', ') };
+  const key = `${t.orderId}/SIGN`;
+  if ((store.processedNotices.has(key) || s.status !== 'PENDING') && !bugs.applyDuplicateNotice) {
+    return { code: '00', reason: `duplicate: signing ${t.orderId} is already ${s.status}` };
+  }
+  applySigningResult(ctx, s, msg.msgResponse?.responseCode === '00', t.contractId, bugs.applyDuplicateNotice);
+  store.processedNotices.add(key);
+  return { code: '00', reason: 'processed' };
+}
+
+export function noticeHandler(ctx: PartnerContext) {
+  return (req: Request, res: Response): void => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const outcome = processNotice(ctx, raw);
+    ctx.log(`← ${outcome.msgInfo.msgType} ${outcome.trxInfo.orderId ?? ''} → ${outcome.code} ${outcome.reason}`);
+    if (ctx.bugs.answerNoticeWith500) {
+      // BUG answerNoticeWith500: the notice was processed, but UCSP sees a failed delivery.
+      res.status(500).type('text/plain; charset=utf-8').send('internal error\n');
+      return;
+    }
+    res.status(200).type('application/json; charset=utf-8').send(noticeAnswerText(ctx, outcome));
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * Every deliberate bug flag changes what the partner does: each probe runs once against the
+ * correct partner and once against a partner with only that flag on, and must see a difference.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatUcspTime } from '../../src/protocol/time.js';
+import { BUG_NAMES, resolveBugs, type PartnerBug } from './bugs.js';
+import { IDS, newQueryId, paidOrder, resultNotice, startHarness, type Harness } from './testing/harness.js';
+
+const loginInfo = (h: Harness, msgType: 'INDUSTRY_LOGIN_INFO' | 'SIGN_AUTO_DEBIT_NOTICE' = 'INDUSTRY_LOGIN_INFO') => {
+  const m = h.ucspMessage('INDUSTRY_LOGIN_INFO', { userId: 'user-001', mobile: '+85290000001', channelCode: 'UPWALLET', industryCode: 'PARKING01' });
+  (m.msgInfo as { msgType: string }).msgType = msgType;
+  return m;
+};
+const status = async (h: Harness, orderId: string) => (await h.get(`/driver/orders/${orderId}`)).body.status as string;
+const submit = async (h: Harness, txnAmt = '1234') =>
+  (await h.driver('submitPaymentOrder', { txnAmt, currencyCode: '344', userId: 'user-001' })).body.result as { orderId: string; tn: string };
+const payNotice = (h: Harness, o: { orderId: string; tn: string }, over: Record<string, string> = {}, code = '00') =>
+  resultNotice(h, { orderId: o.orderId, tn: o.tn, txnType: 'PAY', txnAmt: '1234', currencyCode: '344', queryId: newQueryId(), ...over }, code);
+const code = async (h: Harness, text: string) => (await h.postNotice(text)).answer?.msgResponse?.responseCode;
+
+interface Probe {
+  run: (h: Harness) => Promise<unknown>;
+  correct: unknown;
+  buggy: unknown;
+}
+
+const PROBES: Record<PartnerBug, Probe> = {
+  skipLoginSignatureCheck: { run: async (h) => (await h.login(h.sign(loginInfo(h), h.keys.rogue))).status, correct: 401, buggy: 200 },
+  acceptStaleLogin: {
+    run: async (h) => {
+      const text = h.sign(loginInfo(h));
+      h.clock.now += 600_000;
+      return (await h.login(text)).status;
+    },
+    correct: 401,
+    buggy: 200,
+  },
+  acceptReplayedLogin: {
+    run: async (h) => {
+      const text = h.sign(loginInfo(h));
+      await h.login(text);
+      return (await h.login(text)).status;
+    },
+    correct: 401,
+    buggy: 200,
+  },
+  loginIgnoresMsgType: { run: async (h) => (await h.login(h.sign(loginInfo(h, 'SIGN_AUTO_DEBIT_NOTICE')))).status, correct: 401, buggy: 200 },
+  skipNoticeSignatureCheck: {
+    run: async (h) => {
+      const o = await submit(h);
+      return [await code(h, h.sign(JSON.parse(payNotice(h, o)), h.keys.rogue)), await status(h, o.orderId)];
+    },
+    correct: ['11', 'CREATED'],
+    buggy: ['00', 'PAID'],
+  },
+  applyDuplicateNotice: {
+    run: async (h) => {
+      const paid = await paidOrder(h, '1000');
+      const refundId = (await h.driver('refundPayment', { orderId: paid.orderId, txnAmt: '400' })).body.result.orderId;
+      const notice = resultNotice(h, { orderId: refundId, txnType: 'REFUND', txnAmt: '400', currencyCode: '344', origQryId: paid.queryId, queryId: newQueryId() });
+      await h.postNotice(notice);
+      await h.postNotice(notice);
+      return (await h.get(`/driver/orders/${paid.orderId}`)).body.refundedAmt;
+    },
+    correct: '400',
+    buggy: '800',
+  },
+  ignoreNoticeAmountMismatch: {
+    run: async (h) => {
+      const o = await submit(h);
+      return [await code(h, payNotice(h, o, { txnAmt: '1235' })), await status(h, o.orderId)];
+    },
+    correct: ['36', 'CREATED'],
+    buggy: ['00', 'PAID'],
+  },
+  answerUnknownOrderWith00: {
+    run: (h) => code(h, payNotice(h, { orderId: 'UNKNOWN00001', tn: '1'.repeat(21) })),
+    correct: '34',
+    buggy: '00',
+  },
+  markPaidOnSyncAnswer: { run: async (h) => status(h, (await submit(h)).orderId), correct: 'CREATED', buggy: 'PAID' },
+  markPaidOnFrontUrlReturn: {
+    run: async (h) => {
+      const o = await submit(h);
+      await fetch(`${h.url}/ucsp/return?orderId=${o.orderId}`);
+      return status(h, o.orderId);
+    },
+    correct: 'CREATED',
+    buggy: 'PAID',
+  },
+  ignoreInquiryResult: {
+    run: async (h) => {
+      const o = await submit(h);
+      h.fake.script.PAYMENT_RESULT_INQUIRY = (t) => ({ code: '00', trxInfo: { orderId: t.orderId!, txnType: 'PAY', txnAmt: '1234', currencyCode: '344', queryId: newQueryId() } });
+      await h.driver('inquirePayment', { orderId: o.orderId });
+      return status(h, o.orderId);
+    },
+    correct: 'PAID',
+    buggy: 'CREATED',
+  },
+  majorUnitAmounts: {
+    run: async (h) => {
+      await submit(h);
+      return h.fake.received.at(-1)?.message.trxInfo.txnAmt;
+    },
+    correct: '1234',
+    buggy: '12.34',
+  },
+  reuseOrderIdForRefund: {
+    run: async (h) => {
+      const paid = await paidOrder(h, '1000');
+      return (await h.driver('refundPayment', { orderId: paid.orderId, txnAmt: '100' })).body.result.orderId === paid.orderId;
+    },
+    correct: false,
+    buggy: true,
+  },
+  keepClosedContractActive: {
+    run: async (h) => {
+      const { body } = await h.driver('signAutoDebit', { userId: 'user-001' });
+      await h.postNotice(h.sign(h.ucspMessage('SIGN_AUTO_DEBIT_NOTICE', { orderId: body.result.orderId, merId: IDS.merId, userId: 'user-001', contractId: 'CTR9' }, '00')));
+      await h.driver('closeAutoDebit', { contractId: 'CTR9' });
+      const charge = await h.driver('submitAutoDebit', { contractId: 'CTR9', txnAmt: '100', currencyCode: '344' });
+      return [(await h.get('/driver/contracts/CTR9')).body.status, charge.status];
+    },
+    correct: ['CLOSED', 409],
+    buggy: ['ACTIVE', 200],
+  },
+  reuseMsgId: {
+    run: async (h) => {
+      await submit(h);
+      await submit(h);
+      return new Set(h.fake.received.map((r) => r.message.msgInfo.msgID)).size;
+    },
+    correct: 2,
+    buggy: 1,
+  },
+  wrongTimeZone: {
+    run: async (h) => {
+      await submit(h);
+      const { timeStamp } = h.fake.received.at(-1)!.message.msgInfo;
+      return timeStamp === formatUcspTime(h.clock.now, '+08:00') ? '+08:00' : timeStamp === formatUcspTime(h.clock.now, 'Z') ? 'UTC' : timeStamp;
+    },
+    correct: '+08:00',
+    buggy: 'UTC',
+  },
+  unsignedNoticeAnswer: {
+    run: async (h) => (await h.postNotice(payNotice(h, await submit(h)))).signature?.valid,
+    correct: true,
+    buggy: false,
+  },
+  answerNoticeWith500: {
+    run: async (h) => {
+      const o = await submit(h);
+      return [(await h.postNotice(payNotice(h, o))).status, await status(h, o.orderId)];
+    },
+    correct: [200, 'PAID'],
+    buggy: [500, 'PAID'],
+  },
+  ignoreFailedNotice: {
+    run: async (h) => {
+      const o = await submit(h);
+      await h.postNotice(payNotice(h, o, {}, '01'));
+      return status(h, o.orderId);
+    },
+    correct: 'FAILED',
+    buggy: 'PAID',
+  },
+};
+
+let correct: Harness;
+beforeAll(async () => {
+  correct = await startHarness();
+});
+afterAll(() => correct.close());
+
+describe('deliberate bug flags', () => {
+  it('every flag has a probe, and all flags are off by default', () => {
+    expect(Object.keys(PROBES).sort()).toEqual([...BUG_NAMES].sort());
+    expect(Object.values(resolveBugs()).every((on) => on === false)).toBe(true);
+    expect(() => resolveBugs({ noSuchBug: true } as never)).toThrow(/unknown partner bug flag/);
+  });
+
+  it.each(BUG_NAMES)('%s changes behaviour', async (bug) => {
+    const probe = PROBES[bug];
+    await fetch(`${correct.url}/driver/reset`, { method: 'POST' });
+    correct.fake.script = {};
+    correct.fake.received.length = 0;
+    correct.clock.now = Date.now();
+    expect(await probe.run(correct)).toEqual(probe.correct);
+
+    const buggy = await startHarness({ [bug]: true });
+    try {
+      expect(await probe.run(buggy)).toEqual(probe.buggy);
+    } finally {
+      await buggy.close();
+    }
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * Frontend payments (PROFILE §6.2, §6.4). The synchronous answer to SUBMIT_PAYMENT_ORDER only
+ * says UCSP took the order: the order is PAID only after a signed PAYMENT_RESULT_NOTICE with 00
+ * or an inquiry answered 00 (PROFILE §7).
+ */
+import { answerField, ask, optionalParam, param, type Params } from './action-kit.js';
+import { ActionError, REFUSED_CODES, backUrl, frontUrl, type PartnerContext } from './context.js';
+import { applyPaymentResult } from './effects.js';
+import type { Payment } from './store.js';
+
+export async function submitPaymentOrder(ctx: PartnerContext, params: Params) {
+  const txnAmt = param(params, 'txnAmt');
+  const currencyCode = param(params, 'currencyCode');
+  const userId = param(params, 'userId');
+  const orderId = optionalParam(params, 'orderId') ?? ctx.wire.orderId('ORD');
+
+  // Stored before sending, so that a notice is never for an order the partner does not know.
+  // An orderId given again is resubmitted as asked; the stored order stays as it was.
+  let order = ctx.store.payments.get(orderId);
+  const isNew = !order;
+  if (!order) {
+    order = { orderId, status: 'CREATED', txnAmt, currencyCode, refundedAmt: '0', txnTime: ctx.wire.time(), userId };
+    ctx.store.payments.set(orderId, order);
+  }
+  const answer = await ask(ctx, 'SUBMIT_PAYMENT_ORDER', {
+    orderId,
+    merId: ctx.merId,
+    acqIIN: ctx.acqIIN,
+    txnAmt: ctx.wire.amount(txnAmt),
+    currencyCode,
+    txnTime: order.txnTime,
+    userId,
+    backUrl: backUrl(ctx),
+    frontUrl: frontUrl(ctx, orderId),
+  });
+  const tn = answerField(answer, 'tn');
+  if (answer.code === '00') {
+    order.tn ??= tn;
+    // BUG markPaidOnSyncAnswer: 00 here means "order accepted", not "paid".
+    if (ctx.bugs.markPaidOnSyncAnswer && order.status === 'CREATED') order.status = 'PAID';
+  } else if (isNew && REFUSED_CODES.has(answer.code) && order.status === 'CREATED') {
+    order.status = 'FAILED'; // UCSP refused it: no payment can follow.
+  }
+  return { orderId, responseCode: answer.code, tn, paymentUrl: answerField(answer, 'paymentUrl') };
+}
+
+export function knownPayment(ctx: PartnerContext, orderId: string): Payment {
+  const p = ctx.store.payments.get(orderId);
+  if (!p) throw new ActionError(404, `no payment order ${orderId}`);
+  return p;
+}
+
+/** PAYMENT_RESULT_INQUIRY: 00 → PAID, 01 → FAILED (once); 05 and 34 change nothing. */
+export async function inquirePayment(ctx: PartnerContext, params: Params) {
+  const order = knownPayment(ctx, param(params, 'orderId'));
+  const answer = await ask(ctx, 'PAYMENT_RESULT_INQUIRY', { orderId: order.orderId, merId: ctx.merId });
+  if ((answer.code === '00' || answer.code === '01') && !ctx.bugs.ignoreInquiryResult) {
+    const t = answer.trxInfo;
+    if (t.txnType === 'PAY' && t.txnAmt === order.txnAmt && t.currencyCode === order.currencyCode) {
+      applyPaymentResult(ctx, order, answer.code === '00', answerField(answer, 'queryId'));
+    } else {
+      ctx.log(`inquiry answer for ${order.orderId} does not match the order; ignored`);
+    }
+  }
+  return { orderId: order.orderId, responseCode: answer.code };
+}

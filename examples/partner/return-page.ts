@@ -1,0 +1,22 @@
+/**
+ * GET /ucsp/return?orderId=… — the frontUrl the user's browser comes back to after paying or
+ * signing. Anyone can open this URL, so it proves nothing: it MUST NOT change the order (PROFILE
+ * §7). The result arrives by PAYMENT_RESULT_NOTICE or is fetched by inquiry.
+ */
+import type { Request, Response } from 'express';
+import type { PartnerContext } from './context.js';
+import { escapeHtml, htmlPage } from './html.js';
+
+export function returnHandler(ctx: PartnerContext) {
+  return (req: Request, res: Response): void => {
+    const orderId = typeof req.query.orderId === 'string' ? req.query.orderId : '';
+    const payment = ctx.store.payments.get(orderId);
+    if (payment && payment.status === 'CREATED' && ctx.bugs.markPaidOnFrontUrlReturn) {
+      payment.status = 'PAID'; // BUG markPaidOnFrontUrlReturn: the browser's word is not a payment result.
+    }
+    res
+      .status(200)
+      .type('html')
+      .send(htmlPage('Payment submitted', `<p>Order ${escapeHtml(orderId)}: payment submitted, awaiting result.</p>`));
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Partner → UCSP (PROFILE §2–§4): build the envelope, sign it, POST it to the one API endpoint,
+ * and accept the answer only if it is a validly signed response that echoes our msgInfo.
+ * Anything else is "no answer": the partner then knows nothing more than before it asked.
+ */
+import {
+  formatDiagnostics,
+  readJsonBody,
+  signMessage,
+  validateMessage,
+  verifyParsed,
+  type MsgType,
+  type SignatureVariant,
+  type SignerCredentials,
+  type TrustStore,
+  type UcspMessage,
+} from '../../src/index.js';
+import type { Wire } from './wire.js';
+
+export interface UcspAnswer {
+  /** msgResponse.responseCode of the answer. */
+  code: string;
+  message: UcspMessage;
+  trxInfo: Record<string, unknown>;
+}
+
+/** UCSP gave no usable answer: network error, non-200, unreadable, bad signature, no echo. */
+export class NoAnswerError extends Error {
+  override readonly name = 'NoAnswerError';
+}
+
+export interface UcspClientOptions {
+  apiUrl: string;
+  insID: string;
+  signer: SignerCredentials;
+  trust: TrustStore;
+  variant: SignatureVariant;
+  wire: Wire;
+  timeoutMs?: number;
+  log: (line: string) => void;
+}
+
+/** Key fields that a response repeats from its request (PROFILE §3); a different value is no echo. */
+const KEY_FIELDS = ['orderId', 'merId', 'contractId', 'origQryId'] as const;
+
+export class UcspClient {
+  constructor(private readonly o: UcspClientOptions) {}
+
+  /** Sends one request and returns UCSP's verified answer, or throws NoAnswerError. */
+  async send(msgType: MsgType, trxInfo: Record<string, string>): Promise<UcspAnswer> {
+    const timeStamp = this.o.wire.time();
+    const msgInfo = { versionNo: '1.0.0', msgID: this.o.wire.msgID(timeStamp), timeStamp, msgType, insID: this.o.insID };
+    const text = signMessage({ msgInfo, trxInfo }, this.o.signer, { variant: this.o.variant });
+
+    let status: number;
+    let body: Uint8Array;
+    try {
+      const res = await fetch(this.o.apiUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: text,
+        signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
+      });
+      status = res.status;
+      body = new Uint8Array(await res.arrayBuffer());
+    } catch (e) {
+      throw this.noAnswer(msgType, `request failed: ${(e as Error).message}`);
+    }
+    if (status !== 200) throw this.noAnswer(msgType, `HTTP ${status}`);
+
+    let answerText: string;
+    let parsed: unknown;
+    try {
+      ({ text: answerText, value: parsed } = readJsonBody(body));
+    } catch (e) {
+      throw this.noAnswer(msgType, `unreadable answer: ${(e as Error).message}`);
+    }
+    // Verify over the raw text as received, never over re-serialised JSON (PROFILE §4).
+    const verdict = verifyParsed(answerText, parsed, this.o.trust, { variant: this.o.variant });
+    if (!verdict.valid) throw this.noAnswer(msgType, `answer signature invalid: ${verdict.summary}`);
+
+    const check = validateMessage(parsed, { role: 'response', msgType });
+    if (!check.valid) throw this.noAnswer(msgType, `answer is malformed: ${formatDiagnostics(check.errors).join('; ')}`);
+
+    const answer = parsed as UcspMessage;
+    for (const k of ['versionNo', 'msgID', 'timeStamp', 'msgType', 'insID'] as const) {
+      if (answer.msgInfo[k] !== msgInfo[k]) throw this.noAnswer(msgType, `answer does not echo msgInfo.${k}`);
+    }
+    for (const k of KEY_FIELDS) {
+      const v = answer.trxInfo[k];
+      if (v !== undefined && trxInfo[k] !== undefined && v !== trxInfo[k]) {
+        throw this.noAnswer(msgType, `answer's trxInfo.${k} ${JSON.stringify(v)} is not the request's`);
+      }
+    }
+    const code = answer.msgResponse?.responseCode ?? '';
+    this.o.log(`→ ${msgType} ${trxInfo.orderId ?? trxInfo.contractId ?? ''} ← ${code} ${answer.msgResponse?.responseMsg ?? ''}`);
+    return { code, message: answer, trxInfo: answer.trxInfo };
+  }
+
+  private noAnswer(msgType: MsgType, why: string): NoAnswerError {
+    this.o.log(`→ ${msgType}: no usable answer from UCSP (${why})`);
+    return new NoAnswerError(`no usable answer from UCSP to ${msgType}: ${why}`);
+  }
+}

@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/index.js';
+import { startSandbox } from '../../sandbox/start-sandbox.js';
+import { addConfigFlags, overridesFrom, type ConfigFlags } from '../config-flags.js';
+import { c, err, out } from '../output.js';
+import { untilSignal } from '../signals.js';
+
+export function registerStart(program: Command): void {
+  addConfigFlags(
+    program
+      .command('start')
+      .description('run the mock UCSP, channel app and issuer locally until Ctrl-C')
+      .option('--json', 'print one JSON object with the URLs when ready (nothing else on stdout)', false),
+  )
+    .addHelpText(
+      'after',
+      `
+Ports: UCSP on --port, the channel app on --port+1, the issuer on --port+2 (default 7300–7302).
+
+Examples:
+  $ npx ucsp-sandbox start
+  $ npx ucsp-sandbox start --port 0 --json
+  $ npx ucsp-sandbox start --config ./ucsp-sandbox.config.json --time-scale 0`,
+    )
+    .action(async (opts: ConfigFlags & { json: boolean }) => {
+      const loaded = await loadConfig({ cwd: process.cwd(), ...(opts.config ? { configPath: opts.config } : {}), overrides: overridesFrom(opts) });
+      const sandbox = await startSandbox(loaded.config);
+      const { urls, files } = sandbox;
+      if (opts.json) {
+        process.stdout.write(
+          `${JSON.stringify({
+            ucsp: urls.ucsp,
+            channel: urls.channel,
+            issuer: urls.issuer,
+            api: `${urls.ucsp}/ucsp/api`,
+            control: `${urls.ucsp}/control`,
+            ucspCertificate: files.ucspCertificate,
+            ucspSignCertID: sandbox.runtime.ucspCertificate.serial,
+            partnerCertificate: files.partnerCertificate,
+            config: loaded.file ?? null,
+            generatedKeys: sandbox.generatedKeys,
+          })}\n`,
+        );
+      } else {
+        out(`${c.green('ready')} UCSP ${urls.ucsp} · channel app ${urls.channel} · issuer ${urls.issuer}`);
+        err(`  config:              ${loaded.file ?? 'none (PROFILE §10 defaults)'}`);
+        err(`  partner → UCSP API:  POST ${urls.ucsp}/ucsp/api`);
+        err(`  login hand-off:      ${urls.ucsp}/ucsp/authorize?industryCode=${loaded.config.partner.industryCode}&channelCode=${loaded.config.channels[0]?.channelCode}`);
+        err(`  control API:         ${urls.ucsp}/control/status`);
+        if (loaded.usedDefaults || sandbox.generatedKeys) {
+          err('  register with your Industry Service:');
+          err(`    UCSP certificate (verify UCSP's messages): ${files.ucspCertificate} (signCertID ${sandbox.runtime.ucspCertificate.serial})`);
+          err(`    your certificate (UCSP verifies yours):    ${files.partnerCertificate}`);
+          err(`    your INDUSTRY_INDEX_URL:                   ${loaded.config.partner.indexUrl}`);
+        }
+        err('  Ctrl-C to stop');
+      }
+      const code = await untilSignal();
+      await sandbox.close();
+      if (!opts.json) err('stopped');
+      process.exitCode = code;
+    });
+}

@@ -1,0 +1,55 @@
+/** Flags shared by commands that load the configuration, mapped to config overrides. */
+import { Option, type Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import type { DeepPartial, SandboxConfig } from '../config/index.js';
+import { parseVariant } from './options.js';
+
+export interface ConfigFlags {
+  config?: string;
+  host?: string;
+  port?: number;
+  timeScale?: number;
+  keysDir?: string;
+  indexUrl?: string;
+  driverUrl?: string;
+  signatureVariant?: SandboxConfig['partner']['signatureVariant'];
+}
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!/^[0-9]+$/.test(v) || n > 65533) throw new InvalidArgumentError('must be a port number from 0 to 65533 (0 = free ports)');
+  return n;
+}
+
+function parseScale(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number ≥ 0 (1 real time, 0 manual)');
+  return n;
+}
+
+export function addConfigFlags(cmd: Command): Command {
+  return cmd
+    .option('--config <file>', 'configuration file (default: ./ucsp-sandbox.config.json when present)')
+    .addOption(new Option('--host <host>', 'address to bind (default 127.0.0.1)').env('UCSP_SANDBOX_HOST'))
+    .addOption(new Option('--port <port>', 'base port: UCSP = port, channel app = port+1, issuer = port+2; 0 = free ports (default 7300)').argParser(parsePort).env('UCSP_SANDBOX_PORT'))
+    .option('--time-scale <n>', 'virtual clock: 1 real time, N faster, 0 manual (advanced through the control API)', parseScale)
+    .option('--keys-dir <dir>', 'folder of the keys (default .ucsp-sandbox/keys)')
+    .option('--index-url <url>', "the partner's INDUSTRY_INDEX_URL (login hand-off target)")
+    .option('--driver-url <url>', "the partner's test driver (PROFILE §9)")
+    .option('--signature-variant <variant>', 'SHA256withRSA or sha256-raw', parseVariant);
+}
+
+export function overridesFrom(f: ConfigFlags): DeepPartial<SandboxConfig> {
+  const partner: DeepPartial<SandboxConfig['partner']> = {
+    ...(f.indexUrl !== undefined ? { indexUrl: f.indexUrl } : {}),
+    ...(f.driverUrl !== undefined ? { driverUrl: f.driverUrl } : {}),
+    ...(f.signatureVariant !== undefined ? { signatureVariant: f.signatureVariant } : {}),
+  };
+  return {
+    ...(f.host !== undefined ? { host: f.host } : {}),
+    ...(f.port !== undefined ? { port: f.port } : {}),
+    ...(f.timeScale !== undefined ? { timeScale: f.timeScale } : {}),
+    ...(f.keysDir !== undefined ? { keysDir: f.keysDir } : {}),
+    ...(Object.keys(partner).length ? { partner } : {}),
+  };
+}

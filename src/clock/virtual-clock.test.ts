@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from './virtual-clock.js';
+
+function manual(start = 1_000_000) {
+  let real = 0;
+  const clock = new VirtualClock({ scale: 0, start, realNow: () => real });
+  return { clock, tick: (ms: number) => (real += ms) };
+}
+
+describe('VirtualClock', () => {
+  it('in manual mode time moves only when advanced', async () => {
+    const { clock, tick } = manual();
+    tick(5000);
+    expect(clock.now()).toBe(1_000_000);
+    await clock.advance(250);
+    expect(clock.now()).toBe(1_000_250);
+  });
+
+  it('fires due timers in order, each at its own virtual time, and awaits them', async () => {
+    const { clock } = manual(0);
+    const seen: [string, number][] = [];
+    clock.setTimer(300, () => void seen.push(['c', clock.now()]));
+    clock.setTimer(100, async () => {
+      await new Promise((r) => setImmediate(r));
+      seen.push(['a', clock.now()]);
+    });
+    clock.setTimer(100, () => void seen.push(['b', clock.now()]));
+    clock.setTimer(900, () => void seen.push(['late', clock.now()]));
+    await clock.advance(500);
+    expect(seen).toEqual([
+      ['a', 100],
+      ['b', 100],
+      ['c', 300],
+    ]);
+    expect(clock.now()).toBe(500);
+    expect(clock.pendingTimers).toBe(1);
+  });
+
+  it('fires timers set by timers when they fall due within the same advance (a 6 h retry schedule)', async () => {
+    const { clock } = manual(0);
+    const schedule = [0, 15, 30, 60, 300, 900, 3600, 21600].map((s) => s * 1000);
+    const attempts: number[] = [];
+    const attempt = (i: number) => {
+      attempts.push(clock.now());
+      if (i + 1 < schedule.length) clock.setTimer(schedule[i + 1]!, () => attempt(i + 1));
+    };
+    clock.setTimer(0, () => attempt(0));
+    await clock.advance(6 * 3600 * 1000);
+    expect(attempts).toEqual(schedule);
+  });
+
+  it('cleared timers do not fire; a failing timer does not stop the clock', async () => {
+    const { clock } = manual(0);
+    let fired = 0;
+    const id = clock.setTimer(10, () => void fired++);
+    clock.setTimer(20, () => {
+      throw new Error('boom');
+    });
+    clock.setTimer(30, () => void fired++);
+    clock.clearTimer(id);
+    await clock.advance(100);
+    expect(fired).toBe(1);
+  });
+
+  it('scaled mode runs N times faster than real time', () => {
+    let real = 0;
+    const clock = new VirtualClock({ scale: 60, start: 0, realNow: () => real });
+    real = 1000;
+    expect(clock.now()).toBe(60_000);
+    clock.close();
+  });
+
+  it('real mode fires timers by itself', async () => {
+    const clock = new VirtualClock({ scale: 1000 });
+    const fired = new Promise<number>((resolve) => clock.setTimeout(2000, () => resolve(clock.now())));
+    const start = clock.now();
+    expect((await fired) - start).toBeGreaterThanOrEqual(2000);
+    clock.close();
+  });
+
+  it('rejects bad scales and advances', async () => {
+    expect(() => new VirtualClock({ scale: -1 })).toThrow(RangeError);
+    await expect(manual().clock.advance(-5)).rejects.toThrow(RangeError);
+  });
+});
+
+describe('VirtualClock manual mode, due timers', () => {
+  it('runs a timer due now without an advance, but not a future one', async () => {
+    const clock = new VirtualClock({ scale: 0, start: 0 });
+    let later = 0;
+    const ran = new Promise<number>((resolve) => clock.setTimer(0, () => resolve(clock.now())));
+    clock.setTimer(10, () => void later++);
+    expect(await ran).toBe(0);
+    await clock.settle();
+    expect(later).toBe(0);
+    clock.close();
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * The one clock behind every sandbox timer: notice retries, downstream inquiries, pending issuer
+ * outcomes. It runs in real time (scale 1), scaled (scale N: N virtual seconds per real second),
+ * or manually (scale 0: time moves only when advanced), and can always be advanced on demand, so a
+ * six-hour retry schedule is testable in milliseconds.
+ *
+ * Wire times (timeStamp, txnTime and their skew checks) use the wall clock instead: a partner's
+ * own clock is real, and advancing sandbox timers must not make its messages "stale".
+ */
+
+type TimerFn = () => void | Promise<void>;
+
+interface Timer {
+  id: number;
+  at: number;
+  seq: number;
+  fn: TimerFn;
+}
+
+export interface ClockOptions {
+  /** 1 real time, N faster, 0 manual. */
+  scale?: number;
+  /** Virtual time at creation (epoch ms); default now. */
+  start?: number;
+  /** Source of real time (tests may inject). */
+  realNow?: () => number;
+}
+
+export class VirtualClock {
+  private scale: number;
+  private readonly realNow: () => number;
+  private baseVirtual: number;
+  private baseReal: number;
+  private timers: Timer[] = [];
+  private nextId = 1;
+  private seq = 0;
+  private handle: NodeJS.Timeout | undefined;
+  private advancing: Promise<void> = Promise.resolve();
+  private readonly running = new Set<Promise<void>>();
+  private closed = false;
+
+  constructor(options: ClockOptions = {}) {
+    this.scale = options.scale ?? 1;
+    if (!(this.scale >= 0) || !Number.isFinite(this.scale)) throw new RangeError('time scale must be a number ≥ 0');
+    this.realNow = options.realNow ?? Date.now;
+    this.baseReal = this.realNow();
+    this.baseVirtual = options.start ?? this.baseReal;
+  }
+
+  /** Virtual epoch milliseconds. */
+  now(): number {
+    return this.baseVirtual + (this.realNow() - this.baseReal) * this.scale;
+  }
+
+  get timeScale(): number {
+    return this.scale;
+  }
+
+  get pendingTimers(): number {
+    return this.timers.length;
+  }
+
+  /** Time of the next timer, if any. */
+  nextTimerAt(): number | undefined {
+    return this.timers[0]?.at;
+  }
+
+  /** Runs `fn` at virtual time `at` (or as soon as possible if that is past). */
+  setTimer(at: number, fn: TimerFn): number {
+    const t: Timer = { id: this.nextId++, at, seq: this.seq++, fn };
+    // keep sorted by (at, seq); timers are few, insertion is fine
+    let i = this.timers.length;
+    while (i > 0 && this.timers[i - 1]!.at > at) i--;
+    this.timers.splice(i, 0, t);
+    this.reschedule();
+    return t.id;
+  }
+
+  setTimeout(delayMs: number, fn: TimerFn): number {
+    return this.setTimer(this.now() + Math.max(0, delayMs), fn);
+  }
+
+  clearTimer(id: number): void {
+    const i = this.timers.findIndex((t) => t.id === id);
+    if (i !== -1) this.timers.splice(i, 1);
+    this.reschedule();
+  }
+
+  clearAll(): void {
+    this.timers = [];
+    this.reschedule();
+  }
+
+  /**
+   * Moves time forward by `ms`, firing every timer that falls due in order, each at its own
+   * virtual time, and waiting for each (and for timers they set that also fall due) to finish.
+   */
+  advance(ms: number): Promise<void> {
+    if (!(ms >= 0)) return Promise.reject(new RangeError('advance by a number of milliseconds ≥ 0'));
+    const run = this.advancing.then(() => this.advanceNow(ms));
+    this.advancing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async advanceNow(ms: number): Promise<void> {
+    const target = this.now() + ms;
+    for (;;) {
+      const t = this.timers[0];
+      if (!t || t.at > target) break;
+      this.timers.shift();
+      if (t.at > this.now()) this.jumpTo(t.at);
+      await this.fire(t);
+    }
+    if (target > this.now()) this.jumpTo(target);
+    this.reschedule();
+  }
+
+  /** Waits until every timer callback that is running has finished. */
+  async settle(): Promise<void> {
+    await this.advancing;
+    while (this.running.size) await Promise.allSettled([...this.running]);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.timers = [];
+    if (this.handle) clearTimeout(this.handle);
+    this.handle = undefined;
+  }
+
+  private jumpTo(virtual: number): void {
+    if (this.handle) clearTimeout(this.handle);
+    this.handle = undefined;
+    this.baseVirtual = virtual;
+    this.baseReal = this.realNow();
+  }
+
+  private fire(t: Timer): Promise<void> {
+    const p = (async () => {
+      try {
+        await t.fn();
+      } catch {
+        // a timer's failure is its owner's to record; the clock keeps running
+      }
+    })();
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p));
+    return p;
+  }
+
+  /** In real or scaled mode, arms one real timeout for the earliest timer. */
+  private reschedule(): void {
+    if (this.handle) clearTimeout(this.handle);
+    this.handle = undefined;
+    if (this.closed) return;
+    const first = this.timers[0];
+    if (!first) return;
+    // Manual mode: time stands still, but what is due now still happens (on the next turn).
+    if (this.scale === 0) {
+      if (first.at <= this.now()) {
+        this.handle = setTimeout(() => this.fireDue(), 0);
+        this.handle.unref?.();
+      }
+      return;
+    }
+    const delay = Math.max(0, (first.at - this.now()) / this.scale);
+    this.handle = setTimeout(() => this.fireDue(), Math.min(delay, 2 ** 31 - 1));
+    this.handle.unref?.();
+  }
+
+  private fireDue(): void {
+    this.handle = undefined;
+    const now = this.now();
+    while (this.timers[0] && this.timers[0].at <= now) {
+      const t = this.timers.shift()!;
+      void this.fire(t);
+    }
+    this.reschedule();
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * The configuration file `ucsp-sandbox.config.json` as a TypeBox schema: the single source of truth
+ * for the type of the file as written (`SandboxConfigFile`, every key optional) and for the JSON
+ * Schema published as `schemas/config.schema.json`. Every object is closed (additionalProperties
+ * false) so that a misspelt key is an error, not a silently ignored setting.
+ */
+import { CloneType, Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { F } from '../schemas/fields.js';
+import { SIGNATURE_VARIANTS } from '../crypto/rsa.js';
+import { CAPABILITIES, DEFAULT_CONFIG } from './defaults.js';
+
+/** A field pattern of PROFILE §5 with the configuration's own description and default. */
+const field = <T extends TSchema>(schema: T, description: string, dflt?: unknown): T =>
+  Object.assign(CloneType(schema), dflt === undefined ? { description } : { description, default: dflt });
+
+/** A string enum as `{ type: string, enum: [...] }` (clearer in editors and error messages than anyOf). */
+const stringEnum = <T extends string>(values: readonly T[], options: Record<string, unknown> = {}): TUnsafe<T> =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
+
+const seconds = (description: string, dflt: readonly number[]) =>
+  Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, description, default: [...dflt] });
+
+const closed = { additionalProperties: false } as const;
+
+const d = DEFAULT_CONFIG;
+
+export const PartnerConfigSchema = Type.Object(
+  {
+    insID: Type.Optional(field(F.insID, "8 digits: the partner's institution ID, sent in every msgInfo.insID", d.partner.insID)),
+    merId: Type.Optional(field(F.merId, '15 [0-9A-Za-z]: the merchant ID UCSP registered for the partner', d.partner.merId)),
+    acqIIN: Type.Optional(field(F.acqIIN, '8 digits: the acquirer IIN', d.partner.acqIIN)),
+    industryCode: Type.Optional(field(F.industryCode, '1–16 [0-9A-Za-z]: the industry code', d.partner.industryCode)),
+    certificate: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          "Path to the partner's certificate, PEM or PKCS#12 (.p12/.pfx); the sandbox verifies the partner's messages with it. Relative paths resolve against the config file's folder. Default: <keysDir>/partner.cert.pem",
+      }),
+    ),
+    certificatePassword: Type.Optional(Type.String({ description: 'Password of `certificate` when it is a PKCS#12 file' })),
+    indexUrl: Type.Optional(
+      field(F.url, "The partner's INDUSTRY_INDEX_URL: where the login hand-off redirects the browser with request_data (PROFILE §6.1)", d.partner.indexUrl),
+    ),
+    driverUrl: Type.Optional(field(F.url, "Base URL of the partner's test driver API (PROFILE §9); needed only by the conformance suite")),
+    signatureVariant: Type.Optional(
+      stringEnum(SIGNATURE_VARIANTS, {
+        description: 'How signatures are made (PROFILE §4): SHA256withRSA over the signed bytes, or RSA over their SHA-256 hex digest (sha256-raw)',
+        default: d.partner.signatureVariant,
+      }),
+    ),
+    capabilities: Type.Optional(
+      Type.Array(stringEnum(CAPABILITIES), {
+        uniqueItems: true,
+        description: 'What the partner implements; the conformance suite runs only these parts',
+        default: [...d.partner.capabilities],
+      }),
+    ),
+  },
+  { ...closed, description: 'The Industry Service (partner) under test (PROFILE §1)' },
+);
+
+export const ChannelConfigSchema = Type.Object(
+  {
+    channelCode: field(F.channelCode, '1–16 [0-9A-Za-z]: the channel code sent on the wire'),
+    name: Type.String({ minLength: 1, description: 'Name shown on the sandbox pages' }),
+  },
+  closed,
+);
+
+export const UserConfigSchema = Type.Object(
+  {
+    userId: field(F.userId, '1–64 printable ASCII: the channel app user ID'),
+    mobile: field(F.mobile, '5–20 chars [0-9+]; masked in logs'),
+    name: Type.Optional(Type.String({ description: 'Name shown on the sandbox pages' })),
+  },
+  closed,
+);
+
+export const SandboxConfigFileSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String({ description: 'The JSON Schema of this file (for editors); ignored by the sandbox' })),
+    keysDir: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: "Folder of the test keys (ucsp-sandbox init writes them). Relative paths resolve against the config file's folder",
+        default: d.keysDir,
+      }),
+    ),
+    host: Type.Optional(Type.String({ minLength: 1, description: 'Interface the sandbox listens on', default: d.host })),
+    port: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 65535,
+        description: 'Base port: UCSP listens on port, the channel app on port+1, the issuer on port+2; 0 picks free ports',
+        default: d.port,
+      }),
+    ),
+    timeScale: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        description: 'Speed of sandbox time: 1 real time, N N× faster, 0 manual (time moves only when advanced through the control API)',
+        default: d.timeScale,
+      }),
+    ),
+    zone: Type.Optional(
+      Type.String({
+        pattern: '^(Z|UTC|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])$',
+        description: 'Zone of the yyyyMMddHHmmss times on the wire, like +08:00 (PROFILE §2)',
+        default: d.zone,
+      }),
+    ),
+    bodyLimitBytes: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Largest request body UCSP reads; larger bodies get HTTP 413 (PROFILE §2)', default: d.bodyLimitBytes }),
+    ),
+    journalLimit: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'How many journal entries the sandbox keeps (oldest dropped first)', default: d.journalLimit }),
+    ),
+    controlToken: Type.Optional(
+      Type.String({ minLength: 1, description: "Bearer token the sandbox's control API requires; without one the control API is open to anyone who can reach it" }),
+    ),
+    partner: Type.Optional(PartnerConfigSchema),
+    channels: Type.Optional(
+      Type.Array(ChannelConfigSchema, {
+        minItems: 1,
+        description: 'Channel apps (wallets) the sandbox plays (PROFILE §10); channelCode must be unique',
+        default: d.channels.map((c) => ({ ...c })),
+      }),
+    ),
+    users: Type.Optional(
+      Type.Array(UserConfigSchema, {
+        description: 'Test users of the channel app (PROFILE §10); userId must be unique',
+        default: d.users.map((u) => ({ ...u })),
+      }),
+    ),
+    notices: Type.Optional(
+      Type.Object(
+        {
+          retryScheduleSeconds: Type.Optional(
+            seconds('When UCSP sends a notice and retries it, in seconds after the event (non-decreasing)', d.notices.retryScheduleSeconds),
+          ),
+          timeoutMs: Type.Optional(
+            Type.Integer({ minimum: 1, description: "How long UCSP waits for the partner's answer to a notice, in ms", default: d.notices.timeoutMs }),
+          ),
+        },
+        { ...closed, description: 'Notices UCSP sends to the partner (PROFILE §6.3, §6.6)' },
+      ),
+    ),
+    inquiryScheduleSeconds: Type.Optional(
+      seconds('When a partner is expected to inquire about a pending payment, in seconds after it (non-decreasing; PROFILE §7)', d.inquiryScheduleSeconds),
+    ),
+    skew: Type.Optional(
+      Type.Object(
+        {
+          timeStampSeconds: Type.Optional(
+            Type.Integer({ minimum: 0, description: "Largest accepted difference between msgInfo.timeStamp and UCSP's clock, in seconds", default: d.skew.timeStampSeconds }),
+          ),
+          txnTimeSeconds: Type.Optional(
+            Type.Integer({ minimum: 0, description: "Largest accepted difference between txnTime and UCSP's clock, in seconds; beyond it UCSP answers 36 (PROFILE §5)", default: d.skew.txnTimeSeconds }),
+          ),
+        },
+        { ...closed, description: 'Clock tolerance' },
+      ),
+    ),
+  },
+  {
+    ...closed,
+    title: 'ucsp-sandbox configuration',
+    description: 'ucsp-sandbox.config.json: every key is optional; what is left out takes its default',
+  },
+);
+
+/** The configuration file as written: every key optional. */
+export type SandboxConfigFile = Static<typeof SandboxConfigFileSchema>;
+export type PartnerConfigFile = Static<typeof PartnerConfigSchema>;
+export type ChannelConfig = Static<typeof ChannelConfigSchema>;
+export type UserConfig = Static<typeof UserConfigSchema>;
+
+/** Keys that stay optional once every default is filled. */
+type StillOptional = 'controlToken' | 'certificatePassword' | 'driverUrl';
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type ResolveValue<V> = V extends readonly unknown[] ? V : V extends object ? Resolved<V> : V;
+type Resolved<T> = Simplify<
+  { [K in keyof T as K extends StillOptional ? never : K]-?: ResolveValue<NonNullable<T[K]>> } & {
+    [K in keyof T as K extends StillOptional ? K : never]?: NonNullable<T[K]>;
+  }
+>;
+
+/**
+ * The configuration the sandbox runs with: every default filled, `keysDir` and
+ * `partner.certificate` absolute. Derived from the file's type, so the two cannot drift.
+ */
+export type SandboxConfig = Resolved<Omit<SandboxConfigFile, '$schema'>>;
+export type PartnerConfig = SandboxConfig['partner'];
+export type Capability = (typeof CAPABILITIES)[number];
+
+/** Every key optional at every depth; arrays are replaced whole, so their items stay complete. */
+export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

@@ -1,0 +1,4 @@
+export * from './config-schema.js';
+export * from './defaults.js';
+export * from './load-config.js';
+export * from './published-config.js';

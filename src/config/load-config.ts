@@ -1,0 +1,388 @@
+/**
+ * Loads `ucsp-sandbox.config.json`: finds it, reads it strictly, validates it against the schema and
+ * the rules a schema cannot express, and fills every default. Precedence: defaults < file <
+ * overrides (command-line flags). Every problem is reported at once in one UcspError('config');
+ * nothing is half-loaded. Reading a configuration has no side effects (it creates no keys or folders).
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { UcspError } from '../errors/index.js';
+import { zoneOffsetMinutes } from '../protocol/time.js';
+import { maskMobile } from '../schemas/mask.js';
+import { parseStrictJson } from '../schemas/strict-json.js';
+import { ajv } from '../schemas/validate.js';
+import { SandboxConfigFileSchema, type DeepPartial, type SandboxConfig } from './config-schema.js';
+import { CONFIG_FILE_NAME, DEFAULT_CONFIG, DEFAULT_PARTNER_CERTIFICATE_FILE } from './defaults.js';
+
+export interface LoadConfigOptions {
+  /** Folder to look for `ucsp-sandbox.config.json` in, and to resolve `configPath` and override paths against. */
+  cwd: string;
+  /** An explicit config file (`--config`); a missing file is an error. */
+  configPath?: string;
+  /** Values that beat the file, typically from flags. Relative paths in them resolve against `cwd`. */
+  overrides?: DeepPartial<SandboxConfig>;
+}
+
+export interface LoadedConfig {
+  /** Fully resolved: every default filled, `keysDir` and `partner.certificate` absolute. */
+  config: SandboxConfig;
+  /** Absolute path of the config file used, if any. */
+  file?: string;
+  /** True when no config file was used: everything not overridden is a default. */
+  usedDefaults: boolean;
+}
+
+/** One problem in a configuration: the dotted path (`partner.merId`, `users.1.userId`) and what is wrong. */
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+/** `partner.merId: must match ^[0-9A-Za-z]{15}$ (got "123")`. */
+export function formatConfigProblem(p: ConfigProblem): string {
+  return `${p.path}: ${p.message}`;
+}
+
+/**
+ * Finds, reads, validates and resolves the configuration.
+ * @throws UcspError('config') when the file named by `configPath` is missing, a file is not strict
+ *   JSON, or the configuration (file or overrides) has problems — all of them listed in `details`.
+ */
+export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
+  const cwd = resolve(options.cwd);
+  let file: string | undefined;
+  let raw: unknown;
+  if (options.configPath !== undefined) {
+    file = resolve(cwd, options.configPath);
+    raw = await readConfigFile(file, true);
+  } else {
+    const candidate = join(cwd, CONFIG_FILE_NAME);
+    raw = await readConfigFile(candidate, false);
+    if (raw !== NO_FILE) file = candidate;
+  }
+  const config = resolveConfig(file === undefined ? undefined : raw, {
+    baseDir: file === undefined ? cwd : dirname(file),
+    cwd,
+    source: file,
+    overrides: options.overrides,
+  });
+  return file === undefined ? { config, usedDefaults: true } : { config, file, usedDefaults: false };
+}
+
+export interface ResolveConfigOptions {
+  /** Folder that relative paths in `raw` resolve against (the config file's folder). */
+  baseDir: string;
+  /** Folder that relative paths in `overrides` resolve against; defaults to `baseDir`. */
+  cwd?: string;
+  /** Where `raw` came from, for the error message (a file path); absent when there is no file. */
+  source?: string;
+  /** Where `overrides` came from, for the error message. Default "command-line options". */
+  overridesSource?: string;
+  overrides?: DeepPartial<SandboxConfig>;
+}
+
+/**
+ * Validates a parsed configuration (as written in a file; `undefined` for none) plus overrides and
+ * returns the resolved configuration. Used by `loadConfig`, and by `init` to check what it is about
+ * to write with the very same rules.
+ */
+export function resolveConfig(raw: unknown, options: ResolveConfigOptions): SandboxConfig {
+  const cwd = options.cwd ?? options.baseDir;
+  const overrides = absolutiseOverridePaths(stripUndefined(options.overrides ?? {}), cwd);
+  const fileProblems = raw === undefined ? [] : schemaProblems(raw);
+  const overrideProblems = schemaProblems(overrides);
+  const merged = asObject(merge(merge(structuredClone(DEFAULT_CONFIG), raw), overrides));
+  const known = [...fileProblems, ...overrideProblems];
+  const semantic = semanticProblems(merged).filter((p) => !known.some((k) => overlaps(k.path, p.path)));
+  // Semantic problems come from the merge; blame the file when there is one.
+  const blameFile = fileProblems.length > 0 || (semantic.length > 0 && options.source !== undefined);
+  const blameOverrides = overrideProblems.length > 0 || (semantic.length > 0 && options.source === undefined);
+  const problems = [...fileProblems, ...overrideProblems, ...semantic];
+  if (problems.length > 0) {
+    const where = [
+      ...(blameFile ? [options.source ?? 'the configuration'] : []),
+      ...(blameOverrides ? [options.overridesSource ?? 'command-line options'] : []),
+    ];
+    throw new UcspError('config', `invalid configuration in ${where.join(' and ')}`, { details: problems.map(formatConfigProblem) });
+  }
+  delete merged.$schema;
+  const config = merged as unknown as SandboxConfig;
+  config.keysDir = resolve(options.baseDir, config.keysDir);
+  config.partner.certificate =
+    config.partner.certificate === undefined
+      ? join(config.keysDir, DEFAULT_PARTNER_CERTIFICATE_FILE)
+      : resolve(options.baseDir, config.partner.certificate);
+  return config;
+}
+
+/**
+ * Every problem of a configuration as written (schema rules and the rules across fields), without
+ * throwing. `init` uses it to validate prompt answers.
+ */
+export function checkConfig(raw: unknown): ConfigProblem[] {
+  const schema = schemaProblems(raw);
+  const merged = asObject(merge(structuredClone(DEFAULT_CONFIG), raw));
+  return [...schema, ...semanticProblems(merged).filter((p) => !schema.some((k) => overlaps(k.path, p.path)))];
+}
+
+// ---------------------------------------------------------------------------------------------
+// reading
+
+const NO_FILE = Symbol('no config file');
+
+async function readConfigFile(file: string, required: boolean): Promise<unknown> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !required) return NO_FILE;
+    if (code === 'ENOENT') throw new UcspError('config', `config file not found: ${file}`, { cause: e });
+    if (code === 'EISDIR') throw new UcspError('config', `${file} is a folder, not a config file`, { cause: e });
+    throw new UcspError('config', `cannot read config file ${file}: ${code ?? (e as Error).message}`, { cause: e });
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch (e) {
+    throw new UcspError('config', `${file} is not valid UTF-8`, { cause: e });
+  }
+  // Tolerate the byte-order mark some Windows editors write; it carries no content.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  try {
+    return parseStrictJson(text);
+  } catch (e) {
+    const reason = (e as Error).message.replace(/^invalid JSON: /, '');
+    const offset = /at offset ([0-9]+)$/.exec(reason)?.[1];
+    let where = '';
+    if (offset !== undefined) {
+      const before = text.slice(0, Number(offset));
+      const line = before.split('\n').length;
+      const column = Number(offset) - before.lastIndexOf('\n');
+      where = ` (line ${line}, column ${column})`;
+    }
+    throw new UcspError('config', `invalid JSON in ${file}: ${reason}${where}`, { cause: e });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// schema validation
+
+let compiled: ValidateFunction | undefined;
+function validator(): ValidateFunction {
+  compiled ??= ajv.compile(SandboxConfigFileSchema);
+  return compiled;
+}
+
+const SECRET_KEYS = new Set(['controlToken', 'certificatePassword']);
+
+function schemaProblems(raw: unknown): ConfigProblem[] {
+  const validate = validator();
+  if (validate(raw)) return [];
+  const out: ConfigProblem[] = [];
+  const seen = new Set<string>();
+  for (const e of validate.errors ?? []) {
+    const p = toProblem(e, raw);
+    const key = formatConfigProblem(p);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  return out;
+}
+
+function toProblem(e: ErrorObject, data: unknown): ConfigProblem {
+  const segments = e.instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const base = segments.join('.');
+  const join2 = (k: string) => (base ? `${base}.${k}` : k);
+  switch (e.keyword) {
+    case 'required':
+      return { path: join2((e.params as { missingProperty: string }).missingProperty), message: 'is required' };
+    case 'additionalProperties': {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      const hint = suggest(key, knownKeys(e.schemaPath));
+      return { path: join2(key), message: `unknown key${hint ? ` (did you mean ${hint}?)` : ''}` };
+    }
+  }
+  const path = base || '(root)';
+  let message: string;
+  switch (e.keyword) {
+    case 'pattern':
+      message = `must match ${(e.params as { pattern: string }).pattern}`;
+      break;
+    case 'type': {
+      const t = (e.params as { type: string }).type;
+      message = `must be ${/^[aeiou]/.test(t) ? 'an' : 'a'} ${t}`;
+      break;
+    }
+    case 'enum':
+      message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+      break;
+    case 'format':
+      message = (e.params as { format: string }).format === 'uri' ? 'must be an absolute URL' : `must be a valid ${(e.params as { format: string }).format}`;
+      break;
+    case 'uniqueItems': {
+      const { i, j } = e.params as { i: number; j: number };
+      message = `must not repeat an item (items ${Math.min(i, j)} and ${Math.max(i, j)} are the same)`;
+      break;
+    }
+    default:
+      message = (e.message ?? e.keyword).replace(/NOT/g, 'not');
+  }
+  return { path, message: message + shown(segments, data) };
+}
+
+/** ` (got …)` with the offending value: mobiles masked, secrets hidden, long values cut. */
+function shown(segments: string[], data: unknown): string {
+  let cur: unknown = data;
+  for (const k of segments) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, k)) return '';
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  if (segments.length === 0) return ` (got ${cur === null ? 'null' : Array.isArray(cur) ? 'an array' : typeof cur})`;
+  const last = segments[segments.length - 1] ?? '';
+  if (SECRET_KEYS.has(last)) return '';
+  if (last === 'mobile' && typeof cur === 'string') cur = maskMobile(cur);
+  let text = JSON.stringify(cur) ?? String(cur);
+  if (text.length > 80) text = `${text.slice(0, 77)}...`;
+  return ` (got ${text})`;
+}
+
+/** The property names allowed where an additionalProperties rule failed, from the schema itself. */
+function knownKeys(schemaPath: string): string[] {
+  let node: unknown = SandboxConfigFileSchema;
+  for (const seg of schemaPath.replace(/^#\/?/, '').split('/').slice(0, -1)) {
+    if (node === null || typeof node !== 'object') return [];
+    node = (node as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  const props = (node as { properties?: Record<string, unknown> } | undefined)?.properties;
+  return props ? Object.keys(props) : [];
+}
+
+/** The known key a typo most likely meant: same letters ignoring case, or at most 2 edits away. */
+function suggest(key: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = k.toLowerCase() === key.toLowerCase() ? 0 : editDistance(k.toLowerCase(), key.toLowerCase());
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(1, Math.min(2, Math.floor(key.length / 3))) ? best : undefined;
+}
+
+/** Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = d[i]!;
+      row[j] = Math.min(d[i - 1]![j]! + 1, row[j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// rules across fields (checked on the merged configuration; written defensively, since the
+// schema may already have found the same value wrong)
+
+function semanticProblems(c: Record<string, unknown>): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  if (typeof c.port === 'number' && Number.isInteger(c.port) && c.port > 65533 && c.port <= 65535) {
+    out.push({ path: 'port', message: `must be 0 or at most 65533: the channel app and the issuer listen on port+1 and port+2 (got ${c.port})` });
+  }
+  if (typeof c.zone === 'string') {
+    try {
+      zoneOffsetMinutes(c.zone);
+    } catch {
+      out.push({ path: 'zone', message: `must be a zone like +08:00, -05:30 or Z (got ${JSON.stringify(c.zone)})` });
+    }
+  }
+  out.push(...duplicates(c.channels, 'channels', 'channelCode'));
+  out.push(...duplicates(c.users, 'users', 'userId'));
+  const notices = c.notices;
+  if (notices !== null && typeof notices === 'object') {
+    out.push(...decreasing((notices as Record<string, unknown>).retryScheduleSeconds, 'notices.retryScheduleSeconds'));
+  }
+  out.push(...decreasing(c.inquiryScheduleSeconds, 'inquiryScheduleSeconds'));
+  return out;
+}
+
+function duplicates(list: unknown, path: string, key: string): ConfigProblem[] {
+  if (!Array.isArray(list)) return [];
+  const first = new Map<unknown, number>();
+  const out: ConfigProblem[] = [];
+  list.forEach((item: unknown, i) => {
+    if (item === null || typeof item !== 'object') return;
+    const v = (item as Record<string, unknown>)[key];
+    if (typeof v !== 'string') return;
+    const j = first.get(v);
+    if (j === undefined) first.set(v, i);
+    else out.push({ path: `${path}.${i}.${key}`, message: `duplicate ${key} ${JSON.stringify(v)} (also ${path}.${j}.${key})` });
+  });
+  return out;
+}
+
+function decreasing(list: unknown, path: string): ConfigProblem[] {
+  if (!Array.isArray(list)) return [];
+  const out: ConfigProblem[] = [];
+  for (let i = 1; i < list.length; i++) {
+    const a: unknown = list[i - 1];
+    const b: unknown = list[i];
+    if (typeof a === 'number' && typeof b === 'number' && b < a) {
+      out.push({ path: `${path}.${i}`, message: `must not be less than the entry before it, ${a} (the schedule must be non-decreasing; got ${b})` });
+    }
+  }
+  return out;
+}
+
+/** Whether two dotted paths name the same value or one contains the other. */
+function overlaps(a: string, b: string): boolean {
+  return a === b || a === '(root)' || b.startsWith(`${a}.`) || a.startsWith(`${b}.`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// merging
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Deep merge of plain objects; anything else (arrays included) in `over` replaces `base`. */
+function merge(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (isPlainObject(base) && isPlainObject(over)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+    return out;
+  }
+  return structuredClone(over);
+}
+
+function asObject(v: unknown): Record<string, unknown> {
+  return isPlainObject(v) ? v : {};
+}
+
+function stripUndefined<T>(v: T): T {
+  if (!isPlainObject(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = stripUndefined(x);
+  return out as T;
+}
+
+/** Flags are typed relative to where the command runs, not to the config file. */
+function absolutiseOverridePaths(o: DeepPartial<SandboxConfig>, cwd: string): DeepPartial<SandboxConfig> {
+  const out = { ...o };
+  if (typeof out.keysDir === 'string' && out.keysDir !== '' && !isAbsolute(out.keysDir)) out.keysDir = resolve(cwd, out.keysDir);
+  const cert = out.partner?.certificate;
+  if (typeof cert === 'string' && cert !== '' && !isAbsolute(cert)) out.partner = { ...out.partner, certificate: resolve(cwd, cert) };
+  return out;
+}

@@ -1,0 +1,150 @@
+/**
+ * The request path of `POST /ucsp/api`, as a story:
+ *   raw bytes → strict JSON → verify signature → replay check → validate schema → registration
+ *   and clock checks → state transition (handler) → signed answer and effects (notices, issuer).
+ * Every failure becomes a coded, signed answer here and nowhere else; nothing rejected changes state.
+ */
+import { createHash } from 'node:crypto';
+import { isUcspError, type ResponseCode } from '../errors/index.js';
+import { verifyParsed, type SignatureVariant, type SignerCredentials, type TrustStore } from '../crypto/index.js';
+import { MESSAGES, formatDiagnostics, isMsgType, parseStrictJson, validateMessage, decodeUtf8 } from '../schemas/index.js';
+import { HANDLERS, KEY_FIELDS, type Effect, type HandlerContext, type ProtocolSettings } from '../protocol/handlers/index.js';
+import type { IssuerBehaviour } from '../protocol/issuer-rules.js';
+import type { Ledger } from '../protocol/ledger.js';
+import { parseUcspTime } from '../protocol/time.js';
+import type { SignatureVerdict } from '../journal/journal.js';
+import { answerMsgInfo, echoKeyFields, responseMsg, signAnswer } from './answer.js';
+
+export interface GatewayDeps {
+  ledger: Ledger;
+  settings: ProtocolSettings;
+  /** The partner's registered certificate(s). */
+  trust: TrustStore;
+  variant: SignatureVariant;
+  /** UCSP's signing key and certificate. */
+  signer: SignerCredentials;
+  now(): number;
+  wallNow(): number;
+  issuerOverride(orderId: string): IssuerBehaviour | undefined;
+}
+
+export interface GatewayResult {
+  /** The signed answer, exactly as sent. */
+  text: string;
+  code: ResponseCode;
+  /** The request as read (undefined when unreadable). */
+  requestText?: string;
+  msgType: string;
+  msgID?: string;
+  orderId?: string;
+  signature?: SignatureVerdict;
+  /** Why the request was refused (for the journal). */
+  reason?: string;
+  replayed: boolean;
+  effects: Effect[];
+}
+
+const isPartnerType = (t: string) => isMsgType(t) && MESSAGES[t].direction === 'partner-to-ucsp';
+
+export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayResult {
+  const { ledger, settings } = deps;
+  const wallNow = deps.wallNow();
+  const fallback = { insID: settings.partner.insID, wallNow, zone: settings.zone, ids: ledger.ids };
+
+  // 1. Raw bytes → strict JSON. Unreadable: 10, msgType UNKNOWN.
+  let text: string | undefined;
+  let parsed: unknown;
+  try {
+    text = decodeUtf8(bytes);
+    parsed = parseStrictJson(text);
+  } catch (e) {
+    const reason = isUcspError(e) ? e.message : 'unreadable body';
+    const msgInfo = answerMsgInfo(undefined, fallback, isMsgType);
+    return refuse(deps, msgInfo, {}, '10', reason, { requestText: text });
+  }
+  const msg = (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {}) as Record<string, unknown>;
+  const msgInfo = answerMsgInfo(msg.msgInfo, fallback, isMsgType);
+  const keyFields = KEY_FIELDS[msgInfo.msgType as keyof typeof KEY_FIELDS] ?? ['orderId', 'merId'];
+  const echo = echoKeyFields(msg.trxInfo, keyFields);
+  const base = { requestText: text, orderId: echo.orderId };
+  if (msg.msgInfo === null || typeof msg.msgInfo !== 'object') return refuse(deps, msgInfo, echo, '10', 'msgInfo is missing', base);
+
+  // 2. Signature over the raw text, with the partner's registered certificate.
+  const v = verifyParsed(text, parsed, deps.trust, { variant: deps.variant });
+  const signature: SignatureVerdict = { valid: v.valid, ...(v.problem ? { problem: v.problem } : {}), summary: v.summary, details: v.details };
+  if (!v.valid) return refuse(deps, msgInfo, echo, '11', v.summary, { ...base, signature });
+
+  // 3. Replay: a byte-for-byte repeat gets the first answer; the same msgID with other content is 11.
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  const rawMsgID = (msg.msgInfo as { msgID?: unknown }).msgID;
+  const msgID = typeof rawMsgID === 'string' ? rawMsgID : undefined;
+  if (msgID) {
+    const seen = ledger.replay.check(msgID, digest, deps.now());
+    if (seen.kind === 'repeat') {
+      return { text: seen.answer, code: codeOf(seen.answer), requestText: text, msgType: msgInfo.msgType, msgID, orderId: echo.orderId, signature, replayed: true, effects: [] };
+    }
+    if (seen.kind === 'conflict') return refuse(deps, msgInfo, echo, '11', `msgID ${msgID} was already used with other content`, { ...base, signature });
+  }
+
+  // 4. Schema: a partner→UCSP message type, every field in format.
+  const t = msgInfo.msgType;
+  if (!isPartnerType(t)) {
+    const why = t === 'UNKNOWN' ? `unknown msgType ${JSON.stringify((msg.msgInfo as { msgType?: unknown }).msgType)}` : `${t} is not a message a partner sends to UCSP`;
+    return refuse(deps, msgInfo, echo, '10', why, { ...base, signature });
+  }
+  const check = validateMessage(parsed, { role: 'request', msgType: t as never });
+  if (!check.valid) return refuse(deps, msgInfo, echo, '10', formatDiagnostics(check.errors).join('; '), { ...base, signature });
+
+  // 5. Registration and clock.
+  const trx = msg.trxInfo as Record<string, string>;
+  if (msgInfo.insID !== settings.partner.insID) return refuse(deps, msgInfo, echo, '10', `insID ${msgInfo.insID} is not the registered ${settings.partner.insID}`, { ...base, signature });
+  if (trx.merId !== settings.partner.merId) return refuse(deps, msgInfo, echo, '10', `merId ${trx.merId} is not the registered ${settings.partner.merId}`, { ...base, signature });
+  const skew = Math.abs(wallNow - parseUcspTime(msgInfo.timeStamp, settings.zone)) / 1000;
+  if (!(skew <= settings.skew.timeStampSeconds)) {
+    return refuse(deps, msgInfo, echo, '11', `timeStamp ${msgInfo.timeStamp} is ${Math.round(skew)} s from UCSP's clock (allowed ±${settings.skew.timeStampSeconds} s, zone ${settings.zone})`, { ...base, signature });
+  }
+
+  // 6. State transition.
+  const ctx: HandlerContext = { ledger, settings, now: deps.now(), wallNow, issuerOverride: deps.issuerOverride };
+  let code: ResponseCode;
+  let trxOut: Record<string, string>;
+  let reason: string | undefined;
+  let effects: Effect[] = [];
+  let orderId = echo.orderId;
+  try {
+    const out = HANDLERS[t as keyof typeof HANDLERS]!(trx, ctx);
+    code = out.code;
+    trxOut = out.trxInfo;
+    effects = out.effects;
+    reason = out.responseMsg;
+    orderId = out.orderId ?? orderId;
+  } catch (e) {
+    if (!isUcspError(e)) throw e;
+    code = e.responseCode;
+    trxOut = echo;
+    reason = e.message;
+  }
+
+  // 7. Signed answer, remembered for byte-for-byte repeats.
+  const answer = signAnswer(msgInfo, trxOut, code, responseMsg(code, reason), deps.signer);
+  if (msgID) ledger.replay.remember(msgID, digest, answer, deps.now());
+  return { text: answer, code, requestText: text, msgType: t, msgID, orderId, signature, ...(reason ? { reason } : {}), replayed: false, effects };
+}
+
+function refuse(
+  deps: GatewayDeps,
+  msgInfo: ReturnType<typeof answerMsgInfo>,
+  trxInfo: Record<string, string>,
+  code: ResponseCode,
+  reason: string,
+  extra: { requestText?: string; orderId?: string; signature?: SignatureVerdict },
+): GatewayResult {
+  const text = signAnswer(msgInfo, trxInfo, code, responseMsg(code, reason), deps.signer);
+  return { text, code, msgType: msgInfo.msgType, msgID: msgInfo.msgID, reason, replayed: false, effects: [], ...extra };
+}
+
+function codeOf(answer: string): ResponseCode {
+  const m = /"responseCode":"([0-9]{2})"/.exec(answer);
+  return (m?.[1] ?? '99') as ResponseCode;
+}
+

@@ -1,0 +1,127 @@
+/**
+ * Every message in and out, in order: raw text, signature verdict, response code, timing, order.
+ * Bounded: past `limit` the oldest entries fall off and are counted in `dropped`, never silently.
+ */
+import { maskField, maskMobile } from '../schemas/mask.js';
+
+export type JournalChannel = 'api' | 'notice' | 'login' | 'cashier' | 'signing' | 'issuer';
+
+export interface SignatureVerdict {
+  valid: boolean;
+  problem?: string;
+  summary: string;
+  details?: string[];
+}
+
+export interface JournalEntry {
+  seq: number;
+  /** Virtual time. */
+  at: number;
+  /** Wall-clock time. */
+  wallAt: number;
+  direction: 'in' | 'out';
+  channel: JournalChannel;
+  msgType?: string;
+  msgID?: string;
+  orderId?: string;
+  /** The exact text as sent or received. */
+  raw: string;
+  signature?: SignatureVerdict;
+  responseCode?: string;
+  httpStatus?: number;
+  durationMs?: number;
+  /** For an answer: the seq of the message it answers. */
+  replyTo?: number;
+  peer?: string;
+  note?: string;
+}
+
+export interface JournalQuery {
+  orderId?: string;
+  msgType?: string;
+  channel?: JournalChannel;
+  sinceSeq?: number;
+  limit?: number;
+}
+
+export class Journal {
+  private entries: JournalEntry[] = [];
+  private head = 0;
+  private nextSeq = 1;
+  dropped = 0;
+
+  constructor(private limit = 10_000) {}
+
+  add(e: Omit<JournalEntry, 'seq'>): JournalEntry {
+    const entry = { ...e, seq: this.nextSeq++ } as JournalEntry;
+    if (this.limit <= 0) {
+      this.dropped++;
+      return entry;
+    }
+    if (this.entries.length < this.limit) this.entries.push(entry);
+    else {
+      this.entries[this.head] = entry;
+      this.head = (this.head + 1) % this.limit;
+      this.dropped++;
+    }
+    return entry;
+  }
+
+  /** Entries in order, oldest first. */
+  all(): JournalEntry[] {
+    return this.head === 0 ? [...this.entries] : [...this.entries.slice(this.head), ...this.entries.slice(0, this.head)];
+  }
+
+  query(q: JournalQuery = {}): JournalEntry[] {
+    let out = this.all().filter(
+      (e) =>
+        (q.orderId === undefined || e.orderId === q.orderId) &&
+        (q.msgType === undefined || e.msgType === q.msgType) &&
+        (q.channel === undefined || e.channel === q.channel) &&
+        (q.sinceSeq === undefined || e.seq > q.sinceSeq),
+    );
+    if (q.limit !== undefined && out.length > q.limit) out = out.slice(out.length - q.limit);
+    return out;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  clear(): void {
+    this.entries = [];
+    this.head = 0;
+    this.dropped = 0;
+  }
+
+  /** Restores entries (durable state); keeps the order and the sequence. */
+  restore(entries: JournalEntry[], dropped: number): void {
+    this.clear();
+    for (const e of entries.slice(-this.limit)) this.entries.push(e);
+    this.dropped = dropped + Math.max(0, entries.length - this.limit);
+    this.nextSeq = (entries.at(-1)?.seq ?? 0) + 1;
+  }
+}
+
+/** Masks mobiles and card-number-shaped values in raw text for views, field by field. */
+export function maskRaw(raw: string): string {
+  const masked = raw.replace(/"((?:[^"\\]|\\.)*)"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g, (_m, k: string, sep: string, v: string) => `"${k}"${sep}"${String(maskField(k, v))}"`);
+  // request_data in a URL carries the message percent-encoded
+  return masked.replace(/(%22mobile%22%3A%22)((?:[^%]|%(?!22))*)(%22)/g, (_m, a: string, v: string, b: string) => a + maskMobile(decodeURIComponent(v)) + b);
+}
+
+/** An entry as shown to people and scripts: masked raw text and the parsed message. */
+export function viewEntry(e: JournalEntry): JournalEntry & { parsed?: unknown } {
+  const raw = maskRaw(e.raw);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  return { ...e, raw, ...(parsed === undefined ? {} : { parsed }) };
+}

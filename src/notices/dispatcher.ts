@@ -1,0 +1,237 @@
+/**
+ * Sends notices to the partner: signs them, schedules every attempt on the virtual clock (the
+ * retry schedule of PROFILE §6.3), judges each answer, records every attempt in the notice and
+ * the journal, and applies the faults set through the control API.
+ */
+import type { VirtualClock } from '../clock/virtual-clock.js';
+import { signMessage, type SignatureVariant, type SignerCredentials, type TrustStore } from '../crypto/index.js';
+import type { Journal } from '../journal/journal.js';
+import type { Ledger } from '../protocol/ledger.js';
+import { noticeTransition, type NoticeAttempt, type NoticeRecord } from '../protocol/notice-machine.js';
+import type { NoticeDraft } from '../protocol/settlement.js';
+import { UcspError } from '../errors/index.js';
+import { deliver, type DeliveryResult } from './deliver.js';
+import { NoticeFaults, type NoticeFault } from './faults.js';
+import { tamperNotice, type Tamper } from './tamper.js';
+
+export interface DispatcherOptions {
+  ledger: Ledger;
+  clock: VirtualClock;
+  journal: Journal;
+  signer: SignerCredentials;
+  /** The partner's certificate(s), to verify its answers. */
+  trust: TrustStore;
+  variant: SignatureVariant;
+  retryScheduleMs: readonly number[];
+  timeoutMs: number;
+  wallNow(): number;
+  /** Told whenever a notice changes (for persistence). */
+  onChange?(n: NoticeRecord): void;
+}
+
+export class NoticeDispatcher {
+  readonly faults = new NoticeFaults();
+  private readonly timers = new Map<string, number>();
+  /** Notices held by a "reorder" fault, released after the next notice's attempt. */
+  private reorderHeld: string[] = [];
+  private readonly duplicates = new Set<string>();
+
+  constructor(private readonly o: DispatcherOptions) {}
+
+  /** Signs a draft, records the notice and schedules its first attempt (now, unless a fault says otherwise). */
+  enqueue(d: NoticeDraft): NoticeRecord {
+    const text = signMessage(d.message, this.o.signer, { variant: this.o.variant });
+    const now = this.o.clock.now();
+    let n: NoticeRecord = {
+      id: this.o.ledger.ids.noticeId(),
+      msgType: d.msgType,
+      orderId: d.orderId,
+      backUrl: d.backUrl,
+      text,
+      msgID: d.message.msgInfo.msgID,
+      status: 'PENDING',
+      createdAt: now,
+      nextIndex: 0,
+      nextAt: now,
+      attempts: [],
+    };
+    const faults = this.faults.take({ orderId: d.orderId, msgType: d.msgType });
+    const tampers: Tamper[] = [];
+    for (const f of faults) n = this.applyFault(n, f, tampers);
+    this.save(n);
+    // A tampered copy goes first; the genuine notice follows on its schedule.
+    for (const t of tampers) void this.o.clock.setTimer(now, () => this.sendExtra(n.id, t).then(() => undefined));
+    this.arm(n);
+    return n;
+  }
+
+  private applyFault(n: NoticeRecord, f: NoticeFault, tampers: Tamper[]): NoticeRecord {
+    switch (f.action) {
+      case 'drop':
+        return noticeTransition(n, { type: 'drop' });
+      case 'hold':
+        return noticeTransition(n, { type: 'hold' });
+      case 'reorder':
+        this.reorderHeld.push(n.id);
+        return noticeTransition(n, { type: 'hold' });
+      case 'delay':
+        return n.status === 'PENDING' ? noticeTransition(n, { type: 'delay', until: this.o.clock.now() + (f.delayMs ?? 60_000) }) : n;
+      case 'duplicate':
+        this.duplicates.add(n.id);
+        return n;
+      case 'tamper':
+        tampers.push(f.tamper ?? 'signature');
+        return n;
+    }
+  }
+
+  get(id: string): NoticeRecord | undefined {
+    return this.o.ledger.notices.get(id);
+  }
+
+  list(filter: { orderId?: string } = {}): NoticeRecord[] {
+    return [...this.o.ledger.notices.values()].filter((n) => filter.orderId === undefined || n.orderId === filter.orderId);
+  }
+
+  private require(id: string): NoticeRecord {
+    const n = this.get(id);
+    if (!n) throw new UcspError('not-found', `no notice ${id}`);
+    return n;
+  }
+
+  /** Releases a held notice: it is attempted now. */
+  release(id: string): NoticeRecord {
+    const n = noticeTransition(this.require(id), { type: 'release', at: this.o.clock.now() });
+    this.save(n);
+    this.reorderHeld = this.reorderHeld.filter((h) => h !== id);
+    this.arm(n);
+    return n;
+  }
+
+  drop(id: string): NoticeRecord {
+    const n = noticeTransition(this.require(id), { type: 'drop' });
+    this.disarm(id);
+    this.save(n);
+    return n;
+  }
+
+  delay(id: string, ms: number): NoticeRecord {
+    const n = noticeTransition(this.require(id), { type: 'delay', until: this.o.clock.now() + ms });
+    this.save(n);
+    this.arm(n);
+    return n;
+  }
+
+  /**
+   * Sends a copy now, outside the schedule: a resend or duplicate (tamper absent) or a tampered
+   * copy. An untampered copy that the partner accepts also completes a pending or dropped notice.
+   */
+  async sendExtra(id: string, tamper?: Tamper): Promise<NoticeAttempt> {
+    const n = this.require(id);
+    const text = tamper ? tamperNotice(n.text, tamper, this.o.signer, this.o.variant) : n.text;
+    const attempt = await this.attempt(n, text, 'extra', tamper);
+    const current = this.require(id);
+    if (!tamper && attempt.ok && current.status !== 'DELIVERED') {
+      this.disarm(id);
+      this.save({ ...current, status: 'DELIVERED', nextAt: undefined, firstAttemptAt: current.firstAttemptAt ?? attempt.at });
+    }
+    return attempt;
+  }
+
+  /** Cancels every timer (reset, shutdown). */
+  stop(): void {
+    for (const t of this.timers.values()) this.o.clock.clearTimer(t);
+    this.timers.clear();
+    this.reorderHeld = [];
+    this.duplicates.clear();
+  }
+
+  /** Re-arms timers for pending notices (after a restart from durable state). */
+  resume(): void {
+    for (const n of this.o.ledger.notices.values()) this.arm(n);
+  }
+
+  private arm(n: NoticeRecord): void {
+    this.disarm(n.id);
+    if (n.status !== 'PENDING' || n.nextAt === undefined) return;
+    this.timers.set(n.id, this.o.clock.setTimer(n.nextAt, () => this.scheduledAttempt(n.id)));
+  }
+
+  private disarm(id: string): void {
+    const t = this.timers.get(id);
+    if (t !== undefined) this.o.clock.clearTimer(t);
+    this.timers.delete(id);
+  }
+
+  private async scheduledAttempt(id: string): Promise<void> {
+    this.timers.delete(id);
+    const n = this.get(id);
+    if (!n || n.status !== 'PENDING') return;
+    const a = await this.attempt(n, n.text, 'scheduled');
+    const current = this.get(id);
+    if (!current || current.status !== 'PENDING') return;
+    const next = noticeTransition(current, { type: 'attempted', ok: a.ok, at: a.at, schedule: this.o.retryScheduleMs });
+    this.save(next);
+    this.arm(next);
+    if (next.status === 'DELIVERED' && this.duplicates.delete(id)) await this.sendExtra(id);
+    // a notice held for reordering goes once a later one has been tried
+    const held = this.reorderHeld.filter((h) => h !== id);
+    if (held.length && held.length === this.reorderHeld.length) {
+      this.reorderHeld = [];
+      for (const h of held) this.release(h);
+    }
+  }
+
+  private async attempt(n: NoticeRecord, text: string, kind: NoticeAttempt['kind'], tamper?: Tamper): Promise<NoticeAttempt> {
+    const at = this.o.clock.now();
+    const out = this.o.journal.add({
+      at,
+      wallAt: this.o.wallNow(),
+      direction: 'out',
+      channel: 'notice',
+      msgType: n.msgType,
+      msgID: n.msgID,
+      orderId: n.orderId,
+      raw: text,
+      peer: n.backUrl,
+      ...(tamper ? { note: `tampered copy (${tamper})` } : kind === 'extra' ? { note: 'extra copy (resend/duplicate)' } : {}),
+    });
+    const r: DeliveryResult = await deliver(n.backUrl, text, { trust: this.o.trust, variant: this.o.variant, timeoutMs: this.o.timeoutMs });
+    this.o.journal.add({
+      at: this.o.clock.now(),
+      wallAt: this.o.wallNow(),
+      direction: 'in',
+      channel: 'notice',
+      msgType: n.msgType,
+      msgID: n.msgID,
+      orderId: n.orderId,
+      raw: r.answerText ?? '',
+      replyTo: out.seq,
+      durationMs: r.durationMs,
+      peer: n.backUrl,
+      ...(r.httpStatus !== undefined ? { httpStatus: r.httpStatus } : {}),
+      ...(r.responseCode ? { responseCode: r.responseCode } : {}),
+      ...(r.signature ? { signature: r.signature } : {}),
+      ...(r.problem ? { note: r.problem } : {}),
+    });
+    const attempt: NoticeAttempt = {
+      n: n.attempts.length + 1,
+      kind,
+      ...(tamper ? { tamper } : {}),
+      at,
+      durationMs: r.durationMs,
+      ...(r.httpStatus !== undefined ? { httpStatus: r.httpStatus } : {}),
+      ...(r.responseCode ? { responseCode: r.responseCode } : {}),
+      ok: r.ok,
+      ...(r.problem ? { problem: r.problem } : {}),
+    };
+    const current = this.get(n.id) ?? n;
+    this.save({ ...current, attempts: [...current.attempts, attempt] });
+    return attempt;
+  }
+
+  private save(n: NoticeRecord): void {
+    this.o.ledger.notices.set(n.id, n);
+    this.o.onChange?.(n);
+  }
+}

@@ -1,0 +1,52 @@
+/** One-shot faults for notices, set through the control API before the notice exists. */
+import type { Tamper } from './tamper.js';
+
+export type NoticeFaultAction = 'drop' | 'delay' | 'duplicate' | 'reorder' | 'hold' | 'tamper';
+export const NOTICE_FAULT_ACTIONS: readonly NoticeFaultAction[] = ['drop', 'delay', 'duplicate', 'reorder', 'hold', 'tamper'];
+
+export interface NoticeFault {
+  id: number;
+  action: NoticeFaultAction;
+  /** Matches the next notice for this order (any order when absent). */
+  orderId?: string;
+  msgType?: string;
+  /** delay: how long (virtual ms). */
+  delayMs?: number;
+  /** tamper: how. */
+  tamper?: Tamper;
+  /** How many notices it applies to (default 1). */
+  remaining: number;
+}
+
+export class NoticeFaults {
+  private faults: NoticeFault[] = [];
+  private nextId = 1;
+
+  add(f: Omit<NoticeFault, 'id' | 'remaining'> & { times?: number }): NoticeFault {
+    const { times, ...rest } = f;
+    const fault: NoticeFault = { ...rest, id: this.nextId++, remaining: Math.max(1, times ?? 1) };
+    this.faults.push(fault);
+    return fault;
+  }
+
+  /** Consumes and returns the faults that apply to a new notice. */
+  take(n: { orderId: string; msgType: string }): NoticeFault[] {
+    const hit: NoticeFault[] = [];
+    for (const f of this.faults) {
+      if ((f.orderId === undefined || f.orderId === n.orderId) && (f.msgType === undefined || f.msgType === n.msgType)) {
+        hit.push({ ...f });
+        f.remaining--;
+      }
+    }
+    this.faults = this.faults.filter((f) => f.remaining > 0);
+    return hit;
+  }
+
+  list(): NoticeFault[] {
+    return this.faults.map((f) => ({ ...f }));
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+}

@@ -1,0 +1,67 @@
+/** What a message handler gets and gives back. Handlers hold the rules of PROFILE §6; no HTTP. */
+import { createHash } from 'node:crypto';
+import { UcspError, type ResponseCode } from '../../errors/index.js';
+import type { IssuerBehaviour } from '../issuer-rules.js';
+import type { Ledger } from '../ledger.js';
+import { parseUcspTime } from '../time.js';
+
+export interface ProtocolSettings {
+  partner: { insID: string; merId: string; acqIIN: string; industryCode: string };
+  users: readonly { userId: string; mobile: string }[];
+  zone: string;
+  skew: { timeStampSeconds: number; txnTimeSeconds: number };
+  /** Public base URL of the mock UCSP (paymentUrl and signUrl are built on it). */
+  ucspUrl: string;
+}
+
+export interface HandlerContext {
+  ledger: Ledger;
+  settings: ProtocolSettings;
+  /** Virtual time (timers, records). */
+  now: number;
+  /** Wall-clock time (wire times and their skew checks). */
+  wallNow: number;
+  /** The issuer behaviour forced for this order through the control API, if any (consumes a "next" override). */
+  issuerOverride(orderId: string): IssuerBehaviour | undefined;
+}
+
+/** Work for the runtime once the answer is sent. */
+export type Effect =
+  /** An issuer transaction was started for this order: settle it now if final, else inquire on schedule. */
+  { type: 'watch'; orderId: string };
+
+export interface HandlerOutcome {
+  code: ResponseCode;
+  responseMsg?: string;
+  trxInfo: Record<string, string>;
+  orderId?: string;
+  effects: Effect[];
+}
+
+export type Handler = (trx: Record<string, string>, ctx: HandlerContext) => HandlerOutcome;
+
+/** Stable digest of a request's business content, to tell a repeat from a conflict. */
+export function fingerprint(trx: Record<string, string>, fields: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const f of fields) h.update(`${f}=${trx[f] ?? ''}\u0000`);
+  return h.digest('hex');
+}
+
+/** txnTime must be within the skew window of UCSP's clock (PROFILE §5): else 36. */
+export function checkTxnTime(txnTime: string, ctx: HandlerContext): void {
+  const t = parseUcspTime(txnTime, ctx.settings.zone);
+  const skew = Math.abs(ctx.wallNow - t) / 1000;
+  if (!(skew <= ctx.settings.skew.txnTimeSeconds)) {
+    throw new UcspError('incorrect', `txnTime ${txnTime} is ${Math.round(skew)} s from UCSP's clock (allowed ±${ctx.settings.skew.txnTimeSeconds} s, zone ${ctx.settings.zone})`);
+  }
+}
+
+export function knownUser(userId: string, ctx: HandlerContext): void {
+  if (!ctx.settings.users.some((u) => u.userId === userId)) throw new UcspError('incorrect', `userId ${userId} is not a user of the channel app`);
+}
+
+/** The answer when an orderId is already taken: the same answer for the same content, else 36. */
+export function orderIdTaken(existingFingerprint: string | undefined, fp: string, same: () => HandlerOutcome): HandlerOutcome {
+  if (existingFingerprint === fp) return same();
+  throw new UcspError('incorrect', 'orderId already used with other content');
+}

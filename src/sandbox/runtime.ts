@@ -1,0 +1,267 @@
+/**
+ * The sandbox runtime: one ledger, one virtual clock, one journal, the notice dispatcher and the
+ * issuer watch, wired together. The servers call it; scripts reach it through the control API.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { VirtualClock } from '../clock/virtual-clock.js';
+import type { SandboxConfig } from '../config/index.js';
+import { TrustStore, signMessage, type CertInfo, type SignerCredentials } from '../crypto/index.js';
+import { UcspError } from '../errors/index.js';
+import { handleApiRequest, type GatewayResult } from '../gateway/handle-api-request.js';
+import { Journal, type JournalEntry } from '../journal/journal.js';
+import { NoticeDispatcher } from '../notices/dispatcher.js';
+import type { ProtocolSettings } from '../protocol/handlers/index.js';
+import { DEFAULT_CARD, TEST_CARDS, decideBehaviour, startIssuerTxn, type IssuerBehaviour } from '../protocol/issuer-rules.js';
+import { Ledger } from '../protocol/ledger.js';
+import { paymentTransition, type PaymentOrder } from '../protocol/payment-machine.js';
+import { abandon, decideSigning, settle, type SettleContext } from '../protocol/settlement.js';
+import { formatUcspTime } from '../protocol/time.js';
+import { IssuerWatch } from './issuer-watch.js';
+
+export interface SandboxUrls {
+  ucsp: string;
+  channel: string;
+  issuer: string;
+}
+
+export interface RuntimeOptions {
+  config: SandboxConfig;
+  ucspSigner: SignerCredentials;
+  partnerCertificates: CertInfo[];
+  clock?: VirtualClock;
+}
+
+export type LoginTamper = 'signature' | 'stale' | 'replay' | 'wrong-cert';
+
+export class SandboxRuntime {
+  readonly config: SandboxConfig;
+  readonly clock: VirtualClock;
+  readonly ledger: Ledger;
+  readonly journal: Journal;
+  readonly notices: NoticeDispatcher;
+  readonly watch: IssuerWatch;
+  readonly partnerTrust: TrustStore;
+  readonly settings: ProtocolSettings;
+  urls: SandboxUrls = { ucsp: 'http://127.0.0.1', channel: 'http://127.0.0.1', issuer: 'http://127.0.0.1' };
+  private readonly ucspSigner: SignerCredentials;
+  private nextOutcome: IssuerBehaviour | undefined;
+  private readonly outcomeByOrder = new Map<string, IssuerBehaviour>();
+  private lastLogin: string | undefined;
+  private strangerKey: SignerCredentials | undefined;
+
+  constructor(o: RuntimeOptions) {
+    this.config = o.config;
+    this.ucspSigner = o.ucspSigner;
+    this.clock = o.clock ?? new VirtualClock({ scale: o.config.timeScale });
+    this.ledger = new Ledger(o.config.partner.insID);
+    this.journal = new Journal(o.config.journalLimit);
+    this.partnerTrust = new TrustStore(o.partnerCertificates);
+    const self = this;
+    this.settings = {
+      partner: o.config.partner,
+      users: o.config.users,
+      zone: o.config.zone,
+      skew: o.config.skew,
+      get ucspUrl() {
+        return self.urls.ucsp;
+      },
+    };
+    this.notices = new NoticeDispatcher({
+      ledger: this.ledger,
+      clock: this.clock,
+      journal: this.journal,
+      signer: o.ucspSigner,
+      trust: this.partnerTrust,
+      variant: o.config.partner.signatureVariant,
+      retryScheduleMs: o.config.notices.retryScheduleSeconds.map((s) => s * 1000),
+      timeoutMs: o.config.notices.timeoutMs,
+      wallNow: () => Date.now(),
+    });
+    this.watch = new IssuerWatch({
+      ledger: this.ledger,
+      clock: this.clock,
+      journal: this.journal,
+      inquiryScheduleMs: o.config.inquiryScheduleSeconds.map((s) => s * 1000),
+      wallNow: () => Date.now(),
+      onFinal: (orderId, status) => this.onFinal(orderId, status),
+    });
+  }
+
+  get ucspCertificate(): CertInfo {
+    return this.ucspSigner.certificate;
+  }
+
+  private settleCtx(): SettleContext {
+    return { now: this.clock.now(), wallNow: Date.now(), zone: this.config.zone, insID: this.config.partner.insID };
+  }
+
+  /** POST /ucsp/api: the whole request path, journalled. */
+  handleApi(bytes: Uint8Array, peer?: string): GatewayResult {
+    const started = performance.now();
+    const result = handleApiRequest(bytes, {
+      ledger: this.ledger,
+      settings: this.settings,
+      trust: this.partnerTrust,
+      variant: this.config.partner.signatureVariant,
+      signer: this.ucspSigner,
+      now: () => this.clock.now(),
+      wallNow: () => Date.now(),
+      issuerOverride: (orderId) => this.takeOutcome(orderId),
+    });
+    const at = this.clock.now();
+    const base = { at, wallAt: Date.now(), channel: 'api' as const, msgType: result.msgType, ...(result.msgID ? { msgID: result.msgID } : {}), ...(result.orderId ? { orderId: result.orderId } : {}) };
+    const req = this.journal.add({
+      ...base,
+      direction: 'in',
+      raw: result.requestText ?? Buffer.from(bytes).toString('latin1'),
+      ...(result.signature ? { signature: result.signature } : {}),
+      ...(peer ? { peer } : {}),
+    });
+    this.journal.add({
+      ...base,
+      direction: 'out',
+      raw: result.text,
+      responseCode: result.code,
+      replyTo: req.seq,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      ...(result.replayed ? { note: 'byte-for-byte repeat: the first answer again' } : result.reason ? { note: result.reason } : {}),
+    });
+    for (const e of result.effects) if (e.type === 'watch') this.watch.watch(e.orderId);
+    return result;
+  }
+
+  private onFinal(orderId: string, status: 'APPROVED' | 'DECLINED'): void {
+    const draft = settle(this.ledger, orderId, status, this.settleCtx());
+    if (draft) this.notices.enqueue(draft);
+  }
+
+  // ── issuer outcomes (control API) ─────────────────────────────────────────
+
+  setOutcome(behaviour: IssuerBehaviour, orderId?: string): void {
+    if (orderId) this.outcomeByOrder.set(orderId, behaviour);
+    else this.nextOutcome = behaviour;
+  }
+
+  private takeOutcome(orderId: string): IssuerBehaviour | undefined {
+    const byOrder = this.outcomeByOrder.get(orderId);
+    if (byOrder) return byOrder;
+    const next = this.nextOutcome;
+    this.nextOutcome = undefined;
+    return next;
+  }
+
+  // ── the user (cashier, signing page, login) ───────────────────────────────
+
+  findPayment(ref: { tn?: string; orderId?: string }): PaymentOrder {
+    const p = ref.tn ? this.ledger.paymentByTn(ref.tn) : ref.orderId ? this.ledger.payment(ref.orderId) : undefined;
+    if (!p) throw new UcspError('not-found', `no payment order ${ref.tn ?? ref.orderId ?? ''}`.trim());
+    return p;
+  }
+
+  cardsOf(_userId: string): typeof TEST_CARDS {
+    return TEST_CARDS;
+  }
+
+  /** The user pays at the cashier with a card: the issuer decides (PROFILE §7.2). */
+  pay(ref: { tn?: string; orderId?: string }, card: string = DEFAULT_CARD): { order: PaymentOrder; behaviour: IssuerBehaviour; error?: string } {
+    const p = this.findPayment(ref);
+    if (p.source !== 'frontend') throw new UcspError('incorrect', `order ${p.orderId} is an auto-debit order`);
+    if (p.status !== 'AWAITING_USER') throw new UcspError('incorrect', `order ${p.orderId} is ${p.status}, not awaiting payment`);
+    if (!this.cardsOf(p.userId).some((c) => c.pan === card)) throw new UcspError('incorrect', `card ${card.slice(0, 6)}… is not one of ${p.userId}'s cards`);
+    const behaviour = decideBehaviour({ override: this.takeOutcome(p.orderId), txnAmt: p.txnAmt, card });
+    const txn = startIssuerTxn({ ref: p.tn, orderId: p.orderId, kind: 'PAY', txnAmt: p.txnAmt, currencyCode: p.currencyCode, card, behaviour, createdAt: this.clock.now() }, this.clock.now());
+    this.journal.add({ at: this.clock.now(), wallAt: Date.now(), direction: 'out', channel: 'cashier', orderId: p.orderId, raw: JSON.stringify({ pay: p.tn, card: `${card.slice(0, 6)}******${card.slice(-4)}`, behaviour }) });
+    if (!txn) return { order: p, behaviour, error: 'the issuer reported a system error (99); the order still awaits payment' };
+    this.ledger.putOrder(paymentTransition(p, { type: 'user-pay', card }));
+    this.ledger.issuer.set(p.tn, txn);
+    this.watch.watch(p.orderId);
+    return { order: this.findPayment({ orderId: p.orderId }), behaviour };
+  }
+
+  /** The user closes the cashier without paying. */
+  abandon(ref: { tn?: string; orderId?: string }): PaymentOrder {
+    const p = this.findPayment(ref);
+    this.notices.enqueue(abandon(this.ledger, p.orderId, this.settleCtx()));
+    return this.findPayment({ orderId: p.orderId });
+  }
+
+  /** The user agrees or refuses on the signing page. */
+  decideSigning(ref: { signId?: string; orderId?: string }, agree: boolean): { frontUrl: string; orderId: string; contractId?: string } {
+    const orderId = ref.signId ? this.ledger.bySignId.get(ref.signId) : ref.orderId;
+    const s = orderId ? this.ledger.signing(orderId) : undefined;
+    if (!s) throw new UcspError('not-found', `no signing request ${ref.signId ?? ref.orderId ?? ''}`);
+    if (s.status !== 'AWAITING_USER') throw new UcspError('incorrect', `signing ${s.orderId} is already ${s.status}`);
+    const { draft, contract } = decideSigning(this.ledger, s.orderId, agree, this.settleCtx());
+    this.notices.enqueue(draft);
+    return { frontUrl: s.frontUrl, orderId: s.orderId, ...(contract ? { contractId: contract.contractId } : {}) };
+  }
+
+  /**
+   * The login hand-off (PROFILE §6.1): the signed INDUSTRY_LOGIN_INFO and the URL of the partner's
+   * INDUSTRY_INDEX_URL carrying it. `tamper` makes a bad one on purpose, for conformance tests.
+   */
+  loginRedirect(o: { userId?: string; channelCode?: string; industryCode?: string; tamper?: LoginTamper } = {}): { url: string; requestData: string; userId: string } {
+    const user = o.userId ? this.config.users.find((u) => u.userId === o.userId) : this.config.users[0];
+    if (!user) throw new UcspError('not-found', `no test user ${o.userId}`);
+    const channelCode = o.channelCode ?? this.config.channels[0]!.channelCode;
+    if (!this.config.channels.some((c) => c.channelCode === channelCode)) throw new UcspError('not-found', `unknown channelCode ${channelCode}`);
+    const industryCode = o.industryCode ?? this.config.partner.industryCode;
+    if (industryCode !== this.config.partner.industryCode) throw new UcspError('not-found', `unknown industryCode ${industryCode}`);
+    let requestData: string;
+    if (o.tamper === 'replay' && this.lastLogin) requestData = this.lastLogin;
+    else {
+      const wall = o.tamper === 'stale' ? Date.now() - 10 * 60_000 : Date.now();
+      const timeStamp = formatUcspTime(wall, this.config.zone);
+      const message = {
+        msgInfo: { versionNo: '1.0.0', msgID: this.ledger.ids.msgID(timeStamp), timeStamp, msgType: 'INDUSTRY_LOGIN_INFO', insID: this.config.partner.insID },
+        trxInfo: { userId: user.userId, mobile: user.mobile, channelCode, industryCode },
+      };
+      const signer = o.tamper === 'wrong-cert' ? this.stranger() : this.ucspSigner;
+      requestData = signMessage(message, signer, { variant: this.config.partner.signatureVariant });
+      if (o.tamper === 'signature') {
+        const sig = (JSON.parse(requestData) as { certificateSignature: { signature: string } }).certificateSignature.signature;
+        const i = sig.length >> 1;
+        requestData = requestData.replace(sig, sig.slice(0, i) + (sig[i] === 'A' ? 'B' : 'A') + sig.slice(i + 1));
+      }
+      if (!o.tamper) this.lastLogin = requestData;
+    }
+    const index = this.config.partner.indexUrl;
+    const url = `${index}${index.includes('?') ? '&' : '?'}request_data=${encodeURIComponent(requestData)}`;
+    const msgID = (JSON.parse(requestData) as { msgInfo: { msgID: string } }).msgInfo.msgID;
+    this.journal.add({ at: this.clock.now(), wallAt: Date.now(), direction: 'out', channel: 'login', msgType: 'INDUSTRY_LOGIN_INFO', msgID, raw: requestData, peer: index, ...(o.tamper ? { note: `tampered on purpose: ${o.tamper}` } : {}) });
+    return { url, requestData, userId: user.userId };
+  }
+
+  /** A key that is not UCSP's, presenting UCSP's signCertID: the partner must refuse its signatures. */
+  private stranger(): SignerCredentials {
+    if (!this.strangerKey) {
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      this.strangerKey = { privateKey, certificate: this.ucspSigner.certificate };
+    }
+    return this.strangerKey;
+  }
+
+  // ── state ─────────────────────────────────────────────────────────────────
+
+  /** Forgets all state: orders, contracts, notices, msgIDs, faults, outcomes, journal. */
+  reset(): void {
+    this.notices.stop();
+    this.watch.stop();
+    this.notices.faults.clear();
+    this.ledger.reset();
+    this.journal.clear();
+    this.nextOutcome = undefined;
+    this.outcomeByOrder.clear();
+    this.lastLogin = undefined;
+  }
+
+  journalEntries(q: Parameters<Journal['query']>[0]): JournalEntry[] {
+    return this.journal.query(q);
+  }
+
+  close(): void {
+    this.notices.stop();
+    this.watch.stop();
+    this.clock.close();
+  }
+}

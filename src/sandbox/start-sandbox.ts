@@ -1,0 +1,104 @@
+/**
+ * Starts the three servers — mock UCSP, channel app, issuer — on host:port, port+1, port+2 (or
+ * free ports with port 0), with keys parsed once. Creates test keys in keysDir when there are none.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import type { SandboxConfig } from '../config/index.js';
+import { KEY_FILES, loadCertificates, loadSigner, writeTestKeys } from '../crypto/index.js';
+import { UcspError } from '../errors/index.js';
+import { createChannelApp } from '../servers/channel-app.js';
+import { createIssuerApp } from '../servers/issuer-app.js';
+import { createUcspApp } from '../servers/ucsp-app.js';
+import type { VirtualClock } from '../clock/virtual-clock.js';
+import { SandboxRuntime, type SandboxUrls } from './runtime.js';
+
+export interface RunningSandbox {
+  runtime: SandboxRuntime;
+  urls: SandboxUrls;
+  /** Paths a partner must know: UCSP's certificate (to verify UCSP) and its own registered one. */
+  files: { ucspCertificate: string; partnerCertificate: string; keysDir: string };
+  generatedKeys: boolean;
+  close(): Promise<void>;
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new UcspError('usage', `port ${port} on ${host} is already in use (choose another with --port, or --port 0 for free ports)`)
+          : new UcspError('usage', `cannot listen on ${host}:${port}: ${e.code ?? e.message}`),
+      );
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+function closeServer(s: Server): Promise<void> {
+  return new Promise((resolve) => {
+    s.close(() => resolve());
+    s.closeAllConnections();
+  });
+}
+
+export async function startSandbox(config: SandboxConfig, options: { clock?: VirtualClock } = {}): Promise<RunningSandbox> {
+  const ucspKey = join(config.keysDir, KEY_FILES.ucspKey);
+  const ucspCert = join(config.keysDir, KEY_FILES.ucspCert);
+  let generatedKeys = false;
+  if (!(await exists(ucspKey)) && !(await exists(ucspCert))) {
+    await writeTestKeys(config.keysDir);
+    generatedKeys = true;
+  }
+  const ucspSigner = await loadSigner(ucspKey, ucspCert);
+  const partnerCertificates = await loadCertificates(config.partner.certificate, config.partner.certificatePassword ?? '');
+  const runtime = new SandboxRuntime({ config, ucspSigner, partnerCertificates, ...(options.clock ? { clock: options.clock } : {}) });
+
+  const apps = [createUcspApp(runtime), createChannelApp(runtime), createIssuerApp(runtime)];
+  const servers: Server[] = [];
+  try {
+    const ports: number[] = [];
+    for (let i = 0; i < apps.length; i++) {
+      const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, apps[i]);
+      server.keepAliveTimeout = 5_000;
+      ports.push(await listen(server, config.port === 0 ? 0 : config.port + i, config.host));
+      servers.push(server);
+    }
+    const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+    runtime.urls = { ucsp: `http://${shown}:${ports[0]}`, channel: `http://${shown}:${ports[1]}`, issuer: `http://${shown}:${ports[2]}` };
+  } catch (e) {
+    await Promise.all(servers.map(closeServer));
+    runtime.close();
+    throw e;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    runtime,
+    urls: runtime.urls,
+    files: { ucspCertificate: ucspCert, partnerCertificate: config.partner.certificate, keysDir: config.keysDir },
+    generatedKeys,
+    close: () => {
+      closing ??= (async () => {
+        runtime.close();
+        await Promise.all(servers.map(closeServer));
+      })();
+      return closing;
+    },
+  };
+}

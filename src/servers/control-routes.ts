@@ -1,0 +1,203 @@
+/**
+ * The control API (JSON over HTTP) for scripts, the conformance runner and people: act as the
+ * user, act as the world, read the journal, reset. Documented with an example per call in README.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import express, { Router, type Request } from 'express';
+import { UcspError } from '../errors/index.js';
+import { viewEntry, type JournalChannel } from '../journal/journal.js';
+import { NOTICE_FAULT_ACTIONS, type NoticeFaultAction } from '../notices/faults.js';
+import { TAMPERS, type Tamper } from '../notices/tamper.js';
+import { AMOUNT_RULES, ISSUER_BEHAVIOURS, TEST_CARDS, type IssuerBehaviour } from '../protocol/issuer-rules.js';
+import type { LoginTamper, SandboxRuntime } from '../sandbox/runtime.js';
+import { jsonErrors } from './http-errors.js';
+
+const LOGIN_TAMPERS: readonly LoginTamper[] = ['signature', 'stale', 'replay', 'wrong-cert'];
+
+function body(req: Request): Record<string, unknown> {
+  const b = req.body as unknown;
+  return b !== null && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
+}
+
+function optString(b: Record<string, unknown>, k: string): string | undefined {
+  const v = b[k];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string' || v.length === 0 || v.length > 128) throw new UcspError('usage', `${k} must be a non-empty string`);
+  return v;
+}
+
+function oneOf<T extends string>(b: Record<string, unknown>, k: string, allowed: readonly T[], required = false): T | undefined {
+  const v = b[k];
+  if (v === undefined && !required) return undefined;
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw new UcspError('usage', `${k} must be one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+function nonNegative(b: Record<string, unknown>, k: string, max = 366 * 24 * 3600 * 1000): number {
+  const v = b[k];
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) throw new UcspError('usage', `${k} must be a number of milliseconds between 0 and ${max}`);
+  return v;
+}
+
+function orderRef(b: Record<string, unknown>): { tn?: string; orderId?: string } {
+  const tn = optString(b, 'tn');
+  const orderId = optString(b, 'orderId');
+  if (!tn && !orderId) throw new UcspError('usage', 'give tn or orderId');
+  return { ...(tn ? { tn } : {}), ...(orderId ? { orderId } : {}) };
+}
+
+export function controlRouter(runtime: SandboxRuntime): Router {
+  const r = Router();
+  const token = runtime.config.controlToken;
+  r.use((req, res, next) => {
+    if (!token) return next();
+    const given = Buffer.from(req.get('authorization')?.replace(/^Bearer\s+/i, '') ?? '');
+    const want = Buffer.from(token);
+    if (given.length === want.length && timingSafeEqual(given, want)) return next();
+    res.status(401).json({ error: 'control API token required: Authorization: Bearer <token>' });
+  });
+  r.use(express.json({ limit: '16kb', strict: true }));
+
+  r.get('/status', (_req, res) => {
+    res.json({
+      urls: runtime.urls,
+      clock: { now: runtime.clock.now(), iso: new Date(runtime.clock.now()).toISOString(), timeScale: runtime.clock.timeScale, pendingTimers: runtime.clock.pendingTimers },
+      orders: runtime.ledger.orders.size,
+      contracts: runtime.ledger.contracts.size,
+      notices: runtime.ledger.notices.size,
+      journal: { size: runtime.journal.size, dropped: runtime.journal.dropped, lastSeq: runtime.journal.lastSeq },
+      replayCache: { size: runtime.ledger.replay.size, evicted: runtime.ledger.replay.evicted },
+      ucspSignCertID: runtime.ucspCertificate.serial,
+      partnerSignCertIDs: runtime.partnerTrust.ids,
+    });
+  });
+
+  // ── act as the user ──
+  r.post('/login', (req, res) => {
+    const b = body(req);
+    const tamper = oneOf(b, 'tamper', LOGIN_TAMPERS);
+    const userId = optString(b, 'userId');
+    const channelCode = optString(b, 'channelCode');
+    res.json(runtime.loginRedirect({ ...(userId ? { userId } : {}), ...(channelCode ? { channelCode } : {}), ...(tamper ? { tamper } : {}) }));
+  });
+  r.post('/pay', (req, res) => {
+    const b = body(req);
+    const card = optString(b, 'card');
+    const out = runtime.pay(orderRef(b), card);
+    res.status(out.error ? 502 : 200).json({ order: out.order, behaviour: out.behaviour, ...(out.error ? { error: out.error } : {}) });
+  });
+  r.post('/abandon', (req, res) => {
+    res.json({ order: runtime.abandon(orderRef(body(req))) });
+  });
+  r.post('/sign', (req, res) => {
+    const b = body(req);
+    const decision = oneOf(b, 'decision', ['agree', 'refuse'] as const, true);
+    const signId = optString(b, 'signId');
+    const orderId = optString(b, 'orderId');
+    if (!signId && !orderId) throw new UcspError('usage', 'give signId or orderId');
+    res.json(runtime.decideSigning({ ...(signId ? { signId } : {}), ...(orderId ? { orderId } : {}) }, decision === 'agree'));
+  });
+
+  // ── act as the world ──
+  r.get('/issuer/cards', (_req, res) => {
+    res.json({ cards: TEST_CARDS, amountRules: AMOUNT_RULES, behaviours: ISSUER_BEHAVIOURS });
+  });
+  r.post('/issuer/outcome', (req, res) => {
+    const b = body(req);
+    const behaviour = oneOf<IssuerBehaviour>(b, 'behaviour', ISSUER_BEHAVIOURS, true)!;
+    const orderId = optString(b, 'orderId');
+    runtime.setOutcome(behaviour, orderId);
+    res.json({ behaviour, scope: orderId ? { orderId } : 'next' });
+  });
+  r.post('/notices/faults', (req, res) => {
+    const b = body(req);
+    const action = oneOf<NoticeFaultAction>(b, 'action', NOTICE_FAULT_ACTIONS, true)!;
+    const tamper = action === 'tamper' ? (oneOf<Tamper>(b, 'tamper', TAMPERS) ?? 'signature') : undefined;
+    const times = b.times === undefined ? 1 : b.times;
+    if (typeof times !== 'number' || !Number.isInteger(times) || times < 1 || times > 1000) throw new UcspError('usage', 'times must be an integer from 1 to 1000');
+    const orderId = optString(b, 'orderId');
+    const msgType = oneOf(b, 'msgType', ['PAYMENT_RESULT_NOTICE', 'SIGN_AUTO_DEBIT_NOTICE'] as const);
+    const fault = runtime.notices.faults.add({
+      action,
+      times,
+      ...(orderId ? { orderId } : {}),
+      ...(msgType ? { msgType } : {}),
+      ...(action === 'delay' ? { delayMs: nonNegative(b, 'delayMs') } : {}),
+      ...(tamper ? { tamper } : {}),
+    });
+    res.status(201).json(fault);
+  });
+  r.get('/notices/faults', (_req, res) => {
+    res.json(runtime.notices.faults.list());
+  });
+  r.get('/notices', (req, res) => {
+    const orderId = (req.query as Record<string, string | undefined>).orderId;
+    res.json(runtime.notices.list(orderId ? { orderId } : {}));
+  });
+  r.get('/notices/:id', (req, res) => {
+    const n = runtime.notices.get(req.params.id);
+    if (!n) throw new UcspError('not-found', `no notice ${req.params.id}`);
+    res.json(n);
+  });
+  r.post('/notices/:id/send', async (req, res) => {
+    const tamper = oneOf<Tamper>(body(req), 'tamper', TAMPERS);
+    const attempt = await runtime.notices.sendExtra(req.params.id, tamper);
+    res.json({ attempt, notice: runtime.notices.get(req.params.id) });
+  });
+  r.post('/notices/:id/drop', (req, res) => {
+    res.json(runtime.notices.drop(req.params.id));
+  });
+  r.post('/notices/:id/release', (req, res) => {
+    res.json(runtime.notices.release(req.params.id));
+  });
+  r.post('/notices/:id/delay', (req, res) => {
+    res.json(runtime.notices.delay(req.params.id, nonNegative(body(req), 'ms')));
+  });
+  r.get('/clock', (_req, res) => {
+    res.json({ now: runtime.clock.now(), timeScale: runtime.clock.timeScale, nextTimerAt: runtime.clock.nextTimerAt() ?? null });
+  });
+  r.post('/clock/advance', async (req, res) => {
+    const ms = nonNegative(body(req), 'ms');
+    await runtime.clock.advance(ms);
+    res.json({ now: runtime.clock.now(), nextTimerAt: runtime.clock.nextTimerAt() ?? null });
+  });
+
+  // ── read ──
+  r.get('/journal', (req, res) => {
+    const q = req.query as Record<string, string | undefined>;
+    const since = q.since === undefined ? undefined : Number(q.since);
+    const limit = q.limit === undefined ? undefined : Number(q.limit);
+    if ((since !== undefined && !Number.isInteger(since)) || (limit !== undefined && !(Number.isInteger(limit) && limit > 0))) {
+      throw new UcspError('usage', 'since and limit must be integers');
+    }
+    const entries = runtime.journalEntries({
+      ...(q.orderId ? { orderId: q.orderId } : {}),
+      ...(q.msgType ? { msgType: q.msgType } : {}),
+      ...(q.channel ? { channel: q.channel as JournalChannel } : {}),
+      ...(since !== undefined ? { sinceSeq: since } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+    });
+    res.json({ entries: entries.map(viewEntry), dropped: runtime.journal.dropped, lastSeq: runtime.journal.lastSeq });
+  });
+  r.get('/orders', (_req, res) => {
+    res.json([...runtime.ledger.orders.values()]);
+  });
+  r.get('/orders/:orderId', (req, res) => {
+    const o = runtime.ledger.orders.get(req.params.orderId);
+    if (!o) throw new UcspError('not-found', `no order ${req.params.orderId}`);
+    res.json(o);
+  });
+  r.get('/contracts', (_req, res) => {
+    res.json([...runtime.ledger.contracts.values()]);
+  });
+  r.post('/reset', (_req, res) => {
+    runtime.reset();
+    res.status(204).end();
+  });
+
+  r.use((_req, res) => {
+    res.status(404).json({ error: 'no such control call; see the README "Control API" section' });
+  });
+  r.use(jsonErrors);
+  return r;
+}

@@ -1,0 +1,21 @@
+/** The mock issuer: its test cards and amount rules, and the transactions it has seen. */
+import express, { type Express } from 'express';
+import { AMOUNT_RULES, TEST_CARDS } from '../protocol/issuer-rules.js';
+import type { SandboxRuntime } from '../sandbox/runtime.js';
+import { jsonErrors } from './http-errors.js';
+
+export function createIssuerApp(runtime: SandboxRuntime): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get(['/', '/issuer'], (_req, res) => {
+    res.json({ service: 'ucsp-sandbox mock issuer', cards: TEST_CARDS, amountRules: AMOUNT_RULES, transactions: `${runtime.urls.issuer}/issuer/transactions` });
+  });
+  app.get('/issuer/cards', (_req, res) => {
+    res.json({ cards: TEST_CARDS, amountRules: AMOUNT_RULES });
+  });
+  app.get('/issuer/transactions', (_req, res) => {
+    res.json([...runtime.ledger.issuer.values()].map((t) => ({ ...t, card: t.card ? `${t.card.slice(0, 6)}******${t.card.slice(-4)}` : undefined })));
+  });
+  app.use(jsonErrors);
+  return app;
+}

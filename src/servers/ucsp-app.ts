@@ -1,0 +1,74 @@
+/**
+ * The mock UCSP: the wire API (`POST /ucsp/api`), the login hand-off (`GET /ucsp/authorize`),
+ * the cashier page at paymentUrl, the signing hand-over to the channel app, and the control API.
+ */
+import express, { type Express, type Request } from 'express';
+import { UcspError } from '../errors/index.js';
+import type { SandboxRuntime } from '../sandbox/runtime.js';
+import { controlRouter } from './control-routes.js';
+import { htmlErrors } from './http-errors.js';
+import { cashierPage, resultPage } from './pages/cashier-page.js';
+import { errorPage } from './pages/html.js';
+
+const PARTY = 'UnionPay UCSP';
+
+function peerOf(req: Request): string {
+  return `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+}
+
+export function createUcspApp(runtime: SandboxRuntime): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  // The wire API: raw bytes in, a signed answer out; over the limit is 413 (PROFILE §2).
+  app.post(
+    '/ucsp/api',
+    express.raw({ type: () => true, limit: runtime.config.bodyLimitBytes, inflate: false }),
+    (req, res) => {
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const result = runtime.handleApi(body, peerOf(req));
+      res.status(200).type('application/json; charset=utf-8').send(result.text);
+    },
+  );
+
+  app.get('/ucsp/authorize', (req, res) => {
+    const q = req.query as Record<string, string | undefined>;
+    if (!q.industryCode || !q.channelCode) {
+      res.status(400).type('html').send(errorPage(PARTY, 'Login failed', 'industryCode and channelCode are required'));
+      return;
+    }
+    const { url } = runtime.loginRedirect({ industryCode: q.industryCode, channelCode: q.channelCode, ...(q.userId ? { userId: q.userId } : {}) });
+    res.redirect(302, url);
+  });
+
+  app.get('/ucsp/cashier/:tn', (req, res) => {
+    const p = runtime.findPayment({ tn: req.params.tn });
+    res.type('html').send(cashierPage(p, `${runtime.urls.channel}/channel/pay`));
+  });
+
+  app.get('/ucsp/result/:tn', (req, res) => {
+    res.type('html').send(resultPage(runtime.findPayment({ tn: req.params.tn })));
+  });
+
+  // signUrl: the channel app's signing page, reached through UCSP (PROFILE §6.5).
+  app.get('/ucsp/sign/:signId', (req, res) => {
+    if (!runtime.ledger.bySignId.has(req.params.signId)) throw new UcspError('not-found', `no signing request ${req.params.signId}`);
+    res.redirect(302, `${runtime.urls.channel}/channel/sign/${encodeURIComponent(req.params.signId)}`);
+  });
+
+  app.use('/control', controlRouter(runtime));
+
+  app.get('/', (_req, res) => {
+    res.json({
+      service: 'ucsp-sandbox mock UCSP',
+      api: `${runtime.urls.ucsp}/ucsp/api`,
+      authorize: `${runtime.urls.ucsp}/ucsp/authorize?industryCode=${runtime.config.partner.industryCode}&channelCode=${runtime.config.channels[0]?.channelCode ?? ''}`,
+      control: `${runtime.urls.ucsp}/control/status`,
+    });
+  });
+
+  app.use(htmlErrors(PARTY));
+  return app;
+}
