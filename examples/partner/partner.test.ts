@@ -1,5 +1,6 @@
 /** The example partner against a fake UCSP: login, payments, notices, refunds, auto-debit, driver. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { signMessage } from '../../src/index.js';
 import { formatUcspTime } from '../../src/protocol/time.js';
 import { createExamplePartner } from './partner-app.js';
 import { IDS, newQueryId, paidOrder, resultNotice, startHarness, type Harness } from './testing/harness.js';
@@ -426,6 +427,23 @@ describe('driver (PROFILE §9)', () => {
       expect(lonely.store.payments.get('LONELY000001')?.status).toBe('CREATED');
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('signature variant sha256-raw (PROFILE §4)', () => {
+  it('signs, verifies and answers in the configured variant, and refuses the other one', async () => {
+    const raw = await startHarness({}, 'sha256-raw');
+    try {
+      const login = raw.ucspMessage('INDUSTRY_LOGIN_INFO', { userId: 'user-003', mobile: '+85290000003', channelCode: 'UPWALLET', industryCode: 'PARKING01' });
+      expect((await raw.login(raw.sign(login))).status).toBe(200);
+      const other = raw.ucspMessage('INDUSTRY_LOGIN_INFO', { userId: 'user-003', mobile: '+85290000003', channelCode: 'UPWALLET', industryCode: 'PARKING01' });
+      expect((await raw.login(signMessage(other, raw.keys.ucsp))).status).toBe(401); // SHA256withRSA
+      const paid = await paidOrder(raw);
+      expect((await raw.get(`/driver/orders/${paid.orderId}`)).body.status).toBe('PAID');
+      expect(raw.fake.received.every((r) => r.signature.valid && r.validation.valid)).toBe(true);
+    } finally {
+      await raw.close();
     }
   });
 });

@@ -14,9 +14,10 @@ export function returnHandler(ctx: PartnerContext) {
     if (payment && payment.status === 'CREATED' && ctx.bugs.markPaidOnFrontUrlReturn) {
       payment.status = 'PAID'; // BUG markPaidOnFrontUrlReturn: the browser's word is not a payment result.
     }
+    const what = ctx.store.signings.has(orderId) ? 'auto-debit signing' : 'payment';
     res
       .status(200)
       .type('html')
-      .send(htmlPage('Payment submitted', `<p>Order ${escapeHtml(orderId)}: payment submitted, awaiting result.</p>`));
+      .send(htmlPage(`${what} submitted`, `<p>Order ${escapeHtml(orderId)}: ${what} submitted, awaiting result.</p>`));
   };
 }

@@ -79,13 +79,14 @@ export class UcspClient {
     const verdict = verifyParsed(answerText, parsed, this.o.trust, { variant: this.o.variant });
     if (!verdict.valid) throw this.noAnswer(msgType, `answer signature invalid: ${verdict.summary}`);
 
+    const echoed = (parsed as { msgInfo?: Record<string, unknown> } | null)?.msgInfo ?? {};
+    for (const k of ['versionNo', 'msgID', 'timeStamp', 'msgType', 'insID'] as const) {
+      if (echoed[k] !== msgInfo[k]) throw this.noAnswer(msgType, `answer does not echo msgInfo.${k}`);
+    }
     const check = validateMessage(parsed, { role: 'response', msgType });
     if (!check.valid) throw this.noAnswer(msgType, `answer is malformed: ${formatDiagnostics(check.errors).join('; ')}`);
 
     const answer = parsed as UcspMessage;
-    for (const k of ['versionNo', 'msgID', 'timeStamp', 'msgType', 'insID'] as const) {
-      if (answer.msgInfo[k] !== msgInfo[k]) throw this.noAnswer(msgType, `answer does not echo msgInfo.${k}`);
-    }
     for (const k of KEY_FIELDS) {
       const v = answer.trxInfo[k];
       if (v !== undefined && trxInfo[k] !== undefined && v !== trxInfo[k]) {

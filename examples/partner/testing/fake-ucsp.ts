@@ -13,6 +13,7 @@ import {
   verifyParsed,
   type CertInfo,
   type MsgType,
+  type SignatureVariant,
   type SignerCredentials,
   type UcspMessage,
   type ValidationResult,
@@ -73,7 +74,7 @@ function defaultAnswer(base: string, msgType: string, t: Record<string, string>)
   }
 }
 
-export async function startFakeUcsp(ucspSigner: SignerCredentials, partnerCert: CertInfo): Promise<FakeUcsp> {
+export async function startFakeUcsp(ucspSigner: SignerCredentials, partnerCert: CertInfo, variant: SignatureVariant = 'SHA256withRSA'): Promise<FakeUcsp> {
   const trust = new TrustStore([partnerCert]);
   const app = express();
   const fake: FakeUcsp = { url: '', apiUrl: '', received: [], script: {}, close: async () => {} };
@@ -85,7 +86,7 @@ export async function startFakeUcsp(ucspSigner: SignerCredentials, partnerCert: 
       msgType: message.msgInfo.msgType,
       text,
       message,
-      signature: verifyParsed(text, value, trust),
+      signature: verifyParsed(text, value, trust, { variant }),
       validation: validateMessage(value, { role: 'request' }),
     };
     fake.received.push(r);
@@ -102,6 +103,7 @@ export async function startFakeUcsp(ucspSigner: SignerCredentials, partnerCert: 
         msgResponse: { responseCode: answer.code, responseMsg: `fake ${answer.code}` },
       },
       ucspSigner,
+      { variant },
     );
     res.status(200).type('application/json; charset=utf-8').send(fake.rawAnswer ? fake.rawAnswer(signed) : signed);
   });

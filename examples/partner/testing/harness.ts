@@ -9,6 +9,7 @@ import {
   validateMessage,
   verifyParsed,
   type MsgType,
+  type SignatureVariant,
   type SignerCredentials,
   type UcspMessage,
   type ValidationResult,
@@ -69,9 +70,9 @@ export interface Harness {
 
 let ucspSeq = 0;
 
-export async function startHarness(bugs: Partial<PartnerBugs> = {}): Promise<Harness> {
+export async function startHarness(bugs: Partial<PartnerBugs> = {}, variant: SignatureVariant = 'SHA256withRSA'): Promise<Harness> {
   const k = testKeys();
-  const fake = await startFakeUcsp(k.ucsp, k.partner.certificate);
+  const fake = await startFakeUcsp(k.ucsp, k.partner.certificate, variant);
   const clock = { now: Date.now() };
   const partner = createExamplePartner({
     ucspApiUrl: fake.apiUrl,
@@ -79,6 +80,7 @@ export async function startHarness(bugs: Partial<PartnerBugs> = {}): Promise<Har
     ucspCertificates: [k.ucsp.certificate],
     ...IDS,
     bugs,
+    signatureVariant: variant,
     now: () => clock.now,
   });
   const server = await partner.listen(0);
@@ -116,7 +118,7 @@ export async function startHarness(bugs: Partial<PartnerBugs> = {}): Promise<Har
         ...(responseCode ? { msgResponse: { responseCode, responseMsg: responseCode === '00' ? 'Approved' : 'Transaction Fail' } } : {}),
       };
     },
-    sign: (message, signer = k.ucsp) => signMessage(message, signer),
+    sign: (message, signer = k.ucsp) => signMessage(message, signer, { variant }),
     async postNotice(body) {
       const res = await fetch(`${server.url}/ucsp/notify`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body });
       const raw = new Uint8Array(await res.arrayBuffer());
@@ -127,7 +129,7 @@ export async function startHarness(bugs: Partial<PartnerBugs> = {}): Promise<Har
         status: res.status,
         text,
         answer: value as UcspMessage,
-        signature: verifyParsed(text, value, new TrustStore([k.partner.certificate])),
+        signature: verifyParsed(text, value, new TrustStore([k.partner.certificate]), { variant }),
         validation: validateMessage(value, { role: 'response' }),
       };
     },
