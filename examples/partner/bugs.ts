@@ -36,7 +36,7 @@ export interface PartnerBugs {
   reuseMsgId: boolean;
   /** wire.ts: writes timeStamp and txnTime in UTC instead of the profile's zone. */
   wrongTimeZone: boolean;
-  /** notices.ts: answers notices with the placeholder signature "00000000" (unsigned). */
+  /** notice-answer.ts: answers notices with the placeholder signature "00000000" (unsigned). */
   unsignedNoticeAnswer: boolean;
   /** notices.ts: processes notices but always answers HTTP 500, so UCSP keeps retrying. */
   answerNoticeWith500: boolean;

@@ -106,10 +106,15 @@ export class VirtualClock {
     const target = this.now() + ms;
     for (;;) {
       const t = this.timers[0];
-      if (!t || t.at > target) break;
-      this.timers.shift();
-      if (t.at > this.now()) this.jumpTo(t.at);
-      await this.fire(t);
+      if (t && t.at <= target) {
+        this.timers.shift();
+        if (t.at > this.now()) this.jumpTo(t.at);
+        await this.fire(t);
+        continue;
+      }
+      // callbacks already running on their own (due-now timers) may set timers that fall due too
+      if (this.running.size === 0) break;
+      await Promise.allSettled([...this.running]);
     }
     if (target > this.now()) this.jumpTo(target);
     this.reschedule();

@@ -40,7 +40,7 @@ export const TEST_CARDS: readonly TestCard[] = [
 ];
 export const DEFAULT_CARD = TEST_CARDS[0]!.pan;
 
-/** Magic amounts (minor units) that force a behaviour whatever the card: 99.01 … 99.07 in a 2-decimal currency. */
+/** Magic amounts (minor units) that force a behaviour whatever the card: 99.01 … 99.06 in a 2-decimal currency. */
 export const AMOUNT_RULES: Readonly<Record<string, IssuerBehaviour>> = {
   '9901': 'decline',
   '9902': 'pending-approve',

@@ -66,7 +66,8 @@ describe('SUBMIT_PAYMENT_ORDER', () => {
     ['a userId the channel app does not know', { userId: 'nobody' }],
     ['another acqIIN', { acqIIN: '99999999' }],
   ])('36 for %s, and nothing is stored', (_why, o) => {
-    const trx = h.orderTrx(o.txnTime === 'OFFSET' ? { txnTime: h.wireNow(-20 * 60_000) } : (o as Record<string, string>));
+    const fields = o as Record<string, string>;
+    const trx = h.orderTrx(fields.txnTime === 'OFFSET' ? { txnTime: h.wireNow(-20 * 60_000) } : fields);
     const a = h.send('SUBMIT_PAYMENT_ORDER', trx);
     expect(a.code).toBe('36');
     expect(a.msg.msgResponse.responseMsg.length).toBeGreaterThan('Order Info is Incorrect'.length);
@@ -302,5 +303,29 @@ describe('unreadable and misdirected messages', () => {
   });
   it('11 for a message without certificateSignature', () => {
     expect(h.sendText(JSON.stringify(h.message('PAYMENT_RESULT_INQUIRY', { orderId: 'ORD12345678', merId: PARTNER.merId }))).code).toBe('11');
+  });
+});
+
+describe('every partner→UCSP type answers 10 for a broken field and 11 for a bad signature', () => {
+  const samples: Record<string, () => Record<string, string>> = {
+    SUBMIT_PAYMENT_ORDER: () => h.orderTrx(),
+    PAYMENT_RESULT_INQUIRY: () => ({ orderId: 'ORD12345678', merId: PARTNER.merId }),
+    SIGN_AUTO_DEBIT: () => ({ orderId: h.newOrderId('SGN'), merId: PARTNER.merId, userId: 'user-001', frontUrl: 'http://127.0.0.1:9/b', backUrl: 'http://127.0.0.1:9/n' }),
+    CLOSE_AUTO_DEBIT: () => ({ contractId: 'C123', merId: PARTNER.merId, userId: 'user-001' }),
+    SUBMIT_AUTO_DEBIT: () => ({ orderId: h.newOrderId('DBT'), contractId: 'C123', merId: PARTNER.merId, acqIIN: PARTNER.acqIIN, txnAmt: '1', currencyCode: '344', txnTime: h.wireNow(), backUrl: 'http://127.0.0.1:9/n' }),
+    PAYMENT_CANCELLATION: () => ({ orderId: h.newOrderId('CNL'), origQryId: 'Q00000000000000000000', merId: PARTNER.merId, txnAmt: '1', txnTime: h.wireNow(), backUrl: 'http://127.0.0.1:9/n' }),
+    PAYMENT_REFUND: () => ({ orderId: h.newOrderId('RFD'), origQryId: 'Q00000000000000000000', merId: PARTNER.merId, txnAmt: '1', currencyCode: '344', txnTime: h.wireNow(), backUrl: 'http://127.0.0.1:9/n' }),
+    REFUND_RESULT_INQUIRY: () => ({ orderId: 'RFD12345678', merId: PARTNER.merId }),
+  };
+  it.each(Object.keys(samples))('%s', (msgType) => {
+    const { merId: _m, ...noMerId } = samples[msgType]!();
+    const ten = h.send(msgType, noMerId);
+    expect(ten.code).toBe('10');
+    expect(ten.msg.msgInfo.msgType).toBe(msgType);
+    expect(ten.msg.msgResponse.responseMsg).toContain('trxInfo.merId');
+    const text = signMessage(h.message(msgType, samples[msgType]!()), h.partner);
+    const eleven = h.sendText(text.replace(/"signature":"(.)/, (_m, c: string) => `"signature":"${c === 'A' ? 'B' : 'A'}`));
+    expect(eleven.code).toBe('11');
+    expect(h.runtime.ledger.orders.size).toBe(0);
   });
 });

@@ -1,0 +1,127 @@
+/**
+ * The msgID replay cache (PROFILE §3, §8): a byte-for-byte repeat gets the first answer again,
+ * the same msgID with other content is a conflict (11); entries expire after a day; bounded.
+ */
+import { describe, expect, it } from 'vitest';
+import { DAY_MS, ReplayCache, type ReplayVerdict } from './replay-cache.js';
+
+const T0 = 1_764_000_000_000;
+const HOUR = 3600 * 1000;
+
+describe('ReplayCache.check', () => {
+  // [why, remembered? ({digest, at}), checked digest, checked at, expected verdict]
+  const table: [string, { digest: string; at: number } | undefined, string, number, ReplayVerdict][] = [
+    ['never seen', undefined, 'd1', T0, { kind: 'new' }],
+    ['same digest at once', { digest: 'd1', at: T0 }, 'd1', T0, { kind: 'repeat', answer: 'A1' }],
+    ['same digest an hour later', { digest: 'd1', at: T0 }, 'd1', T0 + HOUR, { kind: 'repeat', answer: 'A1' }],
+    ['same digest just under a day later', { digest: 'd1', at: T0 }, 'd1', T0 + DAY_MS - 1, { kind: 'repeat', answer: 'A1' }],
+    ['same digest just over a day later', { digest: 'd1', at: T0 }, 'd1', T0 + DAY_MS + 1, { kind: 'new' }],
+    ['other digest at once', { digest: 'd1', at: T0 }, 'd2', T0, { kind: 'conflict' }],
+    ['other digest just under a day later', { digest: 'd1', at: T0 }, 'd2', T0 + DAY_MS - 1, { kind: 'conflict' }],
+    ['other digest just over a day later', { digest: 'd1', at: T0 }, 'd2', T0 + DAY_MS + 1, { kind: 'new' }],
+    ['other digest two days later', { digest: 'd1', at: T0 }, 'd2', T0 + 2 * DAY_MS, { kind: 'new' }],
+  ];
+  it.each(table)('%s', (_why, remembered, digest, at, expected) => {
+    const c = new ReplayCache();
+    if (remembered) c.remember('M1', remembered.digest, 'A1', remembered.at);
+    expect(c.check('M1', digest, at)).toEqual(expected);
+  });
+
+  it('a day is 24 h', () => {
+    expect(DAY_MS).toBe(24 * HOUR);
+  });
+
+  it('msgIDs are independent', () => {
+    const c = new ReplayCache();
+    c.remember('M1', 'd1', 'A1', T0);
+    c.remember('M2', 'd2', 'A2', T0);
+    expect(c.check('M1', 'd1', T0)).toEqual({ kind: 'repeat', answer: 'A1' });
+    expect(c.check('M2', 'd2', T0)).toEqual({ kind: 'repeat', answer: 'A2' });
+    expect(c.check('M2', 'd1', T0)).toEqual({ kind: 'conflict' });
+    expect(c.check('M3', 'd1', T0)).toEqual({ kind: 'new' });
+  });
+
+  it('checking does not remember', () => {
+    const c = new ReplayCache();
+    expect(c.check('M1', 'd1', T0)).toEqual({ kind: 'new' });
+    expect(c.check('M1', 'd1', T0)).toEqual({ kind: 'new' });
+    expect(c.size).toBe(0);
+  });
+
+  it('an expired msgID may be used again and is then remembered afresh', () => {
+    const c = new ReplayCache();
+    c.remember('M1', 'd1', 'A1', T0);
+    const later = T0 + DAY_MS + HOUR;
+    expect(c.check('M1', 'd2', later)).toEqual({ kind: 'new' });
+    c.remember('M1', 'd2', 'A2', later);
+    expect(c.size).toBe(1);
+    expect(c.check('M1', 'd2', later + HOUR)).toEqual({ kind: 'repeat', answer: 'A2' });
+    expect(c.check('M1', 'd1', later + HOUR)).toEqual({ kind: 'conflict' });
+  });
+});
+
+describe('ReplayCache bounds', () => {
+  it('keeps at most `limit` entries, evicting the oldest and counting them', () => {
+    const c = new ReplayCache(3);
+    for (let i = 1; i <= 5; i++) c.remember(`M${i}`, `d${i}`, `A${i}`, T0 + i);
+    expect(c.size).toBe(3);
+    expect(c.evicted).toBe(2);
+    expect(c.dump().map(([id]) => id)).toEqual(['M3', 'M4', 'M5']);
+    expect(c.check('M1', 'd1', T0 + 10)).toEqual({ kind: 'new' });
+    expect(c.check('M2', 'd2', T0 + 10)).toEqual({ kind: 'new' });
+    expect(c.check('M3', 'd3', T0 + 10)).toEqual({ kind: 'repeat', answer: 'A3' });
+  });
+
+  // [limit, entries remembered, expected size, expected evicted]
+  const rows: [number, number, number, number][] = [
+    [1, 1, 1, 0],
+    [1, 4, 1, 3],
+    [3, 3, 3, 0],
+    [3, 10, 3, 7],
+    [100, 10, 10, 0],
+  ];
+  it.each(rows)('limit %d, %d remembered → size %d, %d evicted', (limit, count, size, evicted) => {
+    const c = new ReplayCache(limit);
+    for (let i = 0; i < count; i++) c.remember(`M${i}`, 'd', 'A', T0);
+    expect(c.size).toBe(size);
+    expect(c.evicted).toBe(evicted);
+  });
+
+  it('remembering a msgID again replaces it without growing, and makes it the newest', () => {
+    const c = new ReplayCache(2);
+    c.remember('M1', 'd1', 'A1', T0);
+    c.remember('M2', 'd2', 'A2', T0 + 1);
+    c.remember('M1', 'd1b', 'A1b', T0 + 2);
+    expect(c.size).toBe(2);
+    expect(c.evicted).toBe(0);
+    c.remember('M3', 'd3', 'A3', T0 + 3); // M2 is now the oldest
+    expect(c.evicted).toBe(1);
+    expect(c.dump().map(([id]) => id)).toEqual(['M1', 'M3']);
+    expect(c.check('M1', 'd1b', T0 + 4)).toEqual({ kind: 'repeat', answer: 'A1b' });
+  });
+
+  it('the default limit is 100 000', () => {
+    const c = new ReplayCache();
+    for (let i = 0; i < 100_001; i++) c.remember(`M${i}`, 'd', 'A', T0);
+    expect(c.size).toBe(100_000);
+    expect(c.evicted).toBe(1);
+    expect(c.check('M0', 'd', T0)).toEqual({ kind: 'new' });
+  });
+
+  it('clear forgets everything and resets the eviction count', () => {
+    const c = new ReplayCache(1);
+    c.remember('M1', 'd1', 'A1', T0);
+    c.remember('M2', 'd2', 'A2', T0);
+    expect(c.evicted).toBe(1);
+    c.clear();
+    expect(c.size).toBe(0);
+    expect(c.evicted).toBe(0);
+    expect(c.check('M2', 'd2', T0)).toEqual({ kind: 'new' });
+  });
+
+  it('dump lists the entries with digest, answer and time', () => {
+    const c = new ReplayCache();
+    c.remember('M1', 'd1', 'A1', T0);
+    expect(c.dump()).toEqual([['M1', { digest: 'd1', answer: 'A1', at: T0 }]]);
+  });
+});
