@@ -26,6 +26,8 @@ export interface GatewayDeps {
   now(): number;
   wallNow(): number;
   issuerOverride(orderId: string): IssuerBehaviour | undefined;
+  /** A code the control API forces on the next valid request of this type (state unchanged). */
+  forcedAnswer?(msgType: string): ResponseCode | undefined;
 }
 
 export interface GatewayResult {
@@ -102,6 +104,14 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
   const skew = Math.abs(wallNow - parseUcspTime(msgInfo.timeStamp, settings.zone)) / 1000;
   if (!(skew <= settings.skew.timeStampSeconds)) {
     return refuse(deps, msgInfo, echo, '11', `timeStamp ${msgInfo.timeStamp} is ${Math.round(skew)} s from UCSP's clock (allowed ±${settings.skew.timeStampSeconds} s, zone ${settings.zone})`, { ...base, signature });
+  }
+
+  // A fault set through the control API: answer this valid request with a given code, change nothing.
+  const forced = deps.forcedAnswer?.(t);
+  if (forced) {
+    const answer = signAnswer(msgInfo, echo, forced, responseMsg(forced, 'answer forced by the sandbox (control API)'), deps.signer);
+    if (msgID) ledger.replay.remember(msgID, digest, answer, deps.now());
+    return { text: answer, code: forced, requestText: text, msgType: t, msgID, orderId: echo.orderId, signature, reason: 'answer forced by the control API', replayed: false, effects: [] };
   }
 
   // 6. State transition.

@@ -6,7 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { VirtualClock } from '../clock/virtual-clock.js';
 import type { SandboxConfig } from '../config/index.js';
 import { TrustStore, signMessage, type CertInfo, type SignerCredentials } from '../crypto/index.js';
-import { UcspError } from '../errors/index.js';
+import { UcspError, type ResponseCode } from '../errors/index.js';
 import { handleApiRequest, type GatewayResult } from '../gateway/handle-api-request.js';
 import { Journal, type JournalEntry } from '../journal/journal.js';
 import { NoticeDispatcher } from '../notices/dispatcher.js';
@@ -47,6 +47,7 @@ export class SandboxRuntime {
   private nextOutcome: IssuerBehaviour | undefined;
   private readonly outcomeByOrder = new Map<string, IssuerBehaviour>();
   private lastLogin: string | undefined;
+  private forcedAnswers: { msgType?: string; code: ResponseCode }[] = [];
   private strangerKey: SignerCredentials | undefined;
 
   constructor(o: RuntimeOptions) {
@@ -107,6 +108,7 @@ export class SandboxRuntime {
       now: () => this.clock.now(),
       wallNow: () => Date.now(),
       issuerOverride: (orderId) => this.takeOutcome(orderId),
+      forcedAnswer: (msgType) => this.takeForcedAnswer(msgType),
     });
     const at = this.clock.now();
     const base = { at, wallAt: Date.now(), channel: 'api' as const, msgType: result.msgType, ...(result.msgID ? { msgID: result.msgID } : {}), ...(result.orderId ? { orderId: result.orderId } : {}) };
@@ -148,6 +150,17 @@ export class SandboxRuntime {
     const next = this.nextOutcome;
     this.nextOutcome = undefined;
     return next;
+  }
+
+  /** The next valid partner request (of a type) is answered with `code`, changing nothing. */
+  forceAnswer(code: ResponseCode, msgType?: string): void {
+    this.forcedAnswers.push({ code, ...(msgType ? { msgType } : {}) });
+  }
+
+  private takeForcedAnswer(msgType: string): ResponseCode | undefined {
+    const i = this.forcedAnswers.findIndex((f) => f.msgType === undefined || f.msgType === msgType);
+    if (i === -1) return undefined;
+    return this.forcedAnswers.splice(i, 1)[0]!.code;
   }
 
   // ── the user (cashier, signing page, login) ───────────────────────────────
@@ -253,6 +266,7 @@ export class SandboxRuntime {
     this.nextOutcome = undefined;
     this.outcomeByOrder.clear();
     this.lastLogin = undefined;
+    this.forcedAnswers = [];
   }
 
   journalEntries(q: Parameters<Journal['query']>[0]): JournalEntry[] {

@@ -11,6 +11,7 @@ import { TAMPERS, type Tamper } from '../notices/tamper.js';
 import { AMOUNT_RULES, ISSUER_BEHAVIOURS, TEST_CARDS, type IssuerBehaviour } from '../protocol/issuer-rules.js';
 import type { LoginTamper, SandboxRuntime } from '../sandbox/runtime.js';
 import { jsonErrors } from './http-errors.js';
+import { MESSAGES, MSG_TYPES } from '../schemas/index.js';
 
 const LOGIN_TAMPERS: readonly LoginTamper[] = ['signature', 'stale', 'replay', 'wrong-cert'];
 
@@ -108,6 +109,13 @@ export function controlRouter(runtime: SandboxRuntime): Router {
     const orderId = optString(b, 'orderId');
     runtime.setOutcome(behaviour, orderId);
     res.json({ behaviour, scope: orderId ? { orderId } : 'next' });
+  });
+  r.post('/api/answer', (req, res) => {
+    const b = body(req);
+    const code = oneOf(b, 'code', ['00', '01', '05', '10', '11', '34', '36', '99'] as const, true)!;
+    const msgType = oneOf(b, 'msgType', MSG_TYPES.filter((t) => MESSAGES[t].direction === 'partner-to-ucsp'));
+    runtime.forceAnswer(code, msgType);
+    res.status(201).json({ code, scope: msgType ?? 'next request' });
   });
   r.post('/notices/faults', (req, res) => {
     const b = body(req);

@@ -329,3 +329,17 @@ describe('every partner→UCSP type answers 10 for a broken field and 11 for a b
     expect(h.runtime.ledger.orders.size).toBe(0);
   });
 });
+
+describe('forced answers (control API)', () => {
+  it('answers the next valid request of a type with the given code and changes nothing', () => {
+    h.runtime.forceAnswer('99', 'SUBMIT_PAYMENT_ORDER');
+    const inquiry = h.send('PAYMENT_RESULT_INQUIRY', { orderId: 'ORD12345678', merId: PARTNER.merId });
+    expect(inquiry.code).toBe('34');
+    const trx = h.orderTrx();
+    const forced = h.send('SUBMIT_PAYMENT_ORDER', trx);
+    expect(forced.code).toBe('99');
+    expect(forced.msg.trxInfo.orderId).toBe(trx.orderId);
+    expect(h.runtime.ledger.orders.size).toBe(0);
+    expect(h.send('SUBMIT_PAYMENT_ORDER', trx).code).toBe('00');
+  });
+});
