@@ -2,27 +2,23 @@
  * The command line. The only place that reads argv and turns errors into exit codes:
  * 0 success, 1 a finding (invalid signature, failed check), 2 usage or unreadable input, 130 interrupted.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { isUcspError } from '../errors/index.js';
+import { isUcspError, packageVersion } from '../errors/index.js';
 import { registerDemo } from './commands/demo.js';
 import { registerKeys } from './commands/keys.js';
 import { registerLint } from './commands/lint.js';
 import { registerStart } from './commands/start.js';
+import { registerRun } from './commands/run.js';
 import { registerInit } from './commands/init.js';
 import { registerSign } from './commands/sign.js';
 import { registerVerify } from './commands/verify.js';
 import { configureColour, err } from './output.js';
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 export function buildProgram(): Command {
   const program = new Command('ucsp-sandbox')
     .description('Local sandbox and conformance tester for UnionPay UCSP Industry Services')
-    .version(version())
+    .version(packageVersion())
     .option('--no-color', 'disable colour (also NO_COLOR=1)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -48,6 +44,7 @@ Examples:
   registerLint(program);
   registerDemo(program);
   registerStart(program);
+  registerRun(program);
   registerInit(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

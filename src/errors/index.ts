@@ -1,1 +1,2 @@
 export * from './ucsp-error.js';
+export * from './package-root.js';

@@ -1,0 +1,54 @@
+/** Reporter flags → console reporter + report files; shared by `run` and `demo`. */
+import { InvalidArgumentError } from 'commander';
+import { UcspError } from '../errors/index.js';
+import { ConsoleReporter, FILE_REPORTERS, jsonReport, writeReports, type FileReporter } from '../reporters/index.js';
+import type { RunSummary } from '../scenarios/results.js';
+import type { SuiteOptions } from '../scenarios/run-suite.js';
+import { c } from './output.js';
+
+export interface ReporterSpec {
+  name: 'console' | FileReporter;
+  file?: string;
+}
+
+export function parseReporter(value: string, previous: ReporterSpec[] = []): ReporterSpec[] {
+  const [name, file] = value.split(/=(.*)/s) as [string, string | undefined];
+  if (name !== 'console' && !(name in FILE_REPORTERS)) throw new InvalidArgumentError('must be console, json, junit or html (optionally name=FILE)');
+  return [...previous, { name: name as ReporterSpec['name'], ...(file ? { file } : {}) }];
+}
+
+export interface Output {
+  hooks: Pick<SuiteOptions, 'onScenarioStart' | 'onScenarioEnd' | 'onLog'>;
+  finish(s: RunSummary): Promise<void>;
+}
+
+/**
+ * `--output-file` goes to the first file reporter without its own file; json with no file goes to
+ * stdout (and the console reporter, if any, to stderr). junit and html need a file.
+ */
+export function makeOutput(specs: ReporterSpec[], outputFile: string | undefined, verbose: boolean): Output {
+  const list = specs.length ? specs.map((s) => ({ ...s })) : [{ name: 'console' as const }];
+  if (outputFile) {
+    const target = list.find((s) => s.name !== 'console' && !s.file);
+    if (!target) throw new UcspError('usage', '--output-file needs a json, junit or html reporter without its own file');
+    target.file = outputFile;
+  }
+  for (const s of list) if ((s.name === 'junit' || s.name === 'html') && !s.file) throw new UcspError('usage', `--reporter ${s.name} needs a file: --reporter ${s.name}=FILE or --output-file FILE`);
+  const jsonToStdout = list.some((s) => s.name === 'json' && !s.file);
+  const wantsConsole = list.some((s) => s.name === 'console');
+  const stream = jsonToStdout ? process.stderr : process.stdout;
+  const con = wantsConsole ? new ConsoleReporter({ write: (x) => stream.write(x), colour: c, tty: Boolean(stream.isTTY) && !process.env.CI, verbose }) : undefined;
+  return {
+    hooks: {
+      onScenarioStart: (s, i, n) => con?.start(s.id, i, n),
+      onScenarioEnd: (r, i, n) => con?.end(r, i, n),
+      onLog: (line) => con?.log(line),
+    },
+    async finish(s) {
+      const files = list.filter((x) => x.name !== 'console' && x.file) as { name: FileReporter; file: string }[];
+      const written = await writeReports(s, files.map((f) => ({ reporter: f.name, file: f.file })));
+      if (jsonToStdout) process.stdout.write(jsonReport(s));
+      con?.summary(s, written);
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/** The matrix of message types × response codes that a run exercised, and what it did not. */
+import { MESSAGES, MSG_TYPES, type MsgType } from '../schemas/index.js';
+import type { Coverage, CoverageCell, ScenarioResult } from './results.js';
+
+/** The codes a response schema allows (from the TypeBox definition, so it cannot drift). */
+function allowedCodes(schema: unknown): string[] {
+  const rc = (schema as { properties?: { msgResponse?: { properties?: { responseCode?: { anyOf?: { const?: string }[] } } } } }).properties?.msgResponse?.properties?.responseCode;
+  return (rc?.anyOf ?? []).map((x) => x.const).filter((x): x is string => typeof x === 'string');
+}
+
+export function possibleCells(): { msgType: string; code: string; via: CoverageCell['via'] }[] {
+  const out: { msgType: string; code: string; via: CoverageCell['via'] }[] = [];
+  for (const t of MSG_TYPES as readonly MsgType[]) {
+    const def = MESSAGES[t];
+    if (def.direction === 'partner-to-ucsp') {
+      for (const code of allowedCodes(def.response)) out.push({ msgType: t, code, via: 'answer' });
+    } else if (def.response) {
+      for (const code of allowedCodes(def.request)) out.push({ msgType: t, code, via: 'notice' });
+      for (const code of allowedCodes(def.response)) out.push({ msgType: t, code, via: 'notice-answer' });
+    }
+  }
+  return out;
+}
+
+export function computeCoverage(results: ScenarioResult[]): Coverage {
+  const counts = new Map<string, CoverageCell>();
+  const bump = (msgType: string | undefined, code: string | undefined, via: CoverageCell['via']) => {
+    if (!msgType || !code) return;
+    const k = `${msgType}|${code}|${via}`;
+    const c = counts.get(k) ?? { msgType, code, via, count: 0 };
+    c.count++;
+    counts.set(k, c);
+  };
+  for (const r of results) {
+    for (const e of r.messages) {
+      if (e.channel === 'api' && e.direction === 'out') bump(e.msgType, e.responseCode, 'answer');
+      if (e.channel === 'notice' && e.direction === 'out') bump(e.msgType, (e.parsed as { msgResponse?: { responseCode?: string } } | undefined)?.msgResponse?.responseCode, 'notice');
+      if (e.channel === 'notice' && e.direction === 'in') bump(e.msgType, e.responseCode, 'notice-answer');
+    }
+  }
+  const exercised = [...counts.values()].sort((a, b) => a.msgType.localeCompare(b.msgType) || a.via.localeCompare(b.via) || a.code.localeCompare(b.code));
+  const missing = possibleCells().filter((p) => !counts.has(`${p.msgType}|${p.code}|${p.via}`));
+  return { exercised, missing };
+}

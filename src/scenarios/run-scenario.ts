@@ -1,0 +1,229 @@
+/**
+ * Runs one scenario: reset both sides, execute the steps in order (running what falls due after
+ * each), evaluate the checks, and keep the messages exchanged as evidence.
+ */
+import type { NoticeRecord } from '../protocol/notice-machine.js';
+import { browse } from './browser.js';
+import { evaluate, type CheckContext } from './checks.js';
+import type { PartnerDriver } from './partner-drivers.js';
+import { waitForRequest } from './partner-drivers.js';
+import type { CheckResult, ScenarioResult, ScenarioStatus } from './results.js';
+import type { SandboxClient } from './sandbox-client.js';
+import type { CheckStepT, Scenario, ScenarioStep } from './scenario-schema.js';
+import { resolve, type Vars } from './template.js';
+
+export interface ScenarioEnv {
+  sandbox: SandboxClient;
+  partner: PartnerDriver;
+  zone: string;
+  skew: { timeStampSeconds: number; txnTimeSeconds: number };
+  inquiryScheduleMs: readonly number[];
+  /** Checks known to fail, by key: reported as waived. */
+  waived: ReadonlySet<string>;
+  /** Default timeout of wait steps. */
+  waitTimeoutMs: number;
+  signal?: AbortSignal;
+  /** Called before each step (the interactive stepper uses it). */
+  beforeStep?: (step: ScenarioStep, index: number, scenario: Scenario) => Promise<void>;
+  onLog?: (line: string) => void;
+}
+
+class StepFailure extends Error {}
+
+function describeStep(s: ScenarioStep): string {
+  if ('drive' in s) return `drive ${s.drive}`;
+  if ('user' in s) return `user ${s.user}`;
+  if ('world' in s) return `world ${s.world}`;
+  if ('wait' in s) return `wait for ${s.msgType}`;
+  return `check ${s.check}`;
+}
+
+async function latestNotice(sandbox: SandboxClient, orderId: string, status?: NoticeRecord['status']): Promise<NoticeRecord> {
+  const all = (await sandbox.notices(orderId)).filter((n) => !status || n.status === status).sort((a, b) => a.createdAt - b.createdAt);
+  const n = all.at(-1);
+  if (!n) throw new StepFailure(`UCSP has no ${status ? `${status.toLowerCase()} ` : ''}notice for order ${orderId}`);
+  return n;
+}
+
+async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars): Promise<unknown> {
+  const { sandbox } = env;
+  if ('drive' in step) {
+    const params = resolve(step.with ?? {}, vars);
+    const r = await env.partner.act(step.drive, params);
+    if (r.status !== 200 && !step.mayRefuse) throw new StepFailure(`the partner could not ${step.drive}: ${r.error ?? `status ${r.status}`}`);
+    return r;
+  }
+  if ('user' in step) {
+    const p = resolve(step.with ?? {}, vars) as Record<string, string>;
+    switch (step.user) {
+      case 'login': {
+        const r = await sandbox.call<{ url: string; userId: string }>('/login', p);
+        const b = await browse(r.url);
+        return { status: b.status, cookies: b.cookies, url: r.url, userId: r.userId };
+      }
+      case 'pay': {
+        const r = await sandbox.call<{ order: { status: string } }>('/pay', p).catch((e: Error) => ({ order: { status: 'ERROR' }, error: e.message }));
+        return { status: r.order.status, ...('error' in r ? { error: r.error } : {}) };
+      }
+      case 'abandon':
+        return (await sandbox.call<{ order: { status: string } }>('/abandon', p)).order;
+      case 'sign':
+        return sandbox.call('/sign', p);
+      case 'returnToFrontUrl':
+      case 'openPaymentPage': {
+        const o = await sandbox.order<{ frontUrl?: string; tn?: string }>(String(p.orderId));
+        if (!o) throw new StepFailure(`UCSP has no order ${String(p.orderId)}`);
+        const status = await sandbox.status();
+        const url = step.user === 'returnToFrontUrl' ? o.frontUrl : `${status.urls.ucsp}/ucsp/cashier/${o.tn ?? ''}`;
+        if (!url) throw new StepFailure(`order ${String(p.orderId)} has no frontUrl`);
+        const b = await browse(url);
+        return { status: b.status };
+      }
+    }
+  }
+  if ('world' in step) {
+    const p = resolve(step.with ?? {}, vars) as Record<string, unknown>;
+    switch (step.world) {
+      case 'outcome':
+        return sandbox.call('/issuer/outcome', p);
+      case 'noticeFault':
+        return sandbox.call('/notices/faults', p);
+      case 'advance':
+        return sandbox.advance(Number(p.ms ?? 0));
+      case 'forceAnswer':
+        return sandbox.call('/api/answer', p);
+      case 'resendNotice': {
+        const n = await latestNotice(sandbox, String(p.orderId));
+        const r = await sandbox.call<{ attempt: { responseCode?: string; httpStatus?: number; ok: boolean } }>(`/notices/${n.id}/send`, p.tamper ? { tamper: p.tamper } : {});
+        return r.attempt;
+      }
+      case 'releaseNotice': {
+        const n = await latestNotice(sandbox, String(p.orderId), 'HELD');
+        return sandbox.call(`/notices/${n.id}/release`, {});
+      }
+      case 'dropNotice': {
+        const n = await latestNotice(sandbox, String(p.orderId), 'PENDING');
+        return sandbox.call(`/notices/${n.id}/drop`, {});
+      }
+      case 'findContract': {
+        const all = await sandbox.call<{ contractId: string; userId: string; createdAt: number }[]>('/contracts');
+        const c = all.filter((x) => x.userId === p.userId).sort((a, b) => a.createdAt - b.createdAt).at(-1);
+        if (!c) throw new StepFailure(`UCSP has no contract for ${String(p.userId)}`);
+        return c;
+      }
+    }
+  }
+  if ('wait' in step) {
+    const since = (await sandbox.status()).journal.lastSeq;
+    const r = await waitForRequest(sandbox, step.msgType, since, step.timeoutMs ?? env.waitTimeoutMs, env.signal);
+    if (r.status !== 200) throw new StepFailure(r.error ?? `no ${step.msgType}`);
+    return r;
+  }
+  return undefined;
+}
+
+function checkResult(scenario: Scenario, step: CheckStepT, v: { status: CheckResult['status']; message: string; expected?: unknown; actual?: unknown }, waived: ReadonlySet<string>): CheckResult {
+  const key = `${scenario.id}#${step.check}`;
+  const status = v.status === 'failed' && waived.has(key) ? 'waived' : v.status;
+  return {
+    key,
+    id: step.check,
+    title: step.title,
+    severity: step.severity ?? 'failure',
+    ref: step.ref,
+    hint: step.hint,
+    status,
+    message: v.message,
+    ...(v.expected !== undefined ? { expected: v.expected } : {}),
+    ...(v.actual !== undefined ? { actual: v.actual } : {}),
+  };
+}
+
+export function scenarioStatus(checks: CheckResult[]): ScenarioStatus {
+  if (checks.some((c) => c.status === 'failed' && c.severity === 'failure')) return 'FAILED';
+  if (checks.some((c) => c.status === 'failed')) return 'WARNING';
+  return 'PASSED';
+}
+
+export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise<ScenarioResult> {
+  const started = performance.now();
+  const { sandbox } = env;
+  await sandbox.reset();
+  await env.partner.reset();
+  const sinceSeq = (await sandbox.status()).journal.lastSeq;
+  const vars: Vars = {};
+  const checks: CheckResult[] = [];
+  const log: string[] = [];
+  const say = (line: string) => {
+    log.push(line);
+    env.onLog?.(line);
+  };
+  const ctx: CheckContext = {
+    sandbox,
+    partner: env.partner,
+    vars,
+    journal: async () => (await sandbox.journal({ since: sinceSeq })).entries,
+    zone: env.zone,
+    skew: env.skew,
+    inquiryScheduleMs: env.inquiryScheduleMs,
+  };
+  let broken: string | undefined;
+  for (const [i, step] of scenario.steps.entries()) {
+    if (env.signal?.aborted) {
+      broken ??= 'interrupted';
+      break;
+    }
+    if ('check' in step) {
+      if (broken) {
+        checks.push(checkResult(scenario, step, { status: 'skipped', message: `not reached: ${broken}` }, env.waived));
+        continue;
+      }
+      let v;
+      try {
+        v = await evaluate(resolve(step.expect, vars), ctx);
+      } catch (e) {
+        v = { status: 'failed' as const, message: `could not evaluate: ${(e as Error).message}` };
+      }
+      const r = checkResult(scenario, step, v, env.waived);
+      checks.push(r);
+      say(`  ${r.status === 'passed' ? '✓' : r.status === 'skipped' ? '-' : r.status === 'waived' ? '~' : '✗'} ${step.check}: ${r.message}`);
+      continue;
+    }
+    if (broken) continue;
+    await env.beforeStep?.(step, i, scenario);
+    try {
+      const out = await runStep(step, env, vars);
+      if ('as' in step && step.as) vars[step.as] = out;
+      say(`  · ${describeStep(step)}${out && typeof out === 'object' && 'responseCode' in out ? ` → ${String((out as { responseCode: unknown }).responseCode)}` : ''}`);
+      // what fell due (notices, inquiries) happens before the next step
+      await sandbox.advance(0);
+    } catch (e) {
+      broken = `step ${i + 1} (${describeStep(step)}) failed: ${(e as Error).message}`;
+      checks.push({
+        key: `${scenario.id}#step-${i + 1}`,
+        id: `step-${i + 1}`,
+        title: `Step ${i + 1}: ${describeStep(step)}`,
+        severity: 'failure',
+        ref: scenario.refs[0]!,
+        hint: 'The partner (or its test driver) could not do what this step asks; see the message and the journal.',
+        status: env.waived.has(`${scenario.id}#step-${i + 1}`) ? 'waived' : 'failed',
+        message: (e as Error).message,
+      });
+      say(`  ✗ ${broken}`);
+    }
+  }
+  const messages = (await sandbox.journal({ since: sinceSeq })).entries;
+  const status = broken === 'interrupted' && checks.length === 0 ? 'SKIPPED' : scenarioStatus(checks);
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    capability: scenario.capability,
+    refs: scenario.refs,
+    status,
+    ...(broken ? { reason: broken } : {}),
+    durationMs: Math.round(performance.now() - started),
+    checks,
+    messages,
+    log,
+  };
+}

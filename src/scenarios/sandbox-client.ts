@@ -1,0 +1,57 @@
+/** The control API over HTTP: the runner talks to its own sandbox and to a remote one the same way. */
+import { UcspError } from '../errors/index.js';
+import type { JournalEntry } from '../journal/journal.js';
+import type { NoticeRecord } from '../protocol/notice-machine.js';
+
+export type JournalView = JournalEntry & { parsed?: unknown };
+
+export class SandboxClient {
+  constructor(
+    readonly base: string,
+    private readonly token?: string,
+  ) {}
+
+  async call<T = unknown>(path: string, body?: unknown, method?: string): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}/control${path}`, {
+        method: method ?? (body === undefined ? 'GET' : 'POST'),
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(120_000),
+      });
+    } catch (e) {
+      throw new UcspError('usage', `cannot reach the sandbox control API at ${this.base}: ${(e as Error).message}`);
+    }
+    const text = await res.text();
+    const json = text ? (JSON.parse(text) as unknown) : undefined;
+    if (!res.ok) {
+      const msg = (json as { error?: string } | undefined)?.error ?? `HTTP ${res.status}`;
+      throw new UcspError(res.status === 404 ? 'not-found' : res.status === 409 ? 'incorrect' : 'common', `control API ${path}: ${msg}`);
+    }
+    return json as T;
+  }
+
+  status() {
+    return this.call<{ urls: { ucsp: string; channel: string; issuer: string }; journal: { lastSeq: number }; clock: { now: number } }>('/status');
+  }
+  reset() {
+    return this.call('/reset', {});
+  }
+  advance(ms: number) {
+    return this.call<{ now: number }>('/clock/advance', { ms });
+  }
+  journal(q: { since?: number; orderId?: string; channel?: string } = {}) {
+    const p = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)] as [string, string]));
+    return this.call<{ entries: JournalView[]; lastSeq: number }>(`/journal?${p}`);
+  }
+  notices(orderId?: string) {
+    return this.call<NoticeRecord[]>(`/notices${orderId ? `?orderId=${encodeURIComponent(orderId)}` : ''}`);
+  }
+  order<T = Record<string, unknown>>(orderId: string): Promise<T | undefined> {
+    return this.call<T>(`/orders/${encodeURIComponent(orderId)}`).catch((e: unknown) => {
+      if (e instanceof UcspError && e.kind === 'not-found') return undefined;
+      throw e;
+    });
+  }
+}

@@ -1,0 +1,37 @@
+/** `${name.field}` references to earlier results, in any string of a step. */
+
+export type Vars = Record<string, unknown>;
+
+export function lookup(vars: Vars, path: string): unknown {
+  let cur: unknown = vars;
+  for (const k of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, k)) return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+const WHOLE = /^\$\{([A-Za-z0-9_.]+)\}$/;
+const ANY = /\$\{([A-Za-z0-9_.]+)\}/g;
+
+/** Replaces references; a string that is only a reference keeps the value's type. Unknown → error. */
+export function resolve<T>(value: T, vars: Vars): T {
+  if (typeof value === 'string') {
+    const whole = WHOLE.exec(value);
+    if (whole) {
+      const v = lookup(vars, whole[1]!);
+      if (v === undefined) throw new Error(`\${${whole[1]}} is not known at this step`);
+      return v as T;
+    }
+    return value.replace(ANY, (_m, p: string) => {
+      const v = lookup(vars, p);
+      if (v === undefined) throw new Error(`\${${p}} is not known at this step`);
+      return String(v);
+    }) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => resolve(v, vars)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, vars)])) as T;
+  }
+  return value;
+}
