@@ -9,6 +9,7 @@ import { registerKeys } from './commands/keys.js';
 import { registerLint } from './commands/lint.js';
 import { registerStart } from './commands/start.js';
 import { registerRun } from './commands/run.js';
+import { registerStep } from './commands/step.js';
 import { registerInit } from './commands/init.js';
 import { registerSign } from './commands/sign.js';
 import { registerVerify } from './commands/verify.js';
@@ -45,6 +46,7 @@ Examples:
   registerDemo(program);
   registerStart(program);
   registerRun(program);
+  registerStep(program);
   registerInit(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -67,11 +67,13 @@ export class NoticeDispatcher {
 
   private applyFault(n: NoticeRecord, f: NoticeFault, tampers: Tamper[]): NoticeRecord {
     switch (f.action) {
+      // faults combine: a notice already held or dropped by an earlier fault stays so
       case 'drop':
-        return noticeTransition(n, { type: 'drop' });
+        return n.status === 'PENDING' || n.status === 'HELD' ? noticeTransition(n, { type: 'drop' }) : n;
       case 'hold':
-        return noticeTransition(n, { type: 'hold' });
+        return n.status === 'PENDING' ? noticeTransition(n, { type: 'hold' }) : n;
       case 'reorder':
+        if (n.status !== 'PENDING') return n;
         this.reorderHeld.push(n.id);
         return noticeTransition(n, { type: 'hold' });
       case 'delay':
@@ -126,12 +128,17 @@ export class NoticeDispatcher {
    * Sends a copy now, outside the schedule: a resend or duplicate (tamper absent) or a tampered
    * copy. An untampered copy that the partner accepts also completes a pending or dropped notice.
    */
-  async sendExtra(id: string, tamper?: Tamper): Promise<NoticeAttempt> {
+  async sendExtra(id: string, tamper?: Tamper, edit?: Record<string, string>): Promise<NoticeAttempt> {
     const n = this.require(id);
-    const text = tamper ? tamperNotice(n.text, tamper, this.o.signer, this.o.variant) : n.text;
-    const attempt = await this.attempt(n, text, 'extra', tamper);
+    let text = tamper ? tamperNotice(n.text, tamper, this.o.signer, this.o.variant) : n.text;
+    if (edit) {
+      // an edited copy (the interactive stepper): trxInfo fields replaced, validly signed by UCSP
+      const m = JSON.parse(n.text) as { trxInfo: Record<string, string> };
+      text = signMessage({ ...m, trxInfo: { ...m.trxInfo, ...edit } }, this.o.signer, { variant: this.o.variant });
+    }
+    const attempt = await this.attempt(n, text, 'extra', tamper ?? (edit ? 'edited' : undefined));
     const current = this.require(id);
-    if (!tamper && attempt.ok && current.status !== 'DELIVERED') {
+    if (!tamper && !edit && attempt.ok && current.status !== 'DELIVERED') {
       this.disarm(id);
       this.save({ ...current, status: 'DELIVERED', nextAt: undefined, firstAttemptAt: current.firstAttemptAt ?? attempt.at });
     }
@@ -182,7 +189,7 @@ export class NoticeDispatcher {
     }
   }
 
-  private async attempt(n: NoticeRecord, text: string, kind: NoticeAttempt['kind'], tamper?: Tamper): Promise<NoticeAttempt> {
+  private async attempt(n: NoticeRecord, text: string, kind: NoticeAttempt['kind'], tamper?: string): Promise<NoticeAttempt> {
     const at = this.o.clock.now();
     const out = this.o.journal.add({
       at,

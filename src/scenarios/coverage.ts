@@ -1,22 +1,17 @@
 /** The matrix of message types × response codes that a run exercised, and what it did not. */
-import { MESSAGES, MSG_TYPES, type MsgType } from '../schemas/index.js';
+import { MESSAGES, MSG_TYPES, allowedResponseCodes, type MsgType } from '../schemas/index.js';
 import type { Coverage, CoverageCell, ScenarioResult } from './results.js';
 
-/** The codes a response schema allows (from the TypeBox definition, so it cannot drift). */
-function allowedCodes(schema: unknown): string[] {
-  const rc = (schema as { properties?: { msgResponse?: { properties?: { responseCode?: { anyOf?: { const?: string }[] } } } } }).properties?.msgResponse?.properties?.responseCode;
-  return (rc?.anyOf ?? []).map((x) => x.const).filter((x): x is string => typeof x === 'string');
-}
 
 export function possibleCells(): { msgType: string; code: string; via: CoverageCell['via'] }[] {
   const out: { msgType: string; code: string; via: CoverageCell['via'] }[] = [];
   for (const t of MSG_TYPES as readonly MsgType[]) {
     const def = MESSAGES[t];
     if (def.direction === 'partner-to-ucsp') {
-      for (const code of allowedCodes(def.response)) out.push({ msgType: t, code, via: 'answer' });
+      for (const code of allowedResponseCodes(t)) out.push({ msgType: t, code, via: 'answer' });
     } else if (def.response) {
-      for (const code of allowedCodes(def.request)) out.push({ msgType: t, code, via: 'notice' });
-      for (const code of allowedCodes(def.response)) out.push({ msgType: t, code, via: 'notice-answer' });
+      for (const code of allowedResponseCodes(t, 'request')) out.push({ msgType: t, code, via: 'notice' });
+      for (const code of allowedResponseCodes(t)) out.push({ msgType: t, code, via: 'notice-answer' });
     }
   }
   return out;

@@ -29,7 +29,7 @@ export interface ConformanceOptions {
   signal?: AbortSignal;
   /** Tells a person what to do (interactive mode). */
   tell?: (line: string) => void;
-  hooks?: Pick<SuiteOptions, 'onScenarioStart' | 'onScenarioEnd' | 'onLog' | 'beforeStep'>;
+  hooks?: Pick<SuiteOptions, 'onScenarioStart' | 'onScenarioEnd' | 'onLog' | 'beforeStep' | 'afterStep'>;
 }
 
 export async function runConformance(o: ConformanceOptions): Promise<RunSummary & { selected: number }> {

@@ -25,6 +25,8 @@ export interface ScenarioEnv {
   signal?: AbortSignal;
   /** Called before each step (the interactive stepper uses it). */
   beforeStep?: (step: ScenarioStep, index: number, scenario: Scenario) => Promise<void>;
+  /** Called after each step has run and what fell due has run (before the checks that follow). */
+  afterStep?: (step: ScenarioStep, index: number, scenario: Scenario) => Promise<void>;
   onLog?: (line: string) => void;
 }
 
@@ -197,6 +199,7 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
       say(`  · ${describeStep(step)}${out && typeof out === 'object' && 'responseCode' in out ? ` → ${String((out as { responseCode: unknown }).responseCode)}` : ''}`);
       // what fell due (notices, inquiries) happens before the next step
       await sandbox.advance(0);
+      await env.afterStep?.(step, i, scenario);
     } catch (e) {
       broken = `step ${i + 1} (${describeStep(step)}) failed: ${(e as Error).message}`;
       checks.push({

@@ -23,6 +23,7 @@ export interface SuiteOptions {
   onScenarioEnd?(r: ScenarioResult, index: number, total: number): void;
   onLog?(line: string): void;
   beforeStep?: ScenarioEnv['beforeStep'];
+  afterStep?: ScenarioEnv['afterStep'];
 }
 
 export async function runSuite(o: SuiteOptions): Promise<RunSummary> {
@@ -40,6 +41,7 @@ export async function runSuite(o: SuiteOptions): Promise<RunSummary> {
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onLog ? { onLog: o.onLog } : {}),
     ...(o.beforeStep ? { beforeStep: o.beforeStep } : {}),
+    ...(o.afterStep ? { afterStep: o.afterStep } : {}),
   };
   const results: ScenarioResult[] = [];
   let bailed = false;

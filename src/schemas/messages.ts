@@ -290,3 +290,11 @@ export type TrxInfoOf<T extends MsgType> = RequestOf<T>['trxInfo'];
 export function isMsgType(s: unknown): s is MsgType {
   return typeof s === 'string' && (MSG_TYPES as readonly string[]).includes(s);
 }
+
+/** The response codes a message's response (or, for notices, the notice itself) may carry. */
+export function allowedResponseCodes(msgType: MsgType, role: Role = 'response'): string[] {
+  const def = MESSAGES[msgType];
+  const schema = role === 'response' ? def.response : def.request;
+  const rc = (schema as { properties?: { msgResponse?: { properties?: { responseCode?: { anyOf?: { const?: unknown }[] } } } } } | undefined)?.properties?.msgResponse?.properties?.responseCode;
+  return (rc?.anyOf ?? []).map((x) => x.const).filter((x): x is string => typeof x === 'string');
+}

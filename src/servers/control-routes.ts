@@ -11,7 +11,7 @@ import { TAMPERS, type Tamper } from '../notices/tamper.js';
 import { AMOUNT_RULES, ISSUER_BEHAVIOURS, TEST_CARDS, type IssuerBehaviour } from '../protocol/issuer-rules.js';
 import type { LoginTamper, SandboxRuntime } from '../sandbox/runtime.js';
 import { jsonErrors } from './http-errors.js';
-import { MESSAGES, MSG_TYPES } from '../schemas/index.js';
+import { MESSAGES, MSG_TYPES, allowedResponseCodes } from '../schemas/index.js';
 
 const LOGIN_TAMPERS: readonly LoginTamper[] = ['signature', 'stale', 'replay', 'wrong-cert'];
 
@@ -114,6 +114,9 @@ export function controlRouter(runtime: SandboxRuntime): Router {
     const b = body(req);
     const code = oneOf(b, 'code', ['00', '01', '05', '10', '11', '34', '36', '99'] as const, true)!;
     const msgType = oneOf(b, 'msgType', MSG_TYPES.filter((t) => MESSAGES[t].direction === 'partner-to-ucsp'));
+    if (msgType && !allowedResponseCodes(msgType).includes(code)) {
+      throw new UcspError('usage', `${msgType} cannot be answered ${code}; PROFILE allows ${allowedResponseCodes(msgType).join(', ')}`);
+    }
     runtime.forceAnswer(code, msgType);
     res.status(201).json({ code, scope: msgType ?? 'next request' });
   });
@@ -148,8 +151,17 @@ export function controlRouter(runtime: SandboxRuntime): Router {
     res.json(n);
   });
   r.post('/notices/:id/send', async (req, res) => {
-    const tamper = oneOf<Tamper>(body(req), 'tamper', TAMPERS);
-    const attempt = await runtime.notices.sendExtra(req.params.id, tamper);
+    const b = body(req);
+    const tamper = oneOf<Tamper>(b, 'tamper', TAMPERS);
+    let edit: Record<string, string> | undefined;
+    if (b.trxInfo !== undefined) {
+      const t = b.trxInfo as Record<string, unknown>;
+      if (t === null || typeof t !== 'object' || Array.isArray(t) || Object.values(t).some((v) => typeof v !== 'string' || v.length > 512)) {
+        throw new UcspError('usage', 'trxInfo must be an object of strings (the fields to change in the copy)');
+      }
+      edit = t as Record<string, string>;
+    }
+    const attempt = await runtime.notices.sendExtra(req.params.id, tamper, edit);
     res.json({ attempt, notice: runtime.notices.get(req.params.id) });
   });
   r.post('/notices/:id/drop', (req, res) => {
