@@ -31,7 +31,7 @@ export interface RuntimeOptions {
   clock?: VirtualClock;
 }
 
-export type LoginTamper = 'signature' | 'stale' | 'replay' | 'wrong-cert';
+export type LoginTamper = 'signature' | 'stale' | 'replay' | 'wrong-cert' | 'msg-type';
 
 export class SandboxRuntime {
   readonly config: SandboxConfig;
@@ -226,7 +226,7 @@ export class SandboxRuntime {
       const wall = o.tamper === 'stale' ? Date.now() - 10 * 60_000 : Date.now();
       const timeStamp = formatUcspTime(wall, this.config.zone);
       const message = {
-        msgInfo: { versionNo: '1.0.0', msgID: this.ledger.ids.msgID(timeStamp), timeStamp, msgType: 'INDUSTRY_LOGIN_INFO', insID: this.config.partner.insID },
+        msgInfo: { versionNo: '1.0.0', msgID: this.ledger.ids.msgID(timeStamp), timeStamp, msgType: o.tamper === 'msg-type' ? 'SIGN_AUTO_DEBIT_NOTICE' : 'INDUSTRY_LOGIN_INFO', insID: this.config.partner.insID },
         trxInfo: { userId: user.userId, mobile: user.mobile, channelCode, industryCode },
       };
       const signer = o.tamper === 'wrong-cert' ? this.stranger() : this.ucspSigner;

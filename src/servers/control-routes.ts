@@ -13,7 +13,7 @@ import type { LoginTamper, SandboxRuntime } from '../sandbox/runtime.js';
 import { jsonErrors } from './http-errors.js';
 import { MESSAGES, MSG_TYPES, allowedResponseCodes } from '../schemas/index.js';
 
-const LOGIN_TAMPERS: readonly LoginTamper[] = ['signature', 'stale', 'replay', 'wrong-cert'];
+const LOGIN_TAMPERS: readonly LoginTamper[] = ['signature', 'stale', 'replay', 'wrong-cert', 'msg-type'];
 
 function body(req: Request): Record<string, unknown> {
   const b = req.body as unknown;

@@ -1,0 +1,73 @@
+/**
+ * Proof that the suite has teeth: the example partner passes everything, and each deliberately
+ * broken variant of it fails with a failure naming the expected check.
+ *
+ * The partner bugs (examples/partner/bugs.ts) and the check that must catch each:
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PartnerBugs } from '../../examples/partner/bugs.js';
+import { startExampleWorld, type ExampleWorld } from '../../examples/partner/with-sandbox.js';
+import { runConformance } from '../../src/scenarios/run-conformance.js';
+
+const BROKEN: [keyof PartnerBugs, string, string][] = [
+  ['skipLoginSignatureCheck', 'skips the login signature check', 'login/tampered-signature#tampered-signature-refused'],
+  ['acceptStaleLogin', 'accepts a stale login hand-off', 'login/stale#stale-login-refused'],
+  ['acceptReplayedLogin', 'accepts a replayed login hand-off', 'login/replayed#no-session-on-replayed-login'],
+  ['loginIgnoresMsgType', 'trusts any validly signed message as a login', 'login/wrong-msg-type#other-msg-type-refused'],
+  ['skipNoticeSignatureCheck', 'acts on a forged notice', 'frontend-payment/notice-forged-signature#no-effect-from-forged-notice'],
+  ['applyDuplicateNotice', 'applies a duplicate notice twice', 'refund/duplicate-refund-notice#refund-counted-once'],
+  ['ignoreNoticeAmountMismatch', 'accepts a notice whose amount differs from its order', 'frontend-payment/notice-wrong-amount#wrong-amount-notice-answered-36'],
+  ['answerUnknownOrderWith00', 'answers 00 to a notice for an unknown order', 'frontend-payment/notice-unknown-order#unknown-order-notice-answered-34'],
+  ['markPaidOnSyncAnswer', 'marks an order paid on the synchronous answer', 'frontend-payment/paid-only-after-notice#not-paid-on-sync-answer'],
+  ['markPaidOnFrontUrlReturn', "marks an order paid on the browser's return to frontUrl", 'frontend-payment/paid-only-after-notice#not-paid-on-front-url-return'],
+  ['ignoreInquiryResult', 'ignores inquiry results', 'frontend-payment/notice-lost#paid-after-inquiry'],
+  ['majorUnitAmounts', 'sends major-unit amounts', 'frontend-payment/happy-path#amounts-in-minor-units'],
+  ['reuseOrderIdForRefund', "reuses the payment's orderId for a refund", 'refund/partial-then-full#first-refund-has-new-order-id'],
+  ['keepClosedContractActive', 'keeps a closed contract active', 'auto-debit/close-then-charge-refused#contract-closed'],
+  ['reuseMsgId', 'reuses msgIDs', 'frontend-payment/happy-path#request-msgids-unique'],
+  ['wrongTimeZone', 'writes times in UTC instead of UTC+8', 'frontend-payment/happy-path#times-in-utc-plus-8'],
+  ['unsignedNoticeAnswer', 'answers notices unsigned', 'frontend-payment/happy-path#notice-answered-00'],
+  ['answerNoticeWith500', 'answers notices with HTTP 500', 'frontend-payment/happy-path#notice-answered-00'],
+  ['ignoreFailedNotice', 'treats a failed-payment notice as paid', 'frontend-payment/notice-failed-payment#order-failed-not-paid'],
+];
+
+describe('the example partner', () => {
+  let world: ExampleWorld;
+  beforeAll(async () => {
+    world = await startExampleWorld();
+  });
+  afterAll(() => world.close());
+
+  it('passes the whole built-in suite with 0 failures and 0 warnings', async () => {
+    const s = await runConformance({ config: world.config, sandboxUrl: world.sandbox.urls.ucsp });
+    const failed = s.scenarios.flatMap((r) => r.checks.filter((c) => c.status === 'failed').map((c) => `${c.key}: ${c.message}`));
+    expect(failed).toEqual([]);
+    expect(s.counts.failed).toBe(0);
+    expect(s.counts.warning).toBe(0);
+    expect(s.counts.skipped).toBe(0);
+    expect(s.counts.passed).toBeGreaterThanOrEqual(40);
+    expect(s.exitCode).toBe(0);
+  });
+});
+
+describe(`${BROKEN.length} deliberately broken partners each fail with the right check`, () => {
+  it('lists at least 12 distinct bugs', () => {
+    expect(new Set(BROKEN.map((b) => b[0])).size).toBeGreaterThanOrEqual(12);
+  });
+
+  it.each(BROKEN)('%s (%s) fails %s', async (bug, _what, key) => {
+    const world = await startExampleWorld({ bugs: { [bug]: true } });
+    try {
+      const scenarioId = key.split('#')[0]!;
+      const s = await runConformance({ config: world.config, sandboxUrl: world.sandbox.urls.ucsp, filters: [scenarioId] });
+      const check = s.scenarios[0]!.checks.find((c) => c.key === key);
+      expect(check, `${key} exists`).toBeDefined();
+      expect(check!.status, `${key}: ${check!.message}`).toBe('failed');
+      expect(check!.severity).toBe('failure');
+      expect(s.scenarios[0]!.status).toBe('FAILED');
+      expect(s.exitCode).toBe(1);
+    } finally {
+      await world.close();
+    }
+  });
+});

@@ -1,0 +1,63 @@
+/** `ucsp-sandbox demo`: the README's main job, with every reporter at once. */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../support/cli.js';
+import { tempDir } from '../support/tmp.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let r: CliResult;
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir('ucsp-demo-'));
+  r = await runCli(['demo', '--reporter', 'console', '--reporter', `json=${join(dir, 'r.json')}`, '--reporter', `junit=${join(dir, 'r.xml')}`, '--reporter', `html=${join(dir, 'r.html')}`], { cwd: dir });
+}, 120_000);
+afterAll(() => cleanup());
+
+interface Summary {
+  counts: { total: number; passed: number; failed: number; warning: number; skipped: number };
+  scenarios: { id: string; status: string; messages: unknown[] }[];
+  coverage: { exercised: unknown[]; missing: unknown[] };
+  wallMs: number;
+}
+
+describe('ucsp-sandbox demo', () => {
+  it('exits 0 and prints one line per scenario, the summary and the wall time', () => {
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Scenarios: \d+ passed, 0 failed/);
+    expect(r.stdout).toMatch(/Wall time: \d+\.\d+ s/);
+    expect(r.stdout).toMatch(/Coverage: {2}\d+ of \d+ message type × response code pairs/);
+    expect(r.stdout).not.toContain('\u001b['); // not a TTY: no colour, no progress line
+    const lines = r.stdout.split('\n').filter((l) => /^(PASS|FAIL|WARN|SKIP) \[/.test(l));
+    expect(lines.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it('JSON and JUnit reports parse and agree on counts; every scenario carries its messages', async () => {
+    const json = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as Summary;
+    const xml = await readFile(join(dir, 'r.xml'), 'utf8');
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
+    const root = /<testsuites [^>]*tests="(\d+)" failures="(\d+)" errors="0" skipped="(\d+)"/.exec(xml)!;
+    expect(Number(root[1])).toBe(json.counts.total);
+    expect(Number(root[2])).toBe(json.counts.failed);
+    expect(Number(root[3])).toBe(json.counts.skipped);
+    expect((xml.match(/<testcase /g) ?? []).length).toBe(json.counts.total);
+    expect((xml.match(/<failure /g) ?? []).length).toBe(json.counts.failed);
+    expect(json.counts.passed + json.counts.failed + json.counts.warning + json.counts.skipped).toBe(json.counts.total);
+    expect(json.scenarios.filter((s) => s.status !== 'SKIPPED').every((s) => s.messages.length > 0)).toBe(true);
+    expect(json.coverage.exercised.length).toBeGreaterThan(10);
+    expect(xml).toContain('<testsuite name="coverage"');
+    expect(xml).toContain('exercised');
+  });
+
+  it('the HTML report is one file with no external references', async () => {
+    const html = await readFile(join(dir, 'r.html'), 'utf8');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
+    expect(html).not.toMatch(/(src|href)\s*=/i);
+    expect(html).toContain('Message sequence');
+    expect(html).toContain('Coverage: message type × response code');
+    expect(html).toContain('PAYMENT_RESULT_NOTICE');
+  });
+});
