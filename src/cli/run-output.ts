@@ -1,10 +1,12 @@
 /** Reporter flags → console reporter + report files; shared by `run` and `demo`. */
 import { InvalidArgumentError } from 'commander';
 import { UcspError } from '../errors/index.js';
-import { ConsoleReporter, FILE_REPORTERS, jsonReport, writeReports, type FileReporter } from '../reporters/index.js';
+import type { FileReporter } from '../reporters/index.js';
 import type { RunSummary } from '../scenarios/results.js';
 import type { SuiteOptions } from '../scenarios/run-suite.js';
 import { c } from './output.js';
+
+const FILE_REPORTER_NAMES: readonly string[] = ['json', 'junit', 'html'];
 
 export interface ReporterSpec {
   name: 'console' | FileReporter;
@@ -13,7 +15,7 @@ export interface ReporterSpec {
 
 export function parseReporter(value: string, previous: ReporterSpec[] = []): ReporterSpec[] {
   const [name, file] = value.split(/=(.*)/s) as [string, string | undefined];
-  if (name !== 'console' && !(name in FILE_REPORTERS)) throw new InvalidArgumentError('must be console, json, junit or html (optionally name=FILE)');
+  if (name !== 'console' && !FILE_REPORTER_NAMES.includes(name)) throw new InvalidArgumentError('must be console, json, junit or html (optionally name=FILE)');
   return [...previous, { name: name as ReporterSpec['name'], ...(file ? { file } : {}) }];
 }
 
@@ -26,7 +28,8 @@ export interface Output {
  * `--output-file` goes to the first file reporter without its own file; json with no file goes to
  * stdout (and the console reporter, if any, to stderr). junit and html need a file.
  */
-export function makeOutput(specs: ReporterSpec[], outputFile: string | undefined, verbose: boolean): Output {
+export async function makeOutput(specs: ReporterSpec[], outputFile: string | undefined, verbose: boolean): Promise<Output> {
+  const { ConsoleReporter, jsonReport, writeReports } = await import('../reporters/index.js');
   const list = specs.length ? specs.map((s) => ({ ...s })) : [{ name: 'console' as const }];
   if (outputFile) {
     const target = list.find((s) => s.name !== 'console' && !s.file);

@@ -11,7 +11,8 @@ import { UcspError } from '../errors/index.js';
 import { zoneOffsetMinutes } from '../protocol/time.js';
 import { maskMobile } from '../schemas/mask.js';
 import { parseStrictJson } from '../schemas/strict-json.js';
-import { ajv } from '../schemas/validate.js';
+import { getAjv } from '../schemas/validate.js';
+import { precompiled } from '../schemas/precompiled.js';
 import { SandboxConfigFileSchema, type DeepPartial, type SandboxConfig } from './config-schema.js';
 import { CONFIG_FILE_NAME, DEFAULT_CONFIG, DEFAULT_PARTNER_CERTIFICATE_FILE } from './defaults.js';
 
@@ -171,7 +172,7 @@ async function readConfigFile(file: string, required: boolean): Promise<unknown>
 
 let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
-  compiled ??= ajv.compile(SandboxConfigFileSchema);
+  compiled ??= precompiled('config') ?? getAjv().compile(SandboxConfigFileSchema);
   return compiled;
 }
 

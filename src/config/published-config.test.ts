@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { ajv } from '../schemas/validate.js';
+import { getAjv } from '../schemas/validate.js';
 import { serialiseSchema } from '../schemas/published.js';
 import { DEFAULT_CONFIG } from './defaults.js';
 import { CONFIG_SCHEMA_FILE, publishedConfigSchema } from './published-config.js';
@@ -21,7 +21,7 @@ describe('published config JSON Schema', () => {
     for (const k of ['partner', 'notices', 'skew']) expect(doc.properties[k]?.additionalProperties, k).toBe(false);
     expect(doc.properties.port?.default).toBe(7300);
     expect(doc.properties.partner?.properties?.merId?.default).toBe('123456789012345');
-    const validate = ajv.compile(publishedConfigSchema());
+    const validate = getAjv().compile(publishedConfigSchema());
     expect(validate(JSON.parse(JSON.stringify(DEFAULT_CONFIG))), JSON.stringify(validate.errors)).toBe(true);
   });
 });

@@ -4,7 +4,8 @@
  */
 import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import forge from 'node-forge';
+import type forge from 'node-forge';
+import { getForge } from './lazy-forge.js';
 import { UcspError } from '../errors/index.js';
 
 export interface CertInfo {
@@ -57,19 +58,19 @@ function pemBlocks(text: string, label: RegExp): string[] {
 export function readPkcs12(der: Buffer, password: string): { privateKey?: KeyObject; certificates: CertInfo[] } {
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
-    const asn1 = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')));
-    p12 = forge.pkcs12.pkcs12FromAsn1(asn1, false, password);
+    const asn1 = getForge().asn1.fromDer(getForge().util.createBuffer(der.toString('binary')));
+    p12 = getForge().pkcs12.pkcs12FromAsn1(asn1, false, password);
   } catch (e) {
     const why = e instanceof Error && /mac|password|decrypt/i.test(e.message) ? 'wrong password?' : 'not a PKCS#12 file?';
     throw new UcspError('io', `cannot read PKCS#12 key store (${why})`, { cause: e });
   }
   const bags = (oid: string | undefined): forge.pkcs12.Bag[] => (oid ? (p12.getBags({ bagType: oid })[oid] ?? []) : []);
-  const oids = forge.pki.oids as Record<string, string | undefined>;
+  const oids = getForge().pki.oids as Record<string, string | undefined>;
   const keyBags = [...bags(oids.pkcs8ShroudedKeyBag), ...bags(oids.keyBag)];
   const certBags = bags(oids.certBag);
   const keyBag = keyBags.find((b) => b.key);
-  const privateKey = keyBag?.key ? createPrivateKey(forge.pki.privateKeyToPem(keyBag.key)) : undefined;
-  const certificates = certBags.filter((b) => b.cert).map((b) => certInfoFromPem(forge.pki.certificateToPem(b.cert!)));
+  const privateKey = keyBag?.key ? createPrivateKey(getForge().pki.privateKeyToPem(keyBag.key)) : undefined;
+  const certificates = certBags.filter((b) => b.cert).map((b) => certInfoFromPem(getForge().pki.certificateToPem(b.cert!)));
   // Put the certificate that matches the private key first.
   if (privateKey) {
     const pub = spki(createPublicKey(privateKey));

@@ -6,7 +6,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import forge from 'node-forge';
+import type forge from 'node-forge';
+import { getForge } from './lazy-forge.js';
 import { UcspError } from '../errors/index.js';
 import { serialToDecimal } from './credentials.js';
 
@@ -32,8 +33,8 @@ interface Issued {
 function newKey(): { keyPem: string; key: forge.pki.rsa.PrivateKey; pub: forge.pki.rsa.PublicKey } {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
-  const pub = forge.pki.setRsaPublicKey(key.n, key.e);
+  const key = getForge().pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
+  const pub = getForge().pki.setRsaPublicKey(key.n, key.e);
   return { keyPem, key, pub };
 }
 
@@ -46,7 +47,7 @@ function newSerialHex(): string {
 
 function issue(commonName: string, issuer: Issued | undefined, isCa: boolean, years: number): Issued {
   const { keyPem, key, pub } = newKey();
-  const cert = forge.pki.createCertificate();
+  const cert = getForge().pki.createCertificate();
   cert.publicKey = pub;
   cert.serialNumber = newSerialHex();
   const now = new Date();
@@ -71,8 +72,8 @@ function issue(commonName: string, issuer: Issued | undefined, isCa: boolean, ye
           { name: 'subjectKeyIdentifier' },
         ],
   );
-  cert.sign(issuer ? issuer.key : key, forge.md.sha256.create());
-  return { keyPem, key, cert, certPem: forge.pki.certificateToPem(cert), serial: serialToDecimal(cert.serialNumber) };
+  cert.sign(issuer ? issuer.key : key, getForge().md.sha256.create());
+  return { keyPem, key, cert, certPem: getForge().pki.certificateToPem(cert), serial: serialToDecimal(cert.serialNumber) };
 }
 
 export interface TestKeySet {
@@ -85,12 +86,12 @@ export function generateTestKeys(p12Password: string = DEFAULT_P12_PASSWORD): Te
   const ca = issue('ucsp-sandbox Test Root CA', undefined, true, 10);
   const ucsp = issue('UCSP sandbox signing', ca, false, 5);
   const partner = issue('Industry Service (partner) test', ca, false, 5);
-  const asn1 = forge.pkcs12.toPkcs12Asn1(partner.key, [partner.cert, ca.cert], p12Password, {
+  const asn1 = getForge().pkcs12.toPkcs12Asn1(partner.key, [partner.cert, ca.cert], p12Password, {
     algorithm: '3des',
     friendlyName: 'partner',
     generateLocalKeyId: true,
   });
-  const p12 = Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
+  const p12 = Buffer.from(getForge().asn1.toDer(asn1).getBytes(), 'binary');
   return {
     caCertPem: ca.certPem,
     ucsp: { keyPem: ucsp.keyPem, certPem: ucsp.certPem, serial: ucsp.serial },

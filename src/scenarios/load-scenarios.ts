@@ -4,15 +4,15 @@ import { extname, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { UcspError, packageRoot } from '../errors/index.js';
-import { ajv } from '../schemas/validate.js';
+import { getAjv } from '../schemas/validate.js';
 import { ScenarioSchema, type Scenario } from './scenario-schema.js';
 
 export const builtinScenariosDir = (): string => join(packageRoot(), 'scenarios');
 
-let validator: ReturnType<typeof ajv.compile> | undefined;
+let validator: ReturnType<ReturnType<typeof getAjv>['compile']> | undefined;
 
 export function scenarioProblems(value: unknown): string[] {
-  validator ??= ajv.compile(ScenarioSchema);
+  validator ??= getAjv().compile(ScenarioSchema);
   if (validator(value)) {
     const s = value as Scenario;
     const ids = s.steps.flatMap((st) => ('check' in st ? [st.check] : []));

@@ -2,9 +2,10 @@
  * The one ajv instance and the compiled validators of every message. Errors become Diagnostics
  * that name the field path, the rule broken and the offending value (mobile masked).
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
 import { Envelope } from './envelope.js';
+import { precompiled } from './precompiled.js';
 import { isUcspTime } from './fields.js';
 import { maskField } from './mask.js';
 import { MESSAGES, MSG_TYPES, isMsgType, type MsgType, type Role } from './messages.js';
@@ -26,20 +27,26 @@ export interface ValidationResult {
   errors: Diagnostic[];
 }
 
-// ajv-formats is CommonJS with a default export; under NodeNext it arrives as the module object.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
-  ajv: Ajv,
-  formats: string[],
-) => Ajv;
+const require = createRequire(import.meta.url);
+let instance: AjvType | undefined;
 
-export const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
-addFormats(ajv, ['uri']);
-ajv.addFormat('ucsp-time', { type: 'string', validate: isUcspTime });
+/** The one ajv instance, made on first use (loading ajv costs start-up time a server does not need yet). */
+export function getAjv(): AjvType {
+  if (instance) return instance;
+  const { Ajv } = require('ajv') as typeof import('ajv');
+  // ajv-formats is CommonJS with a default export
+  const formats = require('ajv-formats') as { default?: unknown };
+  const addFormats = (formats.default ?? formats) as (ajv: AjvType, list: string[]) => AjvType;
+  instance = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+  addFormats(instance, ['uri']);
+  instance.addFormat('ucsp-time', { type: 'string', validate: isUcspTime });
+  return instance;
+}
 
 // Compiled on first use: compiling all 21 schemas up front costs ~300 ms of start-up.
 let envelopeCompiled: ValidateFunction | undefined;
 function envelopeValidator(msg: unknown): boolean {
-  envelopeCompiled ??= ajv.compile(Envelope);
+  envelopeCompiled ??= precompiled('envelope') ?? getAjv().compile(Envelope);
   return envelopeCompiled(msg) as boolean;
 }
 const validators = new Map<string, ValidateFunction>();
@@ -49,7 +56,7 @@ function validatorFor(msgType: MsgType, role: Role): ValidateFunction | undefine
   if (!v) {
     const schema = role === 'request' ? MESSAGES[msgType].request : MESSAGES[msgType].response;
     if (!schema) return undefined;
-    v = ajv.compile(schema);
+    v = precompiled(`${msgType}__${role}`) ?? getAjv().compile(schema);
     validators.set(key, v);
   }
   return v;

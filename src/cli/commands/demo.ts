@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { startExampleWorld } from '../../../examples/partner/with-sandbox.js';
-import { runConformance } from '../../scenarios/run-conformance.js';
 import { collect } from '../options.js';
 import { err } from '../output.js';
 import { makeOutput, parseReporter, type ReporterSpec } from '../run-output.js';
@@ -19,7 +17,8 @@ export function registerDemo(program: Command): void {
     .option('--verbose', 'print every step and the coverage matrix', false)
     .addHelpText('after', '\nExamples:\n  $ npx ucsp-sandbox demo\n  $ npx ucsp-sandbox demo --reporter console --reporter html=demo-report.html')
     .action(async (opts: { filter: string[]; reporter: ReporterSpec[]; outputFile?: string; verbose: boolean }) => {
-      const output = makeOutput(opts.reporter, opts.outputFile, opts.verbose);
+      const [{ startExampleWorld }, { runConformance }] = await Promise.all([import('../../../examples/partner/with-sandbox.js'), import('../../scenarios/run-conformance.js')]);
+      const output = await makeOutput(opts.reporter, opts.outputFile, opts.verbose);
       const world = await startExampleWorld();
       err(`sandbox ${world.sandbox.urls.ucsp} · example partner ${world.partnerUrl}`);
       try {

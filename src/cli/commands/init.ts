@@ -5,7 +5,6 @@
  */
 import { stat, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { input, select } from '@inquirer/prompts';
 import type { Command } from 'commander';
 import {
   CONFIG_FILE_NAME,
@@ -178,8 +177,8 @@ async function exists(path: string): Promise<boolean> {
 function inquirerPrompter(output: NodeJS.WritableStream | undefined): Prompter {
   const context = output ? { output } : undefined;
   return {
-    input: (config) => input(config, context),
-    select: (config) => select(config, context),
+    input: async (config) => (await import('@inquirer/prompts')).input(config, context),
+    select: async (config) => (await import('@inquirer/prompts')).select(config, context),
   };
 }
 

@@ -1,9 +1,7 @@
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { CAPABILITIES, loadConfig } from '../../config/index.js';
-import { runConformance } from '../../scenarios/run-conformance.js';
+import { CAPABILITIES } from '../../config/defaults.js';
 import type { CapabilityName } from '../../scenarios/scenario-schema.js';
-import { loadWaivers } from '../../scenarios/waivers.js';
 import { addConfigFlags, overridesFrom, type ConfigFlags } from '../config-flags.js';
 import { collect } from '../options.js';
 import { err } from '../output.js';
@@ -66,7 +64,12 @@ Examples:
   $ npx ucsp-sandbox run --sandbox http://127.0.0.1:7300 --expected-failures known.yaml`,
     )
     .action(async (opts: RunFlags) => {
-      const output = makeOutput(opts.reporter, opts.outputFile, opts.verbose);
+      const [{ loadConfig }, { runConformance }, { loadWaivers }] = await Promise.all([
+        import('../../config/index.js'),
+        import('../../scenarios/run-conformance.js'),
+        import('../../scenarios/waivers.js'),
+      ]);
+      const output = await makeOutput(opts.reporter, opts.outputFile, opts.verbose);
       const loaded = await loadConfig({ cwd: process.cwd(), ...(opts.config ? { configPath: opts.config } : {}), overrides: overridesFrom(opts) });
       const waivers = opts.expectedFailures ? await loadWaivers(opts.expectedFailures) : undefined;
       const abort = new AbortController();

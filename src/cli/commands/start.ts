@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/index.js';
-import { startSandbox } from '../../sandbox/start-sandbox.js';
 import { addConfigFlags, overridesFrom, type ConfigFlags } from '../config-flags.js';
 import { c, err, out } from '../output.js';
 import { untilSignal } from '../signals.js';
@@ -23,6 +21,8 @@ Examples:
   $ npx ucsp-sandbox start --config ./ucsp-sandbox.config.json --time-scale 0`,
     )
     .action(async (opts: ConfigFlags & { json: boolean }) => {
+      // loaded here, not at start-up of the CLI: every other command starts faster
+      const [{ loadConfig }, { startSandbox }] = await Promise.all([import('../../config/index.js'), import('../../sandbox/start-sandbox.js')]);
       const loaded = await loadConfig({ cwd: process.cwd(), ...(opts.config ? { configPath: opts.config } : {}), overrides: overridesFrom(opts) });
       const sandbox = await startSandbox(loaded.config);
       const { urls, files } = sandbox;

@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
-import { confirm, editor, input, select } from '@inquirer/prompts';
-import { startExampleWorld, type ExampleWorld } from '../../../examples/partner/with-sandbox.js';
-import { loadConfig, type SandboxConfig } from '../../config/index.js';
-import { startSandbox } from '../../sandbox/start-sandbox.js';
+import type { ExampleWorld } from '../../../examples/partner/with-sandbox.js';
+import type { SandboxConfig } from '../../config/index.js';
 import { UcspError } from '../../errors/index.js';
 import type { NoticeRecord } from '../../protocol/notice-machine.js';
-import { loadScenarios } from '../../scenarios/load-scenarios.js';
-import { runConformance } from '../../scenarios/run-conformance.js';
-import { SandboxClient, type JournalView } from '../../scenarios/sandbox-client.js';
+import type { SandboxClient, JournalView } from '../../scenarios/sandbox-client.js';
 import type { ScenarioStep } from '../../scenarios/scenario-schema.js';
 import { addConfigFlags, overridesFrom, type ConfigFlags } from '../config-flags.js';
 import { c, out } from '../output.js';
@@ -30,6 +26,7 @@ function show(e: JournalView): void {
 
 /** Before UCSP sends a notice: send, edit, delay, duplicate, drop or tamper with it. */
 async function decide(sandbox: SandboxClient, n: NoticeRecord): Promise<void> {
+  const { input, select, editor } = await import('@inquirer/prompts');
   const msg = JSON.parse(n.text) as { trxInfo: Record<string, string>; msgResponse: { responseCode: string } };
   out(`${c.yellow('▶ UCSP is about to send')} ${n.msgType} ${msg.msgResponse.responseCode} for ${n.orderId} to ${n.backUrl}`);
   out(c.dim(`  ${JSON.stringify(msg.trxInfo)}`));
@@ -86,6 +83,15 @@ export function registerStep(program: Command): void {
     .addHelpText('after', '\nNeeds a terminal. Without partner.driverUrl in the configuration it uses the bundled example partner.\n\nExamples:\n  $ npx ucsp-sandbox step\n  $ npx ucsp-sandbox step frontend-payment/notice-lost --example')
     .action(async (id: string | undefined, opts: ConfigFlags & { example: boolean }) => {
       if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UcspError('usage', 'step is interactive and needs a terminal; use `ucsp-sandbox run` in scripts and CI');
+      const [{ confirm, select }, { startExampleWorld }, { loadConfig }, { startSandbox }, { loadScenarios }, { runConformance }, { SandboxClient }] = await Promise.all([
+        import('@inquirer/prompts'),
+        import('../../../examples/partner/with-sandbox.js'),
+        import('../../config/index.js'),
+        import('../../sandbox/start-sandbox.js'),
+        import('../../scenarios/load-scenarios.js'),
+        import('../../scenarios/run-conformance.js'),
+        import('../../scenarios/sandbox-client.js'),
+      ]);
       const scenarios = (await loadScenarios()).map((l) => l.scenario);
       const chosen = id ?? (await select({ message: 'Which scenario?', pageSize: 15, choices: scenarios.map((s) => ({ name: `${s.id} — ${s.title}`, value: s.id })) }));
       const scenario = scenarios.find((s) => s.id === chosen);
@@ -102,7 +108,7 @@ export function registerStep(program: Command): void {
       const own = world ? undefined : await startSandbox({ ...config, timeScale: 0 });
       const sandbox = new SandboxClient(world ? world.sandbox.urls.ucsp : own!.urls.ucsp, config.controlToken);
       let seen = 0;
-      const output = makeOutput([{ name: 'console' }], undefined, true);
+      const output = await makeOutput([{ name: 'console' }], undefined, true);
       try {
         out(`${c.bold(scenario.title)} ${c.dim(`(${scenario.refs.join(' · ')})`)}`);
         const summary = await runConformance({
