@@ -1,5 +1,5 @@
 /** Child processes for the bench: spawn, wait for the first stdout line, read RSS, stop. All bounded. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -153,4 +153,19 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+let clkTck: number | undefined;
+/** CPU time (user + system, all threads) a process has used so far, seconds, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  if (clkTck === undefined) {
+    try {
+      clkTck = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clkTck = 100;
+    }
+  }
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clkTck;
 }

@@ -51,5 +51,5 @@ export function topFrames(file: string, n = 15): { self: Frame[]; total: Frame[]
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
       .map(([k]) => ({ frame: k, self_pct: pct(self.get(k) ?? 0), total_pct: pct(total.get(k) ?? 0) }));
-  return { self: top(self, /^\((idle|program|root)\)/), total: top(total, /^\((idle|program|root)\)|^\(anonymous\) node:|^(processTicksAndRejections|emit|listOnTimeout) /) };
+  return { self: top(self, /^\((idle|root)\)/), total: top(total, /^\((idle|program|root)\)|^\(anonymous\) node:|^(processTicksAndRejections|emit|listOnTimeout) /) };
 }

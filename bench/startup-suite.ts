@@ -16,6 +16,8 @@ export async function measureStartup(dir: string, runs: number): Promise<{ start
 export interface SuiteResult {
   suite_wall_s: number;
   suite_process_s: number;
+  /** A fast suite that fails proves nothing: the suite target needs every scenario passed. */
+  suite_all_passed: boolean;
   suite_runs: { wall_s: number; process_s: number; passed: number; total: number; exitCode: number | null }[];
 }
 
@@ -35,6 +37,7 @@ export async function measureSuite(dir: string, runs: number): Promise<SuiteResu
   return {
     suite_wall_s: round(median(all.map((r) => r.wall_s)), 3),
     suite_process_s: round(median(all.map((r) => r.process_s)), 3),
+    suite_all_passed: all.every((r) => r.passed === r.total && r.exitCode === 0),
     suite_runs: all,
   };
 }

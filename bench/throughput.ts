@@ -5,7 +5,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { runLoad, fromArray, type AnswerChecker, type LoadResult } from './load.js';
-import { log, stop } from './proc.js';
+import { loadavg } from 'node:os';
+import { cpuSeconds, log, stop } from './proc.js';
 import type { SignPool } from './sign-pool.js';
 
 export interface Target {
@@ -35,26 +36,34 @@ export interface Throughput {
   warmup_rps: number;
   pool_size: number;
   exhausted: boolean;
+  /** CPU the server process used during the window, in cores (1 = one core busy all the time). */
+  server_cpu_cores: number;
+  /** Answers per CPU-second of the server: efficiency, less sensitive to other load on the machine. */
+  rps_per_cpu_s: number;
+  loadavg_1m_before: number;
 }
 
 export async function measureThroughput(t: Target, o: ThroughputOptions): Promise<Throughput> {
   const { api, child } = await t.start();
   try {
-    const warmPool = await o.pool.sign(Math.ceil((o.ceilingRps * o.warmupMs) / 1000 * 1.3) + 4 * o.connections);
+    const warmPool = await o.pool.sign(Math.ceil(((o.ceilingRps * o.warmupMs) / 1000) * 1.1) + 4 * o.connections);
     const src = fromArray(warmPool);
     // First half: JIT and connections; second half gives the rate that sizes the measured pool.
     const w1 = await runLoad({ url: api, connections: o.connections, next: src, durationMs: o.warmupMs / 2, checker: o.checker });
     const w2 = await runLoad({ url: api, connections: o.connections, next: src, durationMs: o.warmupMs / 2, checker: o.checker });
-    const warmRate = w2.exhausted ? o.ceilingRps : w2.rps;
-    const size = Math.ceil((warmRate * o.measureMs) / 1000 * 1.25) + 4 * o.connections;
+    // The warm-up rate × 1.25, but never less than the signing ceiling (warm-up can understate a JIT-warming server).
+    const size = Math.ceil((Math.max(w2.rps * 1.25, o.ceilingRps * 1.2) * o.measureMs) / 1000) + 4 * o.connections;
     log(`${t.name}: warm-up ${w2.rps.toFixed(0)} rps (errors ${w1.errors + w2.errors}); pre-signing ${size} requests for the measured ${o.measureMs / 1000} s`);
     const msgs = await o.pool.sign(size);
+    const cpu0 = cpuSeconds(child.pid!);
+    const load0 = loadavg()[0]!;
     const m: LoadResult = await runLoad({ url: api, connections: o.connections, next: fromArray(msgs), durationMs: o.measureMs, checker: o.checker, latencies: true });
+    const cores = (cpuSeconds(child.pid!) - cpu0) / m.durationS;
     if (m.exhausted) log(`${t.name}: WARNING the pre-signed pool ran dry before the window ended`);
     const errors = m.errors + w1.errors + w2.errors;
     const kinds = { ...w1.errorKinds };
     for (const r of [w2, m]) for (const [k, n] of Object.entries(r.errorKinds)) kinds[k] = (kinds[k] ?? 0) + n;
-    log(`${t.name}: ${(m.ok / m.durationS).toFixed(0)} rps, p99 ${m.p99Ms?.toFixed(1)} ms, ${m.requests} requests, ${errors} errors, ${m.sampled} answers fully verified`);
+    log(`${t.name}: ${(m.ok / m.durationS).toFixed(0)} rps using ${(cores * 100).toFixed(0)}% of a core (${(m.ok / m.durationS / cores).toFixed(0)} per CPU-second), load average ${load0.toFixed(2)}, p99 ${m.p99Ms?.toFixed(1)} ms, ${m.requests} requests, ${errors} errors${errors ? ` ${JSON.stringify(kinds)}` : ''}, ${m.sampled} answers fully verified`);
     return {
       rps: Math.round(m.ok / m.durationS),
       p50_ms: round2(m.p50Ms),
@@ -67,6 +76,9 @@ export async function measureThroughput(t: Target, o: ThroughputOptions): Promis
       warmup_rps: Math.round(w2.rps),
       pool_size: size,
       exhausted: m.exhausted,
+      server_cpu_cores: Math.round(cores * 100) / 100,
+      rps_per_cpu_s: Math.round(m.ok / m.durationS / cores),
+      loadavg_1m_before: Math.round(load0 * 100) / 100,
     };
   } finally {
     await stop(child);

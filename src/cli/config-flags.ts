@@ -10,6 +10,7 @@ export interface ConfigFlags {
   port?: number;
   timeScale?: number;
   keysDir?: string;
+  data?: string;
   indexUrl?: string;
   driverUrl?: string;
   signatureVariant?: SandboxConfig['partner']['signatureVariant'];
@@ -34,6 +35,7 @@ export function addConfigFlags(cmd: Command): Command {
     .addOption(new Option('--port <port>', 'base port: UCSP = port, channel app = port+1, issuer = port+2; 0 = free ports (default 7300)').argParser(parsePort).env('UCSP_SANDBOX_PORT'))
     .option('--time-scale <n>', 'virtual clock: 1 real time, N faster, 0 manual (advanced through the control API)', parseScale)
     .option('--keys-dir <dir>', 'folder of the keys (default .ucsp-sandbox/keys)')
+    .option('--data <dir>', 'keep state in SQLite in this folder: a restart loses no order, contract, notice or journal entry (default: in memory)')
     .option('--index-url <url>', "the partner's INDUSTRY_INDEX_URL (login hand-off target)")
     .option('--driver-url <url>', "the partner's test driver (PROFILE §9)")
     .option('--signature-variant <variant>', 'SHA256withRSA or sha256-raw', parseVariant);
@@ -50,6 +52,7 @@ export function overridesFrom(f: ConfigFlags): DeepPartial<SandboxConfig> {
     ...(f.port !== undefined ? { port: f.port } : {}),
     ...(f.timeScale !== undefined ? { timeScale: f.timeScale } : {}),
     ...(f.keysDir !== undefined ? { keysDir: f.keysDir } : {}),
+    ...(f.data !== undefined ? { dataDir: f.data } : {}),
     ...(Object.keys(partner).length ? { partner } : {}),
   };
 }

@@ -24,6 +24,8 @@ export interface ClockOptions {
   start?: number;
   /** Source of real time (tests may inject). */
   realNow?: () => number;
+  /** Called after every timer callback has finished (durable state flushes here). */
+  afterTimer?: () => void;
 }
 
 export class VirtualClock {
@@ -38,11 +40,13 @@ export class VirtualClock {
   private advancing: Promise<void> = Promise.resolve();
   private readonly running = new Set<Promise<void>>();
   private closed = false;
+  afterTimer: (() => void) | undefined;
 
   constructor(options: ClockOptions = {}) {
     this.scale = options.scale ?? 1;
     if (!(this.scale >= 0) || !Number.isFinite(this.scale)) throw new RangeError('time scale must be a number ≥ 0');
     this.realNow = options.realNow ?? Date.now;
+    this.afterTimer = options.afterTimer;
     this.baseReal = this.realNow();
     this.baseVirtual = options.start ?? this.baseReal;
   }
@@ -146,6 +150,11 @@ export class VirtualClock {
         await t.fn();
       } catch {
         // a timer's failure is its owner's to record; the clock keeps running
+      }
+      try {
+        this.afterTimer?.();
+      } catch {
+        // the hook's own failure must not stop the clock either
       }
     })();
     this.running.add(p);

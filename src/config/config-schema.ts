@@ -115,6 +115,12 @@ export const SandboxConfigFileSchema = Type.Object(
     journalLimit: Type.Optional(
       Type.Integer({ minimum: 1, description: 'How many journal entries the sandbox keeps (oldest dropped first)', default: d.journalLimit }),
     ),
+    dataDir: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: "Keep state in SQLite in this folder, so that a restart loses no order, contract, notice or journal entry (default: in memory). Relative paths resolve against the config file's folder",
+      }),
+    ),
     controlToken: Type.Optional(
       Type.String({ minLength: 1, description: "Bearer token the sandbox's control API requires; without one the control API is open to anyone who can reach it" }),
     ),
@@ -176,7 +182,7 @@ export type ChannelConfig = Static<typeof ChannelConfigSchema>;
 export type UserConfig = Static<typeof UserConfigSchema>;
 
 /** Keys that stay optional once every default is filled. */
-type StillOptional = 'controlToken' | 'certificatePassword' | 'driverUrl';
+type StillOptional = 'controlToken' | 'certificatePassword' | 'driverUrl' | 'dataDir';
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type ResolveValue<V> = V extends readonly unknown[] ? V : V extends object ? Resolved<V> : V;
 type Resolved<T> = Simplify<

@@ -110,6 +110,7 @@ export function resolveConfig(raw: unknown, options: ResolveConfigOptions): Sand
   delete merged.$schema;
   const config = merged as unknown as SandboxConfig;
   config.keysDir = resolve(options.baseDir, config.keysDir);
+  if (config.dataDir !== undefined) config.dataDir = resolve(options.baseDir, config.dataDir);
   config.partner.certificate =
     config.partner.certificate === undefined
       ? join(config.keysDir, DEFAULT_PARTNER_CERTIFICATE_FILE)
@@ -383,6 +384,7 @@ function stripUndefined<T>(v: T): T {
 function absolutiseOverridePaths(o: DeepPartial<SandboxConfig>, cwd: string): DeepPartial<SandboxConfig> {
   const out = { ...o };
   if (typeof out.keysDir === 'string' && out.keysDir !== '' && !isAbsolute(out.keysDir)) out.keysDir = resolve(cwd, out.keysDir);
+  if (typeof out.dataDir === 'string' && out.dataDir !== '' && !isAbsolute(out.dataDir)) out.dataDir = resolve(cwd, out.dataDir);
   const cert = out.partner?.certificate;
   if (typeof cert === 'string' && cert !== '' && !isAbsolute(cert)) out.partner = { ...out.partner, certificate: resolve(cwd, cert) };
   return out;

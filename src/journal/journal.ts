@@ -49,11 +49,14 @@ export class Journal {
   private head = 0;
   private nextSeq = 1;
   dropped = 0;
+  /** Told of every entry added, for durable state. */
+  listener: ((e: JournalEntry) => void) | undefined;
 
   constructor(private limit = 10_000) {}
 
   add(e: Omit<JournalEntry, 'seq'>): JournalEntry {
     const entry = { ...e, seq: this.nextSeq++ } as JournalEntry;
+    this.listener?.(entry);
     if (this.limit <= 0) {
       this.dropped++;
       return entry;
@@ -90,6 +93,10 @@ export class Journal {
 
   get lastSeq(): number {
     return this.nextSeq - 1;
+  }
+
+  get cap(): number {
+    return this.limit;
   }
 
   clear(): void {

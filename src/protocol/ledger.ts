@@ -5,6 +5,7 @@
  */
 import type { Contract, SigningRequest } from './contract-machine.js';
 import { IdGenerator } from './ids.js';
+import { ObservedMap } from './observed-map.js';
 import type { IssuerTxn } from './issuer-rules.js';
 import type { NoticeRecord } from './notice-machine.js';
 import type { PaymentOrder } from './payment-machine.js';
@@ -22,10 +23,10 @@ export interface LedgerSnapshot {
 }
 
 export class Ledger {
-  readonly orders = new Map<string, AnyOrder>();
-  readonly contracts = new Map<string, Contract>();
-  readonly issuer = new Map<string, IssuerTxn>();
-  readonly notices = new Map<string, NoticeRecord>();
+  readonly orders = new ObservedMap<string, AnyOrder>();
+  readonly contracts = new ObservedMap<string, Contract>();
+  readonly issuer = new ObservedMap<string, IssuerTxn>();
+  readonly notices = new ObservedMap<string, NoticeRecord>();
   /** Secondary indexes. */
   readonly byTn = new Map<string, string>();
   readonly byQueryId = new Map<string, string>();
@@ -69,6 +70,15 @@ export class Ledger {
     if (o.kind === 'PAY') this.byTn.set(o.tn, o.orderId);
     if (o.kind === 'SIGN') this.bySignId.set(o.signId, o.orderId);
     if ((o.kind === 'PAY' || o.kind === 'CANCEL' || o.kind === 'REFUND') && o.queryId) this.byQueryId.set(o.queryId, o.orderId);
+  }
+
+  /** Puts back what durable state held (indexes rebuilt). */
+  restore(snap: LedgerSnapshot): void {
+    for (const o of snap.orders) this.putOrder(o);
+    for (const c of snap.contracts) this.contracts.set(c.contractId, c);
+    for (const t of snap.issuer) this.issuer.set(t.ref, t);
+    for (const n of snap.notices) this.notices.set(n.id, n);
+    this.ids.counter = Math.max(this.ids.counter, snap.idCounter);
   }
 
   reset(): void {

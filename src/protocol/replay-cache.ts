@@ -16,6 +16,8 @@ export const DAY_MS = 24 * 3600 * 1000;
 export class ReplayCache {
   private readonly entries = new Map<string, ReplayEntry>();
   evicted = 0;
+  /** Told of every entry remembered (value) or evicted (undefined), for durable state. */
+  listener: ((msgID: string, entry: ReplayEntry | undefined) => void) | undefined;
 
   constructor(private readonly limit = 100_000) {}
 
@@ -27,11 +29,14 @@ export class ReplayCache {
 
   remember(msgID: string, digest: string, answer: string, now: number): void {
     this.entries.delete(msgID);
-    this.entries.set(msgID, { digest, answer, at: now });
+    const entry = { digest, answer, at: now };
+    this.entries.set(msgID, entry);
+    this.listener?.(msgID, entry);
     while (this.entries.size > this.limit) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
       this.evicted++;
+      this.listener?.(oldest, undefined);
     }
   }
 
@@ -40,8 +45,15 @@ export class ReplayCache {
   }
 
   clear(): void {
+    if (this.listener) for (const k of this.entries.keys()) this.listener(k, undefined);
     this.entries.clear();
     this.evicted = 0;
+  }
+
+  /** Puts back entries from durable state, oldest first. */
+  restore(entries: [string, ReplayEntry][], evicted: number): void {
+    for (const [k, e] of entries) this.entries.set(k, e);
+    this.evicted = evicted;
   }
 
   /** For persistence and inspection. */

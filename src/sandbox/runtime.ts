@@ -17,6 +17,7 @@ import { paymentTransition, type PaymentOrder } from '../protocol/payment-machin
 import { abandon, decideSigning, settle, type SettleContext } from '../protocol/settlement.js';
 import { formatUcspTime } from '../protocol/time.js';
 import { IssuerWatch } from './issuer-watch.js';
+import type { SqliteStore, StoredState } from '../store/sqlite-store.js';
 
 export interface SandboxUrls {
   ucsp: string;
@@ -29,6 +30,8 @@ export interface RuntimeOptions {
   ucspSigner: SignerCredentials;
   partnerCertificates: CertInfo[];
   clock?: VirtualClock;
+  /** Durable state; without it everything lives in memory. */
+  store?: SqliteStore;
 }
 
 export type LoginTamper = 'signature' | 'stale' | 'replay' | 'wrong-cert' | 'msg-type';
@@ -50,10 +53,16 @@ export class SandboxRuntime {
   private forcedAnswers: { msgType?: string; code: ResponseCode }[] = [];
   private strangerKey: SignerCredentials | undefined;
 
+  readonly store: SqliteStore | undefined;
+
   constructor(o: RuntimeOptions) {
     this.config = o.config;
     this.ucspSigner = o.ucspSigner;
-    this.clock = o.clock ?? new VirtualClock({ scale: o.config.timeScale });
+    this.store = o.store;
+    const stored = o.store?.load();
+    // the virtual clock never goes back: after a restart it goes on from where it was
+    const savedNow = Number(stored?.kv.clock ?? 0);
+    this.clock = o.clock ?? new VirtualClock({ scale: o.config.timeScale, ...(savedNow > Date.now() || (savedNow && o.config.timeScale === 0) ? { start: savedNow } : {}) });
     this.ledger = new Ledger(o.config.partner.insID);
     this.journal = new Journal(o.config.journalLimit);
     this.partnerTrust = new TrustStore(o.partnerCertificates);
@@ -86,6 +95,37 @@ export class SandboxRuntime {
       wallNow: () => Date.now(),
       onFinal: (orderId, status) => this.onFinal(orderId, status),
     });
+    if (o.store && stored) this.attachStore(o.store, stored);
+  }
+
+  /** Restores durable state, resumes pending work, and follows every change from now on. */
+  private attachStore(store: SqliteStore, stored: StoredState): void {
+    this.ledger.restore(stored.ledger);
+    this.ledger.replay.restore(stored.replay, Number(stored.kv.replayEvicted ?? 0));
+    this.journal.restore(stored.journal, Number(stored.kv.journalDropped ?? 0));
+    const table = <T>(name: 'orders' | 'contracts' | 'issuer' | 'notices') => (key: string, value: T | undefined) => store.put(name, key, value);
+    this.ledger.orders.listener = table('orders');
+    this.ledger.contracts.listener = table('contracts');
+    this.ledger.issuer.listener = table('issuer');
+    this.ledger.notices.listener = table('notices');
+    this.ledger.replay.listener = (id, e) => store.putReplay(id, e);
+    this.journal.listener = (e) => store.addJournal(e);
+    this.clock.afterTimer = () => this.persist();
+    // pending notices go on at their place in the retry schedule; issuer inquiries resume
+    this.notices.resume();
+    this.watch.resume((stored.kv.watches as ReturnType<IssuerWatch['pending']> | undefined) ?? []);
+  }
+
+  /** Writes what changed (durable state only); called before answers are sent and after timers. */
+  persist(): void {
+    const s = this.store;
+    if (!s) return;
+    s.setKv('clock', this.clock.now());
+    s.setKv('idCounter', this.ledger.ids.counter);
+    s.setKv('watches', this.watch.pending());
+    s.setKv('journalDropped', this.journal.dropped);
+    s.setKv('replayEvicted', this.ledger.replay.evicted);
+    s.flush();
   }
 
   get ucspCertificate(): CertInfo {
@@ -129,6 +169,7 @@ export class SandboxRuntime {
       ...(result.replayed ? { note: 'byte-for-byte repeat: the first answer again' } : result.reason ? { note: result.reason } : {}),
     });
     for (const e of result.effects) if (e.type === 'watch') this.watch.watch(e.orderId);
+    this.persist();
     return result;
   }
 
@@ -267,6 +308,7 @@ export class SandboxRuntime {
     this.outcomeByOrder.clear();
     this.lastLogin = undefined;
     this.forcedAnswers = [];
+    this.store?.clear();
   }
 
   journalEntries(q: Parameters<Journal['query']>[0]): JournalEntry[] {
@@ -274,8 +316,10 @@ export class SandboxRuntime {
   }
 
   close(): void {
+    this.persist();
     this.notices.stop();
     this.watch.stop();
     this.clock.close();
+    this.store?.close();
   }
 }

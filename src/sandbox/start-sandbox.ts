@@ -14,6 +14,7 @@ import { createIssuerApp } from '../servers/issuer-app.js';
 import { createUcspApp } from '../servers/ucsp-app.js';
 import type { VirtualClock } from '../clock/virtual-clock.js';
 import { SandboxRuntime, type SandboxUrls } from './runtime.js';
+import type { SqliteStore } from '../store/sqlite-store.js';
 
 export interface RunningSandbox {
   runtime: SandboxRuntime;
@@ -68,7 +69,12 @@ export async function startSandbox(config: SandboxConfig, options: { clock?: Vir
   }
   const ucspSigner = await loadSigner(ucspKey, ucspCert);
   const partnerCertificates = await loadCertificates(config.partner.certificate, config.partner.certificatePassword ?? '');
-  const runtime = new SandboxRuntime({ config, ucspSigner, partnerCertificates, ...(options.clock ? { clock: options.clock } : {}) });
+  let store: SqliteStore | undefined;
+  if (config.dataDir) {
+    const { SqliteStore } = await import('../store/sqlite-store.js');
+    store = new SqliteStore(config.dataDir, config.journalLimit);
+  }
+  const runtime = new SandboxRuntime({ config, ucspSigner, partnerCertificates, ...(options.clock ? { clock: options.clock } : {}), ...(store ? { store } : {}) });
 
   const apps = [createUcspApp(runtime), createChannelApp(runtime), createIssuerApp(runtime)];
   const servers: Server[] = [];

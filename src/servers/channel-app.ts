@@ -5,6 +5,7 @@
 import express, { type Express } from 'express';
 import { UcspError } from '../errors/index.js';
 import type { SandboxRuntime } from '../sandbox/runtime.js';
+import { persistBeforeAnswer } from './persist-before-answer.js';
 import { htmlErrors } from './http-errors.js';
 import { sdkCashierPage, signingDonePage, signingPage } from './pages/channel-pages.js';
 
@@ -13,6 +14,7 @@ const PARTY = 'Channel App';
 export function createChannelApp(runtime: SandboxRuntime): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(persistBeforeAnswer(runtime));
   app.set('query parser', 'simple');
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
   const userOf = (userId: string) => {

@@ -2,11 +2,13 @@
 import express, { type Express } from 'express';
 import { AMOUNT_RULES, TEST_CARDS } from '../protocol/issuer-rules.js';
 import type { SandboxRuntime } from '../sandbox/runtime.js';
+import { persistBeforeAnswer } from './persist-before-answer.js';
 import { jsonErrors } from './http-errors.js';
 
 export function createIssuerApp(runtime: SandboxRuntime): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(persistBeforeAnswer(runtime));
   app.get(['/', '/issuer'], (_req, res) => {
     res.json({ service: 'ucsp-sandbox mock issuer', cards: TEST_CARDS, amountRules: AMOUNT_RULES, transactions: `${runtime.urls.issuer}/issuer/transactions` });
   });

@@ -5,6 +5,7 @@
 import express, { type Express, type Request } from 'express';
 import { UcspError } from '../errors/index.js';
 import type { SandboxRuntime } from '../sandbox/runtime.js';
+import { persistBeforeAnswer } from './persist-before-answer.js';
 import { controlRouter } from './control-routes.js';
 import { htmlErrors } from './http-errors.js';
 import { cashierPage, resultPage } from './pages/cashier-page.js';
@@ -19,6 +20,7 @@ function peerOf(req: Request): string {
 export function createUcspApp(runtime: SandboxRuntime): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(persistBeforeAnswer(runtime));
   app.set('etag', false);
   app.set('query parser', 'simple');
 

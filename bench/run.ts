@@ -1,0 +1,198 @@
+/**
+ * `npm run bench`: startup, the whole suite, gateway throughput against the one-core ceiling,
+ * memory after many requests. A table by default; `--json` prints exactly one JSON object on
+ * stdout and everything else on stderr. See bench/README.md.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, type BenchArgs } from './args.js';
+import { AnswerChecker } from './load.js';
+import { measureMemory, type MemoryResult } from './memory.js';
+import { BIN, ROOT, build, distIsStale, killAll, log, runToEnd, startUntilFirstLine } from './proc.js';
+import { topFrames } from './profile.js';
+import { SignPool } from './sign-pool.js';
+import { measureStartup, measureSuite, round } from './startup-suite.js';
+import { measureThroughput, type Target, type Throughput } from './throughput.js';
+import { printTable } from './table.js';
+
+export const TARGETS = {
+  startup_ms: { max: 300 },
+  suite_wall_s: { max: 10 },
+  gateway_ratio: { min: 0.9 },
+  rss_mb_after_100k: { max: 200 },
+} as const;
+
+function sandboxTarget(dir: string, extra: string[] = [], nodeFlags: string[] = []): Target {
+  return {
+    name: `sandbox${extra.length ? ` ${extra.join(' ')}` : ''}`,
+    start: async () => {
+      const s = await startUntilFirstLine([...nodeFlags, BIN, 'start', '--port', '0', '--json', '--time-scale', '0', ...extra], dir);
+      return { api: String(s.ready.api), child: s.child };
+    },
+  };
+}
+
+function limitTarget(keysDir: string): Target {
+  return {
+    name: 'limit (bare node:http)',
+    start: async () => {
+      const s = await startUntilFirstLine(['--import', 'tsx', join(ROOT, 'bench', 'limit-server.ts'), keysDir], ROOT);
+      return { api: String(s.ready.api), child: s.child };
+    },
+  };
+}
+
+async function main(a: BenchArgs, result: Record<string, unknown>): Promise<void> {
+  if (a.build === 'always' || (a.build === 'auto' && distIsStale())) {
+    log('building (npm run build)…');
+    await build();
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'ucsp-bench-'));
+  try {
+    const keysDir = join(dir, '.ucsp-sandbox', 'keys');
+    const k = await runToEnd([BIN, 'keys', 'init', '--out', keysDir, '--json'], dir, 60_000);
+    if (k.code !== 0) throw new Error(`keys init failed: ${k.stderr}`);
+
+    if (a.only.has('startup')) Object.assign(result, await measureStartup(dir, a.startupRuns));
+    if (a.only.has('suite')) Object.assign(result, await measureSuite(dir, a.suiteRuns));
+
+    if (a.only.has('gateway') || a.only.has('workers') || a.only.has('memory') || a.cpuProf) {
+      const pool = await SignPool.create(keysDir, cpus().length);
+      try {
+        const checker = await AnswerChecker.create(keysDir);
+        // How fast one core signs: the sandbox signs every answer, so it cannot beat this per core.
+        await pool.sign(250 * pool.threads); // JIT and key caches
+        const n = 250 * pool.threads * 4;
+        const t0 = performance.now();
+        await pool.sign(n);
+        const perCore = n / ((performance.now() - t0) / 1000) / pool.threads;
+        result.sign_rps_per_core = Math.round(perCore);
+        log(`pre-signing: ${perCore.toFixed(0)} signatures/s per core on ${pool.threads} threads`);
+        const opts = { pool, checker, connections: a.connections, warmupMs: a.warmupMs, measureMs: a.measureMs, ceilingRps: perCore };
+        result.load = { connections: a.connections, keep_alive: true, warmup_s: a.warmupMs / 1000, measured_s: a.measureMs / 1000, sample_verified: '1%' };
+
+        if (a.only.has('gateway')) {
+          const limit = await measureThroughput(limitTarget(keysDir), opts);
+          const gw = await measureThroughput(sandboxTarget(dir), opts);
+          Object.assign(result, {
+            gateway_rps: gw.rps,
+            p99_ms: gw.p99_ms,
+            p50_ms: gw.p50_ms,
+            errors: gw.errors + limit.errors,
+            limit_rps: limit.rps,
+            limit_p99_ms: limit.p99_ms,
+            gateway_ratio: Math.round((gw.rps / limit.rps) * 1000) / 1000,
+            gateway_ratio_per_cpu_s: Math.round((gw.rps_per_cpu_s / limit.rps_per_cpu_s) * 1000) / 1000,
+            gateway_detail: detail(gw),
+            limit_detail: detail(limit),
+          });
+        }
+
+        if (a.only.has('workers')) {
+          const help = await runToEnd([BIN, 'start', '--help'], dir, 30_000);
+          const supported = /--workers\b/.test(help.stdout);
+          result.workers_supported = supported;
+          result.workers_requested = a.workers;
+          if (supported) {
+            const by: Record<string, number> = {};
+            for (const w of [...new Set([1, a.workers])]) {
+              const r = await measureThroughput(sandboxTarget(dir, ['--workers', String(w)]), { ...opts, ceilingRps: perCore * w });
+              by[String(w)] = r.rps;
+              result.errors = Number(result.errors ?? 0) + r.errors;
+            }
+            result.gateway_rps_by_workers = by;
+            result.workers_scaling = Math.round(((by[String(a.workers)] ?? 0) / (by['1'] ?? 1)) * 100) / 100;
+          } else log('workers: `start --help` has no --workers option; workers_supported: false');
+        }
+
+        if (a.cpuProf) {
+          const profDir = join(dir, 'prof');
+          const r = await measureThroughput(sandboxTarget(dir, [], ['--cpu-prof', '--cpu-prof-dir', profDir]), { ...opts, measureMs: Math.min(a.measureMs, 5000) });
+          const file = (await readdir(profDir)).find((f) => f.endsWith('.cpuprofile'));
+          if (file) {
+            const kept = join(ROOT, 'bench', 'out');
+            const { mkdir, copyFile } = await import('node:fs/promises');
+            await mkdir(kept, { recursive: true });
+            await copyFile(join(profDir, file), join(kept, 'sandbox-gateway.cpuprofile'));
+            const top = topFrames(join(profDir, file));
+            result.cpu_profile = { file: 'bench/out/sandbox-gateway.cpuprofile', rps_while_profiling: r.rps, top_self: top.self, top_total: top.total };
+            log('cpu profile (self %, of busy samples):');
+            for (const f of top.self) log(`  ${String(f.self_pct).padStart(5)}%  ${f.frame}`);
+          }
+        }
+
+        if (a.only.has('memory')) {
+          const m: MemoryResult = await measureMemory(
+            async () => {
+              const s = await startUntilFirstLine([BIN, 'start', '--port', '0', '--json', '--time-scale', '0'], dir);
+              return { api: String(s.ready.api), control: String(s.ready.control), child: s.child };
+            },
+            { pool, checker, connections: a.connections, total: a.memoryRequests },
+          );
+          Object.assign(result, m);
+          result.errors = Number(result.errors ?? 0) + m.rss_phase_errors;
+        }
+      } finally {
+        await pool.close();
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function judge(a: BenchArgs, result: Record<string, unknown>): void {
+  result.targets = TARGETS;
+  result.pass = {
+    startup_ms: pass(result.startup_ms, TARGETS.startup_ms),
+    suite_wall_s: result.suite_all_passed === false ? false : pass(result.suite_wall_s, TARGETS.suite_wall_s),
+    gateway_ratio: pass(result.gateway_ratio, TARGETS.gateway_ratio),
+    rss_mb_after_100k: a.memoryRequests >= 100_000 ? pass(result.rss_mb_after_100k, TARGETS.rss_mb_after_100k) : null,
+  };
+}
+
+function detail(t: Throughput): Record<string, unknown> {
+  const { rps: _r, p99_ms: _p, ...rest } = t;
+  return rest;
+}
+
+function pass(v: unknown, t: { max?: number; min?: number }): boolean | null {
+  if (typeof v !== 'number' || Number.isNaN(v)) return null;
+  return (t.max === undefined || v <= t.max) && (t.min === undefined || v >= t.min);
+}
+
+let args: BenchArgs;
+try {
+  args = parseArgs(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`${(e as Error).message}\n`);
+  process.exit(2);
+}
+const watchdog = setTimeout(() => {
+  log('watchdog: the bench took too long; stopping');
+  killAll();
+  process.exit(1);
+}, (args.quick ? 10 : 30) * 60_000);
+watchdog.unref();
+process.on('SIGINT', () => {
+  killAll();
+  process.exit(130);
+});
+const result: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memory_gb: round(totalmem() / 2 ** 30, 1), node: process.version, platform: `${process.platform} ${process.arch}` },
+  quick: args.quick,
+};
+try {
+  await main(args, result);
+} catch (e) {
+  killAll();
+  log(`failed: ${(e as Error).stack ?? String(e)}`);
+  result.error = (e as Error).message.split('\n')[0];
+  process.exitCode = 1;
+}
+judge(args, result);
+// Exactly one JSON object on stdout (also on failure: what was measured, and `error`).
+if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+else printTable(result);
