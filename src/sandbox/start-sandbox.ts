@@ -2,6 +2,7 @@
  * Starts the three servers — mock UCSP, channel app, issuer — on host:port, port+1, port+2 (or
  * free ports with port 0), with keys parsed once. Creates test keys in keysDir when there are none.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ export interface RunningSandbox {
   /** Paths a partner must know: UCSP's certificate (to verify UCSP) and its own registered one. */
   files: { ucspCertificate: string; partnerCertificate: string; keysDir: string };
   generatedKeys: boolean;
+  /** A control token made at start because the sandbox is bound beyond loopback without one. */
+  generatedToken?: string;
   close(): Promise<void>;
 }
 
@@ -52,14 +55,27 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
+/** Stops accepting, lets requests in flight finish (up to 2 s), then closes what is left. */
 function closeServer(s: Server): Promise<void> {
   return new Promise((resolve) => {
     s.close(() => resolve());
-    s.closeAllConnections();
+    s.closeIdleConnections();
+    setTimeout(() => s.closeAllConnections(), 2_000).unref();
   });
 }
 
+/** Loopback addresses: the only ones where the control API may be open without a token. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 export async function startSandbox(config: SandboxConfig, options: { clock?: VirtualClock } = {}): Promise<RunningSandbox> {
+  // Bound beyond loopback, the control API (which can pay, sign and reset) requires a token.
+  let generatedToken: string | undefined;
+  if (!isLoopback(config.host) && !config.controlToken) {
+    generatedToken = randomBytes(24).toString('base64url');
+    config.controlToken = generatedToken;
+  }
   const ucspKey = join(config.keysDir, KEY_FILES.ucspKey);
   const ucspCert = join(config.keysDir, KEY_FILES.ucspCert);
   let generatedKeys = false;
@@ -99,6 +115,7 @@ export async function startSandbox(config: SandboxConfig, options: { clock?: Vir
     urls: runtime.urls,
     files: { ucspCertificate: ucspCert, partnerCertificate: config.partner.certificate, keysDir: config.keysDir },
     generatedKeys,
+    ...(generatedToken ? { generatedToken } : {}),
     close: () => {
       closing ??= (async () => {
         runtime.close();

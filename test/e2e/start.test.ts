@@ -120,3 +120,21 @@ describe('shutdown', () => {
     expect(r.stderr).toContain('port');
   });
 });
+
+describe('safety defaults', () => {
+  it('bound beyond loopback, the control API requires a token (made at start when none is set)', async () => {
+    const wide = await spawnSandbox(['--host', '0.0.0.0'], { cwd: dir });
+    try {
+      const token = (wide.ready as unknown as { controlToken?: string }).controlToken;
+      expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect((await fetch(`${wide.ready.ucsp}/control/status`)).status).toBe(401);
+      expect((await fetch(`${wide.ready.ucsp}/control/status`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+      expect((await fetch(`${wide.ready.ucsp}/control/status`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    } finally {
+      expect(await wide.stop('SIGTERM')).toBe(143);
+    }
+  });
+  it('on loopback (the default) there is no token', () => {
+    expect((sb.ready as unknown as { controlToken?: string }).controlToken).toBeUndefined();
+  });
+});

@@ -25,6 +25,8 @@ Examples:
       const [{ loadConfig }, { startSandbox }] = await Promise.all([import('../../config/index.js'), import('../../sandbox/start-sandbox.js')]);
       const loaded = await loadConfig({ cwd: process.cwd(), ...(opts.config ? { configPath: opts.config } : {}), overrides: overridesFrom(opts) });
       const sandbox = await startSandbox(loaded.config);
+      // listen for Ctrl-C before saying ready: a script may stop us the moment it reads the line
+      const stopped = untilSignal();
       const { urls, files } = sandbox;
       if (opts.json) {
         process.stdout.write(
@@ -39,6 +41,8 @@ Examples:
             partnerCertificate: files.partnerCertificate,
             config: loaded.file ?? null,
             generatedKeys: sandbox.generatedKeys,
+            ...(sandbox.generatedToken ? { controlToken: sandbox.generatedToken } : {}),
+            dataDir: loaded.config.dataDir ?? null,
           })}\n`,
         );
       } else {
@@ -47,6 +51,8 @@ Examples:
         err(`  partner → UCSP API:  POST ${urls.ucsp}/ucsp/api`);
         err(`  login hand-off:      ${urls.ucsp}/ucsp/authorize?industryCode=${loaded.config.partner.industryCode}&channelCode=${loaded.config.channels[0]?.channelCode}`);
         err(`  control API:         ${urls.ucsp}/control/status`);
+        if (sandbox.generatedToken) err(`  control API token:   ${sandbox.generatedToken}  (bound beyond loopback: send Authorization: Bearer <token>; set controlToken to choose one)`);
+        err(`  state:               ${loaded.config.dataDir ? `durable in ${loaded.config.dataDir}` : 'in memory (--data DIR to keep it across restarts)'}`);
         if (loaded.usedDefaults || sandbox.generatedKeys) {
           err('  register with your Industry Service:');
           err(`    UCSP certificate (verify UCSP's messages): ${files.ucspCertificate} (signCertID ${sandbox.runtime.ucspCertificate.serial})`);
@@ -55,7 +61,7 @@ Examples:
         }
         err('  Ctrl-C to stop');
       }
-      const code = await untilSignal();
+      const code = await stopped;
       await sandbox.close();
       if (!opts.json) err('stopped');
       process.exitCode = code;
