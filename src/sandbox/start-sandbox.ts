@@ -118,8 +118,11 @@ export async function startSandbox(config: SandboxConfig, options: { clock?: Vir
     ...(generatedToken ? { generatedToken } : {}),
     close: () => {
       closing ??= (async () => {
-        runtime.close();
+        // stop accepting and let requests in flight finish, then stop timers and persist
+        runtime.notices.stop();
+        runtime.watch.stop();
         await Promise.all(servers.map(closeServer));
+        runtime.close();
       })();
       return closing;
     },
