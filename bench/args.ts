@@ -12,7 +12,8 @@ export interface BenchArgs {
   suiteRuns: number;
   memoryRequests: number;
   only: Set<string>;
-  build: 'auto' | 'always' | 'never';
+  /** snapshot: build a private copy of the working tree (default); the others use the repository's dist/. */
+  build: 'snapshot' | 'auto' | 'always' | 'never';
   cpuProf: boolean;
 }
 
@@ -27,7 +28,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --warmup S         warm-up in seconds (default 2; quick 1)
   --requests N       requests before reading RSS (default 100000; quick 10000)
   --only LIST        some of ${PHASES.join(',')} (default all)
-  --build / --no-build   always / never run npm run build (default: when dist/ is older than src/)
+  (default)          copy the working tree to a temp folder, npm run build there, run that build
+                     (the shared dist/ is rebuilt by others at any time; the bench never touches it)
+  --in-place         use the repository's bin/ and dist/, running npm run build when dist/ is older than src/
+  --build            same, always building;  --no-build: same, never building
   --cpu-prof         also profile the sandbox under load (node --cpu-prof) and print its top frames`;
 
 function int(v: string | undefined, name: string, min: number, max: number): number {
@@ -49,7 +53,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     suiteRuns: quick ? 1 : 3,
     memoryRequests: quick ? 10_000 : 100_000,
     only: new Set(PHASES),
-    build: 'auto',
+    build: 'snapshot',
     cpuProf: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -63,6 +67,7 @@ export function parseArgs(argv: string[]): BenchArgs {
       case '--duration': a.measureMs = int(val(), f, 1, 120) * 1000; break;
       case '--warmup': a.warmupMs = int(val(), f, 1, 30) * 1000; break;
       case '--requests': a.memoryRequests = int(val(), f, 1, 1_000_000); break;
+      case '--in-place': a.build = 'auto'; break;
       case '--build': a.build = 'always'; break;
       case '--no-build': a.build = 'never'; break;
       case '--cpu-prof': a.cpuProf = true; break;

@@ -4,7 +4,16 @@ import { readFileSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
-export const BIN = join(ROOT, 'bin', 'ucsp-sandbox.js');
+let binPath = join(ROOT, 'bin', 'ucsp-sandbox.js');
+
+/** The CLI the bench runs: the repository's, or a snapshot's (see snapshot.ts). */
+export function bin(): string {
+  return binPath;
+}
+
+export function usePackage(root: string): void {
+  binPath = join(root, 'bin', 'ucsp-sandbox.js');
+}
 
 const live = new Set<ChildProcess>();
 

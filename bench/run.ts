@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { parseArgs, type BenchArgs } from './args.js';
 import { AnswerChecker } from './load.js';
 import { measureMemory, type MemoryResult } from './memory.js';
-import { BIN, ROOT, build, distIsStale, killAll, log, runToEnd, startUntilFirstLine } from './proc.js';
+import { ROOT, bin, build, distIsStale, killAll, log, runToEnd, startUntilFirstLine, usePackage } from './proc.js';
+import { buildSnapshot } from './snapshot.js';
 import { topFrames } from './profile.js';
 import { SignPool } from './sign-pool.js';
 import { measureStartup, measureSuite, round } from './startup-suite.js';
@@ -44,12 +45,18 @@ function limitTarget(keysDir: string): Target {
 }
 
 async function main(a: BenchArgs, result: Record<string, unknown>): Promise<void> {
-  if (a.build === 'always' || (a.build === 'auto' && distIsStale())) {
-    log('building (npm run build)…');
-    await build();
-  }
   const dir = await mkdtemp(join(tmpdir(), 'ucsp-bench-'));
   try {
+    if (a.build === 'snapshot') {
+      usePackage(await buildSnapshot(dir));
+      result.build = 'snapshot of the working tree';
+    } else {
+      if (a.build === 'always' || (a.build === 'auto' && distIsStale())) {
+        log('building (npm run build)…');
+        await build();
+      }
+      result.build = 'repository dist/';
+    }
     const keysDir = join(dir, '.ucsp-sandbox', 'keys');
     const k = await runToEnd([BIN, 'keys', 'init', '--out', keysDir, '--json'], dir, 60_000);
     if (k.code !== 0) throw new Error(`keys init failed: ${k.stderr}`);

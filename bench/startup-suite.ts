@@ -1,5 +1,5 @@
 /** startup_ms (spawn → ready line of `start --json`) and the whole built-in suite (`demo`). */
-import { BIN, log, median, runToEnd, startUntilFirstLine, stop } from './proc.js';
+import { bin, log, median, runToEnd, startUntilFirstLine, stop } from './proc.js';
 
 export async function measureStartup(dir: string, runs: number): Promise<{ startup_ms: number; startup_runs_ms: number[] }> {
   const times: number[] = [];

@@ -118,9 +118,7 @@ export async function startSandbox(config: SandboxConfig, options: { clock?: Vir
     ...(generatedToken ? { generatedToken } : {}),
     close: () => {
       closing ??= (async () => {
-        // stop accepting and let requests in flight finish, then stop timers and persist
-        runtime.notices.stop();
-        runtime.watch.stop();
+        // stop accepting and let requests in flight finish, then persist and stop timers
         await Promise.all(servers.map(closeServer));
         runtime.close();
       })();
