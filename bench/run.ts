@@ -28,7 +28,7 @@ function sandboxTarget(dir: string, extra: string[] = [], nodeFlags: string[] = 
   return {
     name: `sandbox${extra.length ? ` ${extra.join(' ')}` : ''}`,
     start: async () => {
-      const s = await startUntilFirstLine([...nodeFlags, BIN, 'start', '--port', '0', '--json', '--time-scale', '0', ...extra], dir);
+      const s = await startUntilFirstLine([...nodeFlags, bin(), 'start', '--port', '0', '--json', '--time-scale', '0', ...extra], dir);
       return { api: String(s.ready.api), child: s.child };
     },
   };
@@ -58,7 +58,7 @@ async function main(a: BenchArgs, result: Record<string, unknown>): Promise<void
       result.build = 'repository dist/';
     }
     const keysDir = join(dir, '.ucsp-sandbox', 'keys');
-    const k = await runToEnd([BIN, 'keys', 'init', '--out', keysDir, '--json'], dir, 60_000);
+    const k = await runToEnd([bin(), 'keys', 'init', '--out', keysDir, '--json'], dir, 60_000);
     if (k.code !== 0) throw new Error(`keys init failed: ${k.stderr}`);
 
     if (a.only.has('startup')) Object.assign(result, await measureStartup(dir, a.startupRuns));
@@ -97,7 +97,7 @@ async function main(a: BenchArgs, result: Record<string, unknown>): Promise<void
         }
 
         if (a.only.has('workers')) {
-          const help = await runToEnd([BIN, 'start', '--help'], dir, 30_000);
+          const help = await runToEnd([bin(), 'start', '--help'], dir, 30_000);
           const supported = /--workers\b/.test(help.stdout);
           result.workers_supported = supported;
           result.workers_requested = a.workers;
@@ -132,7 +132,7 @@ async function main(a: BenchArgs, result: Record<string, unknown>): Promise<void
         if (a.only.has('memory')) {
           const m: MemoryResult = await measureMemory(
             async () => {
-              const s = await startUntilFirstLine([BIN, 'start', '--port', '0', '--json', '--time-scale', '0'], dir);
+              const s = await startUntilFirstLine([bin(), 'start', '--port', '0', '--json', '--time-scale', '0'], dir);
               return { api: String(s.ready.api), control: String(s.ready.control), child: s.child };
             },
             { pool, checker, connections: a.connections, total: a.memoryRequests },

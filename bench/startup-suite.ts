@@ -4,7 +4,7 @@ import { bin, log, median, runToEnd, startUntilFirstLine, stop } from './proc.js
 export async function measureStartup(dir: string, runs: number): Promise<{ startup_ms: number; startup_runs_ms: number[] }> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const s = await startUntilFirstLine([BIN, 'start', '--port', '0', '--json'], dir);
+    const s = await startUntilFirstLine([bin(), 'start', '--port', '0', '--json'], dir);
     if (s.ready.generatedKeys !== false) throw new Error('the sandbox generated keys: startup would include key generation');
     times.push(s.readyMs);
     await stop(s.child);
@@ -24,7 +24,7 @@ export interface SuiteResult {
 export async function measureSuite(dir: string, runs: number): Promise<SuiteResult> {
   const all: SuiteResult['suite_runs'] = [];
   for (let i = 0; i < runs; i++) {
-    const r = await runToEnd([BIN, 'demo', '--reporter', 'json'], dir, 180_000);
+    const r = await runToEnd([bin(), 'demo', '--reporter', 'json'], dir, 180_000);
     let report: { wallMs: number; counts: { total: number; passed: number } };
     try {
       report = JSON.parse(r.stdout) as typeof report;
