@@ -1,6 +1,6 @@
 /** Building UCSP's signed answers: msgInfo echoed (PROFILE §3), key fields repeated, a code. */
 import { RESPONSE_MESSAGES, type ResponseCode } from '../errors/index.js';
-import { signMessage, type SignerCredentials } from '../crypto/index.js';
+import { placeholderText, signMessage, type SignerCredentials } from '../crypto/index.js';
 import { F } from '../schemas/fields.js';
 import { formatUcspTime } from '../protocol/time.js';
 import type { IdGenerator } from '../protocol/ids.js';
@@ -60,6 +60,11 @@ export function echoKeyFields(trxInfo: unknown, fields: readonly string[]): Reco
 export function responseMsg(code: ResponseCode, reason?: string): string {
   const text = reason ? `${RESPONSE_MESSAGES[code]}: ${reason}` : RESPONSE_MESSAGES[code];
   return text.length > 256 ? `${text.slice(0, 255)}…` : text;
+}
+
+/** The answer as placeholder text (PROFILE §4 step 2): what gets signed, by this thread or a worker. */
+export function answerPlaceholder(msgInfo: MsgInfo, trxInfo: Record<string, string>, code: ResponseCode, msg: string, signCertID: string): string {
+  return placeholderText({ msgInfo, trxInfo, msgResponse: { responseCode: code, responseMsg: msg } }, signCertID);
 }
 
 export function signAnswer(

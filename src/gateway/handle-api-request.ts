@@ -2,18 +2,20 @@
  * The request path of `POST /ucsp/api`, as a story:
  *   raw bytes → strict JSON → verify signature → replay check → validate schema → registration
  *   and clock checks → state transition (handler) → signed answer and effects (notices, issuer).
- * Every failure becomes a coded, signed answer here and nowhere else; nothing rejected changes state.
+ * Every failure becomes a coded answer here and nowhere else; nothing rejected changes state. The
+ * answer comes back as placeholder text: the caller signs it (in this thread or a worker) and
+ * remembers it for byte-for-byte repeats.
  */
 import { createHash } from 'node:crypto';
 import { isUcspError, type ResponseCode } from '../errors/index.js';
-import { verifyParsed, type SignatureVariant, type SignerCredentials, type TrustStore } from '../crypto/index.js';
+import { verifyParsed, type SignatureVariant, type TrustStore } from '../crypto/index.js';
 import { MESSAGES, formatDiagnostics, isMsgType, parseStrictJson, validateMessage, decodeUtf8 } from '../schemas/index.js';
 import { HANDLERS, KEY_FIELDS, type Effect, type HandlerContext, type ProtocolSettings } from '../protocol/handlers/index.js';
 import type { IssuerBehaviour } from '../protocol/issuer-rules.js';
 import type { Ledger } from '../protocol/ledger.js';
 import { parseUcspTime } from '../protocol/time.js';
 import type { SignatureVerdict } from '../journal/journal.js';
-import { answerMsgInfo, echoKeyFields, responseMsg, signAnswer } from './answer.js';
+import { answerMsgInfo, answerPlaceholder, echoKeyFields, responseMsg } from './answer.js';
 
 export interface GatewayDeps {
   ledger: Ledger;
@@ -21,8 +23,8 @@ export interface GatewayDeps {
   /** The partner's registered certificate(s). */
   trust: TrustStore;
   variant: SignatureVariant;
-  /** UCSP's signing key and certificate. */
-  signer: SignerCredentials;
+  /** signCertID of UCSP's certificate (answers are signed by the caller, here or in a worker). */
+  signCertID: string;
   now(): number;
   wallNow(): number;
   issuerOverride(orderId: string): IssuerBehaviour | undefined;
@@ -31,8 +33,12 @@ export interface GatewayDeps {
 }
 
 export interface GatewayResult {
-  /** The signed answer, exactly as sent. */
-  text: string;
+  /** A byte-for-byte repeat: the first answer, already signed. */
+  text?: string;
+  /** Otherwise: the answer as placeholder text, to be signed (signPlaceholderText). */
+  unsigned?: string;
+  /** Remember the signed answer for byte-for-byte repeats of this msgID. */
+  remember?: { msgID: string; digest: string };
   code: ResponseCode;
   /** The request as read (undefined when unreadable). */
   requestText?: string;
@@ -109,9 +115,8 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
   // A fault set through the control API: answer this valid request with a given code, change nothing.
   const forced = deps.forcedAnswer?.(t);
   if (forced) {
-    const answer = signAnswer(msgInfo, echo, forced, responseMsg(forced, 'answer forced by the sandbox (control API)'), deps.signer);
-    if (msgID) ledger.replay.remember(msgID, digest, answer, deps.now());
-    return { text: answer, code: forced, requestText: text, msgType: t, msgID, orderId: echo.orderId, signature, reason: 'answer forced by the control API', replayed: false, effects: [] };
+    const unsigned = answerPlaceholder(msgInfo, echo, forced, responseMsg(forced, 'answer forced by the sandbox (control API)'), deps.signCertID);
+    return { unsigned, ...(msgID ? { remember: { msgID, digest } } : {}), code: forced, requestText: text, msgType: t, msgID, orderId: echo.orderId, signature, reason: 'answer forced by the control API', replayed: false, effects: [] };
   }
 
   // 6. State transition.
@@ -136,9 +141,8 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
   }
 
   // 7. Signed answer, remembered for byte-for-byte repeats.
-  const answer = signAnswer(msgInfo, trxOut, code, responseMsg(code, reason), deps.signer);
-  if (msgID) ledger.replay.remember(msgID, digest, answer, deps.now());
-  return { text: answer, code, requestText: text, msgType: t, msgID, orderId, signature, ...(reason ? { reason } : {}), replayed: false, effects };
+  const unsigned = answerPlaceholder(msgInfo, trxOut, code, responseMsg(code, reason), deps.signCertID);
+  return { unsigned, ...(msgID ? { remember: { msgID, digest } } : {}), code, requestText: text, msgType: t, msgID, orderId, signature, ...(reason ? { reason } : {}), replayed: false, effects };
 }
 
 function refuse(
@@ -149,8 +153,8 @@ function refuse(
   reason: string,
   extra: { requestText?: string; orderId?: string; signature?: SignatureVerdict },
 ): GatewayResult {
-  const text = signAnswer(msgInfo, trxInfo, code, responseMsg(code, reason), deps.signer);
-  return { text, code, msgType: msgInfo.msgType, msgID: msgInfo.msgID, reason, replayed: false, effects: [], ...extra };
+  const unsigned = answerPlaceholder(msgInfo, trxInfo, code, responseMsg(code, reason), deps.signCertID);
+  return { unsigned, code, msgType: msgInfo.msgType, msgID: msgInfo.msgID, reason, replayed: false, effects: [], ...extra };
 }
 
 function codeOf(answer: string): ResponseCode {

@@ -5,7 +5,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { VirtualClock } from '../clock/virtual-clock.js';
 import type { SandboxConfig } from '../config/index.js';
-import { TrustStore, signMessage, type CertInfo, type SignerCredentials } from '../crypto/index.js';
+import { TrustStore, signMessage, signPlaceholderText, type CertInfo, type SignerCredentials } from '../crypto/index.js';
 import { UcspError, type ResponseCode } from '../errors/index.js';
 import { handleApiRequest, type GatewayResult } from '../gateway/handle-api-request.js';
 import { Journal, type JournalEntry } from '../journal/journal.js';
@@ -18,6 +18,7 @@ import { abandon, decideSigning, settle, type SettleContext } from '../protocol/
 import { formatUcspTime } from '../protocol/time.js';
 import { IssuerWatch } from './issuer-watch.js';
 import type { SqliteStore, StoredState } from '../store/sqlite-store.js';
+import type { SigningPool } from './signing-pool.js';
 
 export interface SandboxUrls {
   ucsp: string;
@@ -32,7 +33,12 @@ export interface RuntimeOptions {
   clock?: VirtualClock;
   /** Durable state; without it everything lives in memory. */
   store?: SqliteStore;
+  /** Signs answers in worker threads (--workers N); without it, in this thread. */
+  signingPool?: SigningPool;
 }
+
+/** A handled request: the gateway's result with the signed answer text. */
+export type ApiAnswer = GatewayResult & { text: string };
 
 export type LoginTamper = 'signature' | 'stale' | 'replay' | 'wrong-cert' | 'msg-type';
 
@@ -54,11 +60,13 @@ export class SandboxRuntime {
   private strangerKey: SignerCredentials | undefined;
 
   readonly store: SqliteStore | undefined;
+  readonly signingPool: SigningPool | undefined;
 
   constructor(o: RuntimeOptions) {
     this.config = o.config;
     this.ucspSigner = o.ucspSigner;
     this.store = o.store;
+    this.signingPool = o.signingPool;
     const stored = o.store?.load();
     // the virtual clock never goes back: after a restart it goes on from where it was
     const savedNow = Number(stored?.kv.clock ?? 0);
@@ -136,20 +144,39 @@ export class SandboxRuntime {
     return { now: this.clock.now(), wallNow: Date.now(), zone: this.config.zone, insID: this.config.partner.insID };
   }
 
-  /** POST /ucsp/api: the whole request path, journalled. */
-  handleApi(bytes: Uint8Array, peer?: string): GatewayResult {
+  /** POST /ucsp/api: the whole request path, journalled, signed in this thread. */
+  handleApi(bytes: Uint8Array, peer?: string): ApiAnswer {
     const started = performance.now();
-    const result = handleApiRequest(bytes, {
+    const result = this.process(bytes);
+    const text = result.text ?? signPlaceholderText(result.unsigned!, this.ucspSigner, { variant: this.config.partner.signatureVariant });
+    return this.finish(result, text, bytes, started, peer);
+  }
+
+  /** The same, with the RSA signature made by a worker thread when a signing pool is set (--workers). */
+  async handleApiAsync(bytes: Uint8Array, peer?: string): Promise<ApiAnswer> {
+    if (!this.signingPool) return this.handleApi(bytes, peer);
+    const started = performance.now();
+    const result = this.process(bytes);
+    const text = result.text ?? (await this.signingPool.sign(result.unsigned!));
+    return this.finish(result, text, bytes, started, peer);
+  }
+
+  private process(bytes: Uint8Array): GatewayResult {
+    return handleApiRequest(bytes, {
       ledger: this.ledger,
       settings: this.settings,
       trust: this.partnerTrust,
       variant: this.config.partner.signatureVariant,
-      signer: this.ucspSigner,
+      signCertID: this.ucspSigner.certificate.serial,
       now: () => this.clock.now(),
       wallNow: () => Date.now(),
       issuerOverride: (orderId) => this.takeOutcome(orderId),
       forcedAnswer: (msgType) => this.takeForcedAnswer(msgType),
     });
+  }
+
+  private finish(result: GatewayResult, text: string, bytes: Uint8Array, started: number, peer?: string): ApiAnswer {
+    if (result.remember) this.ledger.replay.remember(result.remember.msgID, result.remember.digest, text, this.clock.now());
     const at = this.clock.now();
     const base = { at, wallAt: Date.now(), channel: 'api' as const, msgType: result.msgType, ...(result.msgID ? { msgID: result.msgID } : {}), ...(result.orderId ? { orderId: result.orderId } : {}) };
     const req = this.journal.add({
@@ -162,7 +189,7 @@ export class SandboxRuntime {
     this.journal.add({
       ...base,
       direction: 'out',
-      raw: result.text,
+      raw: text,
       responseCode: result.code,
       replyTo: req.seq,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
@@ -170,7 +197,7 @@ export class SandboxRuntime {
     });
     for (const e of result.effects) if (e.type === 'watch') this.watch.watch(e.orderId);
     this.persist();
-    return result;
+    return { ...result, text };
   }
 
   private onFinal(orderId: string, status: 'APPROVED' | 'DECLINED'): void {
@@ -321,5 +348,6 @@ export class SandboxRuntime {
     this.watch.stop();
     this.clock.close();
     this.store?.close();
+    void this.signingPool?.close();
   }
 }

@@ -16,6 +16,7 @@ import { createUcspApp } from '../servers/ucsp-app.js';
 import type { VirtualClock } from '../clock/virtual-clock.js';
 import { SandboxRuntime, type SandboxUrls } from './runtime.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
+import type { SigningPool } from './signing-pool.js';
 
 export interface RunningSandbox {
   runtime: SandboxRuntime;
@@ -69,7 +70,7 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-export async function startSandbox(config: SandboxConfig, options: { clock?: VirtualClock } = {}): Promise<RunningSandbox> {
+export async function startSandbox(config: SandboxConfig, options: { clock?: VirtualClock; workers?: number } = {}): Promise<RunningSandbox> {
   // Bound beyond loopback, the control API (which can pay, sign and reset) requires a token.
   let generatedToken: string | undefined;
   if (!isLoopback(config.host) && !config.controlToken) {
@@ -90,7 +91,19 @@ export async function startSandbox(config: SandboxConfig, options: { clock?: Vir
     const { SqliteStore } = await import('../store/sqlite-store.js');
     store = new SqliteStore(config.dataDir, config.journalLimit);
   }
-  const runtime = new SandboxRuntime({ config, ucspSigner, partnerCertificates, ...(options.clock ? { clock: options.clock } : {}), ...(store ? { store } : {}) });
+  let signingPool: SigningPool | undefined;
+  if (options.workers && options.workers > 0) {
+    const { SigningPool } = await import('./signing-pool.js');
+    signingPool = new SigningPool(options.workers, ucspSigner.privateKey, config.partner.signatureVariant);
+  }
+  const runtime = new SandboxRuntime({
+    config,
+    ucspSigner,
+    partnerCertificates,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(store ? { store } : {}),
+    ...(signingPool ? { signingPool } : {}),
+  });
 
   const apps = [createUcspApp(runtime), createChannelApp(runtime), createIssuerApp(runtime)];
   const servers: Server[] = [];

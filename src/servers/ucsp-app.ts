@@ -28,9 +28,9 @@ export function createUcspApp(runtime: SandboxRuntime): Express {
   app.post(
     '/ucsp/api',
     express.raw({ type: () => true, limit: runtime.config.bodyLimitBytes, inflate: false }),
-    (req, res) => {
+    async (req, res) => {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const result = runtime.handleApi(body, peerOf(req));
+      const result = await runtime.handleApiAsync(body, peerOf(req));
       res.status(200).type('application/json; charset=utf-8').send(result.text);
     },
   );

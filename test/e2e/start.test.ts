@@ -138,3 +138,32 @@ describe('safety defaults', () => {
     expect((sb.ready as unknown as { controlToken?: string }).controlToken).toBeUndefined();
   });
 });
+
+describe('--workers', () => {
+  it('signs answers in worker threads: valid signatures, same behaviour', async () => {
+    const w = await spawnSandbox(['--workers', '2'], { cwd: dir });
+    try {
+      const keys = join(dir, '.ucsp-sandbox', 'keys');
+      const partner = await loadSigner(join(keys, 'partner.key.pem'), join(keys, 'partner.cert.pem'));
+      const ts = formatUcspTime(Date.now());
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          const msg = {
+            msgInfo: { versionNo: '1.0.0', msgID: `P12345678${ts}${String(i).padStart(6, '0')}`, timeStamp: ts, msgType: 'SUBMIT_PAYMENT_ORDER', insID: '12345678' },
+            trxInfo: { orderId: `ORDWORKER${i}X`, merId: '123456789012345', acqIIN: '00010344', txnAmt: '1234', currencyCode: '344', txnTime: ts, userId: 'user-001', backUrl: 'http://127.0.0.1:9/n' },
+          };
+          const res = await fetch(w.ready.api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: signMessage(msg, partner) });
+          return res.text();
+        }),
+      );
+      for (const text of answers) {
+        expect(verifyMessage(text, ucspTrust).valid).toBe(true);
+        expect((JSON.parse(text) as { msgResponse: { responseCode: string } }).msgResponse.responseCode).toBe('00');
+      }
+      expect((await control<{ orders: number }>(w.ready.ucsp, '/status')).json.orders).toBe(20);
+      expect(await fetch(w.ready.api, { method: 'POST', body: 'junk' }).then((r) => r.status)).toBe(200);
+    } finally {
+      await w.stop();
+    }
+  });
+});

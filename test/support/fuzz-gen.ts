@@ -506,7 +506,8 @@ export class FuzzGenerator {
       }
       case 'truncated': {
         const full = Buffer.from(unsignedText(), 'utf8');
-        return text(`${kind} at ${'byte'}`, full.subarray(0, r.int(0, full.length - 1)), ['10']);
+        const at = r.int(0, full.length - 1);
+        return text(`${kind} at ${at}/${full.length}`, full.subarray(0, at), ['10']);
       }
       case 'bad-utf8': {
         const seqs = [[0xff], [0xfe], [0xc0, 0xaf], [0xc0, 0x80], [0xc3, 0x28], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xed, 0xbf, 0xbf], [0xf4, 0x90, 0x80, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0x80], [0xbf], [0xe4, 0xb8]];
@@ -734,7 +735,7 @@ export class FuzzGenerator {
         break;
       }
       case 'huge-string': {
-        const field = r.pick([...presentTrx, ...MSGINFO_FIELDS, 'orderDesc']);
+        const field = r.pick([...presentTrx, ...MSGINFO_FIELDS, ...(type === 'SUBMIT_PAYMENT_ORDER' ? ['orderDesc'] : [])]);
         const n = r.weighted([
           [8, () => r.int(1_000, 30_000)],
           [2, () => r.int(55_000, 70_000)],
@@ -801,7 +802,9 @@ export class FuzzGenerator {
         break;
       }
     }
-    if (typeof mi.msgID !== 'string' || mi.msgID !== v.msgID) msgID = undefined;
+    // The answer echoes msgInfo only when it is still this object with this msgID.
+    if (msg.msgInfo !== mi || mi.msgID !== v.msgID) msgID = undefined;
+    const effectiveType = msg.msgInfo === mi && typeof mi.msgType === 'string' ? mi.msgType : type;
     const body = text !== undefined ? signPlaceholderText(text, this.partner) : this.sign(msg);
     const orderId = typeof trx.orderId === 'string' ? trx.orderId : undefined;
     return {
@@ -811,7 +814,7 @@ export class FuzzGenerator {
       expect,
       ...(orderId ? { orderId } : {}),
       ...(msgID ? { msgID } : {}),
-      msgType: type,
+      msgType: effectiveType,
       ...(keepMsg && text === undefined && expect.length === 1 ? { msg } : {}),
     };
   }
@@ -885,6 +888,7 @@ export class FuzzGenerator {
     if (type === 'SUBMIT_PAYMENT_ORDER') options.push(['orderDesc', () => (trx.orderDesc = r.pick(DESCRIPTIONS))]);
     if (has('origQryId')) options.push(['origQryId other', () => (trx.origQryId = r.pick([r.alnum(21), r.digits(21), '0'.repeat(21)]))]);
     if (has('contractId')) options.push(['contractId other', () => (trx.contractId = r.pick([r.alnum(r.int(1, 32)), '0', 'C'.repeat(32)]))]);
+    if (options.length === 0) options.push(['nothing to vary', () => undefined]);
     const [label, apply] = r.pick(options);
     apply();
     return { label, expect: handlerCode(type, trx, now) };

@@ -1,14 +1,21 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { addConfigFlags, overridesFrom, type ConfigFlags } from '../config-flags.js';
 import { c, err, out } from '../output.js';
 import { untilSignal } from '../signals.js';
+
+function parseWorkers(v: string): number {
+  const n = Number(v);
+  if (!/^[0-9]+$/.test(v) || n > 64) throw new InvalidArgumentError('must be a whole number from 0 to 64');
+  return n;
+}
 
 export function registerStart(program: Command): void {
   addConfigFlags(
     program
       .command('start')
       .description('run the mock UCSP, channel app and issuer locally until Ctrl-C')
-      .option('--json', 'print one JSON object with the URLs when ready (nothing else on stdout)', false),
+      .option('--json', 'print one JSON object with the URLs when ready (nothing else on stdout)', false)
+      .option('--workers <n>', 'sign answers in N worker threads (spreads the RSA work over N cores; 0 = in the main thread)', parseWorkers, 0),
   )
     .addHelpText(
       'after',
@@ -20,11 +27,11 @@ Examples:
   $ npx ucsp-sandbox start --port 0 --json
   $ npx ucsp-sandbox start --config ./ucsp-sandbox.config.json --time-scale 0`,
     )
-    .action(async (opts: ConfigFlags & { json: boolean }) => {
+    .action(async (opts: ConfigFlags & { json: boolean; workers: number }) => {
       // loaded here, not at start-up of the CLI: every other command starts faster
       const [{ loadConfig }, { startSandbox }] = await Promise.all([import('../../config/index.js'), import('../../sandbox/start-sandbox.js')]);
       const loaded = await loadConfig({ cwd: process.cwd(), ...(opts.config ? { configPath: opts.config } : {}), overrides: overridesFrom(opts) });
-      const sandbox = await startSandbox(loaded.config);
+      const sandbox = await startSandbox(loaded.config, { workers: opts.workers });
       // listen for Ctrl-C before saying ready: a script may stop us the moment it reads the line
       const stopped = untilSignal();
       const { urls, files } = sandbox;
