@@ -170,3 +170,17 @@ describe('PKCS#12', () => {
     expect(() => readPkcs12(keys.partner.p12, 'wrong')).toThrow(/PKCS#12/);
   });
 });
+
+describe('canonical base64 only', () => {
+  it('refuses a signature whose unused low bits are set (Buffer would ignore them)', () => {
+    const text = signMessage(message, partner);
+    const sig = (JSON.parse(text) as { certificateSignature: { signature: string } }).certificateSignature.signature;
+    expect(sig.endsWith('==')).toBe(true); // 256 bytes → 2 padding chars, 4 unused bits
+    const last = sig[sig.length - 3]!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const twin = alphabet[alphabet.indexOf(last) ^ 1]!;
+    const changed = text.replace(`"${sig}"`, `"${sig.slice(0, -3)}${twin}=="`);
+    expect(Buffer.from(`${sig.slice(0, -3)}${twin}==`, 'base64').equals(Buffer.from(sig, 'base64'))).toBe(true);
+    expect(verifyMessage(changed, trust).problem).toBe('not-base64');
+  });
+});

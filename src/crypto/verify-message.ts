@@ -77,7 +77,8 @@ export function verifyParsed(text: string, parsed: unknown, trust: TrustStore, o
   if (v === PLACEHOLDER) {
     return fail('unsigned', 'message is unsigned: signature is still the placeholder "00000000"', variant, { signCertID });
   }
-  if (!BASE64.test(v)) {
+  // canonical only: unused low bits of the last character must be zero (Buffer would ignore them)
+  if (!BASE64.test(v) || Buffer.from(v, 'base64').toString('base64') !== v) {
     return fail('not-base64', 'signature is not standard padded base64', variant, {
       signCertID,
       details: ['use the standard alphabet (A–Z a–z 0–9 + /) with "=" padding; not base64url, no line breaks'],

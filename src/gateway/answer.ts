@@ -1,7 +1,7 @@
 /** Building UCSP's signed answers: msgInfo echoed (PROFILE §3), key fields repeated, a code. */
 import { RESPONSE_MESSAGES, type ResponseCode } from '../errors/index.js';
 import { placeholderText, signMessage, type SignerCredentials } from '../crypto/index.js';
-import { F } from '../schemas/fields.js';
+import { F, isUcspTime } from '../schemas/fields.js';
 import { formatUcspTime } from '../protocol/time.js';
 import type { IdGenerator } from '../protocol/ids.js';
 
@@ -33,7 +33,8 @@ export function answerMsgInfo(
 ): MsgInfo {
   const m = (requestMsgInfo !== null && typeof requestMsgInfo === 'object' ? requestMsgInfo : {}) as Record<string, unknown>;
   const str = (k: string, re: RegExp) => (typeof m[k] === 'string' && re.test(m[k]) ? m[k] : undefined);
-  const timeStamp = str('timeStamp', patterns.timeStamp) ?? formatUcspTime(fallback.wallNow, fallback.zone);
+  const ts = str('timeStamp', patterns.timeStamp);
+  const timeStamp = ts && isUcspTime(ts) ? ts : formatUcspTime(fallback.wallNow, fallback.zone);
   const insID = str('insID', patterns.insID) ?? fallback.insID;
   return {
     versionNo: '1.0.0',

@@ -343,3 +343,12 @@ describe('forced answers (control API)', () => {
     expect(h.send('SUBMIT_PAYMENT_ORDER', trx).code).toBe('00');
   });
 });
+
+describe('answers to messages with an impossible timeStamp', () => {
+  it('keep the schema: UCSP uses its own time instead of echoing a time that does not exist', () => {
+    const a = h.send('PAYMENT_RESULT_INQUIRY', { orderId: 'ORD12345678', merId: PARTNER.merId }, { timeStamp: '20261325173000' });
+    expect(a.code).toBe('10');
+    expect(a.msg.msgInfo.timeStamp).not.toBe('20261325173000');
+    expect(a.msg.msgInfo.timeStamp).toMatch(/^[0-9]{14}$/);
+  });
+});

@@ -547,7 +547,7 @@ export class FuzzGenerator {
           return text(`${kind}/${how} depth ${n}`, '{"a":'.repeat(n) + '1' + '}'.repeat(n), ['10']);
         }
         if (how === 'unclosed') {
-          const n = r.int(1, 50_000);
+          const n = r.int(1, 20_000);
           return text(`${kind}/${how} depth ${n}`, r.pick(['[', '{"a":']).repeat(n), ['10']);
         }
         if (how === 'mixed-no-msgInfo') {
@@ -656,7 +656,8 @@ export class FuzzGenerator {
           [4, () => r.int(1_000, BODY_LIMIT)],
           [1, () => BODY_LIMIT],
           [1, () => BODY_LIMIT + 1],
-          [4, () => r.int(BODY_LIMIT + 1, 300_000)],
+          [3, () => r.int(BODY_LIMIT + 1, 90_000)],
+          [1, () => r.int(90_000, 400_000)],
         ] as const)();
         const how = r.pick(['xs', 'padded-envelope', 'whitespace', 'digits'] as const);
         if (how === 'padded-envelope') {
@@ -736,11 +737,12 @@ export class FuzzGenerator {
       }
       case 'huge-string': {
         const field = r.pick([...presentTrx, ...MSGINFO_FIELDS, ...(type === 'SUBMIT_PAYMENT_ORDER' ? ['orderDesc'] : [])]);
-        const n = r.weighted([
+        const bytes = r.weighted([
           [8, () => r.int(1_000, 30_000)],
-          [2, () => r.int(55_000, 70_000)],
+          [2, () => r.int(55_000, 75_000)],
         ] as const)();
         const ch = r.pick(['A', '9', 'é', '中', '😀', ' ', '\\']);
+        const n = Math.ceil(bytes / (Buffer.byteLength(JSON.stringify(ch)) - 2));
         const where = (MSGINFO_FIELDS as readonly string[]).includes(field) ? mi : trx;
         where[field] = ch.repeat(n);
         label = `${kind} ${field} ${JSON.stringify(ch)}×${n}`;
