@@ -24,12 +24,19 @@ beforeAll(async () => {
   partner = await loadSigner(join(keys, 'partner.key.pem'), join(keys, 'partner.cert.pem'));
   backend = await startMiniPartner(partner);
 });
+const spawned: SpawnedSandbox[] = [];
 afterAll(async () => {
+  // a failed assertion must not leave a sandbox behind
+  for (const sb of spawned) if (sb.child.exitCode === null && sb.child.signalCode === null) await sb.stop('SIGKILL');
   await backend.close();
   await cleanup();
 });
 
-const start = (data: string) => spawnSandbox(['--time-scale', '0', '--data', data], { cwd: dir });
+const start = async (data: string) => {
+  const sb = await spawnSandbox(['--time-scale', '0', '--data', data], { cwd: dir });
+  spawned.push(sb);
+  return sb;
+};
 
 async function send(sb: SpawnedSandbox, msgType: string, trxInfo: Record<string, string>) {
   const ts = formatUcspTime(Date.now());
