@@ -10,7 +10,7 @@ export async function measureStartup(dir: string, runs: number): Promise<{ start
     await stop(s.child);
     log(`startup run ${i + 1}/${runs}: ${s.readyMs.toFixed(0)} ms`);
   }
-  return { startup_ms: round(median(times)), startup_runs_ms: times.map(round) };
+  return { startup_ms: round(median(times)), startup_runs_ms: times.map((t) => round(t)) };
 }
 
 export interface SuiteResult {

@@ -22,6 +22,8 @@ export interface ThroughputOptions {
   measureMs: number;
   /** Upper bound of the server's rate (requests/s), to size the warm-up pool. */
   ceilingRps: number;
+  /** A rate the server is known to reach (e.g. the limit server's), also used to size the pool. */
+  floorRps?: number;
 }
 
 export interface Throughput {
@@ -51,8 +53,9 @@ export async function measureThroughput(t: Target, o: ThroughputOptions): Promis
     // First half: JIT and connections; second half gives the rate that sizes the measured pool.
     const w1 = await runLoad({ url: api, connections: o.connections, next: src, durationMs: o.warmupMs / 2, checker: o.checker });
     const w2 = await runLoad({ url: api, connections: o.connections, next: src, durationMs: o.warmupMs / 2, checker: o.checker });
-    // The warm-up rate × 1.25, but never less than the signing ceiling (warm-up can understate a JIT-warming server).
-    const size = Math.ceil((Math.max(w2.rps * 1.25, o.ceilingRps * 1.2) * o.measureMs) / 1000) + 4 * o.connections;
+    // Sized from the warm-up rate, but never below the one-core signing rate (or a known floor):
+    // with other load on the machine a warm-up can understate the rate. 1.5× leaves room for noise.
+    const size = Math.ceil((Math.max(w2.rps, o.ceilingRps, o.floorRps ?? 0) * 1.5 * o.measureMs) / 1000) + 4 * o.connections;
     log(`${t.name}: warm-up ${w2.rps.toFixed(0)} rps (errors ${w1.errors + w2.errors}); pre-signing ${size} requests for the measured ${o.measureMs / 1000} s`);
     const msgs = await o.pool.sign(size);
     const cpu0 = cpuSeconds(child.pid!);

@@ -37,6 +37,8 @@ export interface VerifyResult {
 
 export interface VerifyOptions {
   variant?: SignatureVariant;
+  /** Compute the SHA-256 of the signed bytes for a valid signature too (default true; failures always get it). */
+  digest?: boolean;
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -62,7 +64,7 @@ export function verifyMessage(raw: Uint8Array | string, trust: TrustStore, optio
   } catch (e) {
     return fail('unreadable', `message is unreadable: ${isUcspError(e) ? e.message : String(e)}`, variant);
   }
-  return verifyParsed(text, parsed, trust, { variant });
+  return verifyParsed(text, parsed, trust, { ...options, variant });
 }
 
 /** Verifies when the caller has already parsed the text strictly (the request path does). */
@@ -110,11 +112,13 @@ export function verifyParsed(text: string, parsed: unknown, trust: TrustStore, o
   const hit = hits[0]!;
   const signedText = `${text.slice(0, hit.i)}"${PLACEHOLDER}"${text.slice(hit.i + hit.len)}`;
   const signedBytes = Buffer.from(signedText, 'utf8');
-  const digest = sha256(signedBytes).toString('hex');
   const sig = Buffer.from(v, 'base64');
   if (rsaVerify(signedBytes, sig, cert.publicKey, variant)) {
-    return { valid: true, summary: `valid ${variant} signature by certificate ${signCertID}`, details: [], variant, signCertID, digest };
+    const ok: VerifyResult = { valid: true, summary: `valid ${variant} signature by certificate ${signCertID}`, details: [], variant, signCertID };
+    if (options.digest !== false) ok.digest = sha256(signedBytes).toString('hex');
+    return ok;
   }
+  const digest = sha256(signedBytes).toString('hex');
   const base = { signCertID, digest };
   const other = otherVariant(variant);
   if (rsaVerify(signedBytes, sig, cert.publicKey, other)) {

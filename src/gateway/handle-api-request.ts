@@ -78,16 +78,18 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
   if (msg.msgInfo === null || typeof msg.msgInfo !== 'object') return refuse(deps, msgInfo, echo, '10', 'msgInfo is missing', base);
 
   // 2. Signature over the raw text, with the partner's registered certificate.
-  const v = verifyParsed(text, parsed, deps.trust, { variant: deps.variant });
+  const v = verifyParsed(text, parsed, deps.trust, { variant: deps.variant, digest: false });
   const signature: SignatureVerdict = { valid: v.valid, ...(v.problem ? { problem: v.problem } : {}), summary: v.summary, details: v.details };
   if (!v.valid) return refuse(deps, msgInfo, echo, '11', v.summary, { ...base, signature });
 
   // 3. Replay: a byte-for-byte repeat gets the first answer; the same msgID with other content is 11.
-  const digest = createHash('sha256').update(bytes).digest('hex');
+  // 128 bits of SHA-256 tell a byte-for-byte repeat from other content
+  const digest = createHash('sha256').update(bytes).digest('base64').slice(0, 22);
   const rawMsgID = (msg.msgInfo as { msgID?: unknown }).msgID;
   const msgID = typeof rawMsgID === 'string' ? rawMsgID : undefined;
   if (msgID) {
     const seen = ledger.replay.check(msgID, digest, deps.now());
+    // 'repeat-unkept' (an answer too old to keep) is processed again: the handlers are idempotent
     if (seen.kind === 'repeat') {
       return { text: seen.answer, code: codeOf(seen.answer), requestText: text, msgType: msgInfo.msgType, msgID, orderId: echo.orderId, signature, replayed: true, effects: [] };
     }

@@ -34,7 +34,7 @@ export class Ledger {
   readonly replay: ReplayCache;
   readonly ids: IdGenerator;
 
-  constructor(insID: string, replayLimit = 100_000) {
+  constructor(insID: string, replayLimit = 200_000) {
     this.ids = new IdGenerator(insID);
     this.replay = new ReplayCache(replayLimit);
   }

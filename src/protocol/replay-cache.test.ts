@@ -100,12 +100,29 @@ describe('ReplayCache bounds', () => {
     expect(c.check('M1', 'd1b', T0 + 4)).toEqual({ kind: 'repeat', answer: 'A1b' });
   });
 
-  it('the default limit is 100 000', () => {
+  it('the default limits: 200 000 digests, the newest 10 000 answers', () => {
     const c = new ReplayCache();
-    for (let i = 0; i < 100_001; i++) c.remember(`M${i}`, 'd', 'A', T0);
-    expect(c.size).toBe(100_000);
+    for (let i = 0; i < 200_001; i++) c.remember(`M${i}`, 'd', 'A', T0);
+    expect(c.size).toBe(200_000);
     expect(c.evicted).toBe(1);
+    expect(c.answers).toBe(10_000);
     expect(c.check('M0', 'd', T0)).toEqual({ kind: 'new' });
+    expect(c.check('M1', 'd', T0)).toEqual({ kind: 'repeat-unkept' });
+    expect(c.check('M1', 'other', T0)).toEqual({ kind: 'conflict' });
+    expect(c.check('M200000', 'd', T0)).toEqual({ kind: 'repeat', answer: 'A' });
+  });
+
+  it('an answer dropped from the kept ones still detects reuse with other content', () => {
+    const c = new ReplayCache(10, 2);
+    c.remember('A', 'da', 'answer-a', T0);
+    c.remember('B', 'db', 'answer-b', T0);
+    c.remember('C', 'dc', 'answer-c', T0);
+    expect(c.check('A', 'da', T0)).toEqual({ kind: 'repeat-unkept' });
+    expect(c.check('A', 'zz', T0)).toEqual({ kind: 'conflict' });
+    expect(c.check('C', 'dc', T0)).toEqual({ kind: 'repeat', answer: 'answer-c' });
+    c.remember('A', 'da', 'answer-a2', T0);
+    expect(c.check('A', 'da', T0)).toEqual({ kind: 'repeat', answer: 'answer-a2' });
+    expect(c.answers).toBe(2);
   });
 
   it('clear forgets everything and resets the eviction count', () => {

@@ -1,15 +1,18 @@
 /**
  * msgIDs seen from the partner (PROFILE §3, §8): unique per sender per day. A byte-for-byte repeat
- * gets the first answer again; the same msgID with other content is 11. Bounded: the oldest
- * entries fall off past `limit` (counted), and entries expire after a day.
+ * gets the first answer again; the same msgID with other content is 11. Bounded twice: digests of
+ * the newest `limit` msgIDs are kept (older ones fall off, counted), and the answers of only the
+ * newest `answerLimit` of them — a byte-for-byte repeat of an older one is processed again, which
+ * the handlers make harmless (same orderId, same content: the same answer, no second effect).
  */
 export interface ReplayEntry {
   digest: string;
-  answer: string;
+  /** The signed answer, while among the newest `answerLimit`. */
+  answer?: string;
   at: number;
 }
 
-export type ReplayVerdict = { kind: 'new' } | { kind: 'repeat'; answer: string } | { kind: 'conflict' };
+export type ReplayVerdict = { kind: 'new' } | { kind: 'repeat'; answer: string } | { kind: 'repeat-unkept' } | { kind: 'conflict' };
 
 export const DAY_MS = 24 * 3600 * 1000;
 
@@ -19,25 +22,49 @@ export class ReplayCache {
   /** Told of every entry remembered (value) or evicted (undefined), for durable state. */
   listener: ((msgID: string, entry: ReplayEntry | undefined) => void) | undefined;
 
-  constructor(private readonly limit = 100_000) {}
+  /** msgIDs whose answer is kept, oldest first. */
+  private readonly answered = new Set<string>();
+
+  constructor(
+    private readonly limit = 200_000,
+    private readonly answerLimit = 10_000,
+  ) {}
 
   check(msgID: string, digest: string, now: number): ReplayVerdict {
     const e = this.entries.get(msgID);
     if (!e || now - e.at > DAY_MS) return { kind: 'new' };
-    return e.digest === digest ? { kind: 'repeat', answer: e.answer } : { kind: 'conflict' };
+    if (e.digest !== digest) return { kind: 'conflict' };
+    return e.answer === undefined ? { kind: 'repeat-unkept' } : { kind: 'repeat', answer: e.answer };
   }
 
   remember(msgID: string, digest: string, answer: string, now: number): void {
     this.entries.delete(msgID);
-    const entry = { digest, answer, at: now };
+    this.answered.delete(msgID);
+    const entry: ReplayEntry = { digest, answer, at: now };
     this.entries.set(msgID, entry);
+    this.answered.add(msgID);
     this.listener?.(msgID, entry);
+    while (this.answered.size > this.answerLimit) {
+      const oldest = this.answered.values().next().value as string;
+      this.answered.delete(oldest);
+      const e = this.entries.get(oldest);
+      if (e) {
+        delete e.answer;
+        this.listener?.(oldest, e);
+      }
+    }
     while (this.entries.size > this.limit) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
+      this.answered.delete(oldest);
       this.evicted++;
       this.listener?.(oldest, undefined);
     }
+  }
+
+  /** How many answers are kept for byte-for-byte repeats. */
+  get answers(): number {
+    return this.answered.size;
   }
 
   get size(): number {
@@ -47,12 +74,16 @@ export class ReplayCache {
   clear(): void {
     if (this.listener) for (const k of this.entries.keys()) this.listener(k, undefined);
     this.entries.clear();
+    this.answered.clear();
     this.evicted = 0;
   }
 
   /** Puts back entries from durable state, oldest first. */
   restore(entries: [string, ReplayEntry][], evicted: number): void {
-    for (const [k, e] of entries) this.entries.set(k, e);
+    for (const [k, e] of entries) {
+      this.entries.set(k, e);
+      if (e.answer !== undefined) this.answered.add(k);
+    }
     this.evicted = evicted;
   }
 

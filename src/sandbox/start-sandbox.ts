@@ -13,6 +13,7 @@ import { UcspError } from '../errors/index.js';
 import { createChannelApp } from '../servers/channel-app.js';
 import { createIssuerApp } from '../servers/issuer-app.js';
 import { createUcspApp } from '../servers/ucsp-app.js';
+import { withApiFastPath } from '../servers/api-fast-path.js';
 import type { VirtualClock } from '../clock/virtual-clock.js';
 import { SandboxRuntime, type SandboxUrls } from './runtime.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
@@ -110,7 +111,8 @@ export async function startSandbox(config: SandboxConfig, options: { clock?: Vir
   try {
     const ports: number[] = [];
     for (let i = 0; i < apps.length; i++) {
-      const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, apps[i]);
+      const listener = i === 0 ? withApiFastPath(runtime, apps[i]!) : apps[i]!;
+      const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, listener);
       server.keepAliveTimeout = 5_000;
       ports.push(await listen(server, config.port === 0 ? 0 : config.port + i, config.host));
       servers.push(server);

@@ -4,7 +4,6 @@ import type { SandboxRuntime } from '../sandbox/runtime.js';
 
 export function persistBeforeAnswer(runtime: SandboxRuntime): RequestHandler {
   return (_req, res, next) => {
-    if (!runtime.store) return next();
     const end = res.end.bind(res) as (...a: unknown[]) => typeof res;
     res.end = ((...a: unknown[]) => {
       runtime.persist();

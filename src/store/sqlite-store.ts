@@ -71,7 +71,7 @@ export class SqliteStore {
         else upsert[table]!.run(key, JSON.stringify(value));
       }
       for (const [id, e] of this.replay) {
-        if (e) replayPut.run(id, e.digest, e.answer, Math.round(e.at));
+        if (e) replayPut.run(id, e.digest, e.answer ?? '', Math.round(e.at));
         else replayDel.run(id);
       }
       let last = 0;
@@ -118,7 +118,7 @@ export class SqliteStore {
     const all = <T>(t: Table) => (this.db.prepare(`SELECT value FROM ${t}`).all() as { value: string }[]).map((r) => JSON.parse(r.value) as T);
     const kv = Object.fromEntries((this.db.prepare('SELECT key, value FROM kv').all() as { key: string; value: string }[]).map((r) => [r.key, JSON.parse(r.value) as unknown]));
     const replay = (this.db.prepare('SELECT msg_id, digest, answer, at FROM replay ORDER BY at').all() as { msg_id: string; digest: string; answer: string; at: number }[]).map(
-      (r) => [r.msg_id, { digest: r.digest, answer: r.answer, at: r.at }] as [string, ReplayEntry],
+      (r) => [r.msg_id, { digest: r.digest, ...(r.answer ? { answer: r.answer } : {}), at: r.at }] as [string, ReplayEntry],
     );
     const journal = (this.db.prepare('SELECT value FROM journal ORDER BY seq').all() as { value: string }[]).map((r) => JSON.parse(r.value) as JournalEntry);
     return {

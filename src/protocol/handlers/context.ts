@@ -44,7 +44,7 @@ export type Handler = (trx: Record<string, string>, ctx: HandlerContext) => Hand
 export function fingerprint(trx: Record<string, string>, fields: readonly string[]): string {
   const h = createHash('sha256');
   for (const f of fields) h.update(`${f}=${trx[f] ?? ''}\u0000`);
-  return h.digest('hex');
+  return h.digest('base64').slice(0, 22);
 }
 
 /** txnTime must be within the skew window of UCSP's clock (PROFILE §5): else 36. */

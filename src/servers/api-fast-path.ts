@@ -1,0 +1,50 @@
+/**
+ * `POST /ucsp/api` on plain node:http, in front of the Express app of the mock UCSP: the wire API
+ * is the hot path, and Express's layers cost as much as the rest of the request. Same behaviour as
+ * the Express route: raw bytes in (over the limit: 413), a signed answer out.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { SandboxRuntime } from '../sandbox/runtime.js';
+
+export function withApiFastPath(runtime: SandboxRuntime, app: RequestListener): RequestListener {
+  const limit = runtime.config.bodyLimitBytes;
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST' || req.url !== '/ucsp/api') return app(req, res);
+    const tooLarge = () => {
+      res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('body over the size limit\n');
+      req.resume();
+    };
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) return tooLarge();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (c: Buffer) => {
+      if (done) return;
+      size += c.length;
+      if (size > limit) {
+        done = true;
+        tooLarge();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('error', () => {
+      done = true;
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+      runtime.handleApiAsync(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), peer).then(
+        (answer) => {
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(answer.text) }).end(answer.text);
+        },
+        (e: unknown) => {
+          // the request path answers every readable body itself; this is a bug, said plainly
+          res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`internal error: ${(e as Error).message}\n`);
+        },
+      );
+    });
+  };
+}
