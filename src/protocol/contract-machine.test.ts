@@ -17,7 +17,6 @@ function signing(over: Partial<SigningRequest> = {}): SigningRequest {
     backUrl: 'https://partner.example/notify',
     signId: 'S00000001',
     status: 'AWAITING_USER',
-    fingerprint: 'fp',
     createdAt: 1_000,
     ...over,
   };

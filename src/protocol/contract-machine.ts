@@ -16,7 +16,6 @@ export interface SigningRequest {
   signId: string;
   status: 'AWAITING_USER' | 'SIGNED' | 'REFUSED';
   contractId?: string;
-  fingerprint: string;
   createdAt: number;
 }
 

@@ -23,7 +23,6 @@ function payment(over: Partial<PaymentOrder> = {}): PaymentOrder {
     reservedAmt: 0,
     refundedAmt: 0,
     cancelled: false,
-    fingerprint: 'fp',
     createdAt: 1_000,
     ...over,
   };

@@ -36,8 +36,6 @@ export interface PaymentOrder {
   /** Minor units refunded or cancelled successfully. */
   refundedAmt: number;
   cancelled: boolean;
-  /** The request's trxInfo content, to tell an idempotent repeat from a conflicting one. */
-  fingerprint: string;
   createdAt: number;
   finalAt?: number;
 }

@@ -27,7 +27,6 @@ function payment(over: Partial<PaymentOrder> = {}): PaymentOrder {
     reservedAmt: 0,
     refundedAmt: 0,
     cancelled: false,
-    fingerprint: 'fp',
     createdAt: 1_000,
     finalAt: 2_000,
     ...over,
@@ -46,7 +45,6 @@ function refundOrder(over: Partial<RefundOrder> = {}): RefundOrder {
     txnTime: '20261125180000',
     backUrl: 'https://partner.example/notify',
     status: 'PROCESSING',
-    fingerprint: 'fp',
     createdAt: 5_000,
     ...over,
   };

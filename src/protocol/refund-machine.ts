@@ -21,7 +21,6 @@ export interface RefundOrder {
   backUrl: string;
   status: RefundStatus;
   queryId?: string;
-  fingerprint: string;
   createdAt: number;
   finalAt?: number;
 }

@@ -36,7 +36,6 @@ function payment(over: Partial<PaymentOrder> = {}): PaymentOrder {
     reservedAmt: 0,
     refundedAmt: 0,
     cancelled: false,
-    fingerprint: 'fp',
     createdAt: 1_000,
     ...over,
   };
@@ -56,7 +55,6 @@ function refundOrder(over: Partial<RefundOrder> = {}): RefundOrder {
     txnTime: '20261125173000',
     backUrl: 'https://partner.example/refund-notify',
     status: 'PROCESSING',
-    fingerprint: 'fp',
     createdAt: 40_000,
     ...over,
   };
@@ -72,7 +70,6 @@ function signing(over: Partial<SigningRequest> = {}): SigningRequest {
     backUrl: 'https://partner.example/sign-notify',
     signId: 'S00000001',
     status: 'AWAITING_USER',
-    fingerprint: 'fp',
     createdAt: 1_000,
     ...over,
   };

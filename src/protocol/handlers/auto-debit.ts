@@ -5,7 +5,7 @@ import { CURRENCIES } from '../currencies.js';
 import { decideBehaviour, startIssuerTxn } from '../issuer-rules.js';
 import type { PaymentOrder } from '../payment-machine.js';
 import { formatUcspTime } from '../time.js';
-import { checkTxnTime, fingerprint, knownUser, orderIdTaken, type Handler, type HandlerOutcome } from './context.js';
+import { checkTxnTime, knownUser, orderIdTaken, sameContent, type Handler, type HandlerOutcome } from './context.js';
 
 const SIGN_FIELDS = ['orderId', 'merId', 'userId', 'frontUrl', 'backUrl'] as const;
 const DEBIT_FIELDS = ['orderId', 'contractId', 'merId', 'acqIIN', 'txnAmt', 'currencyCode', 'txnTime', 'backUrl'] as const;
@@ -15,9 +15,8 @@ function signAccepted(s: SigningRequest, ucspUrl: string): HandlerOutcome {
 }
 
 export const signAutoDebit: Handler = (trx, ctx) => {
-  const fp = fingerprint(trx, SIGN_FIELDS);
   const existing = ctx.ledger.orders.get(trx.orderId!);
-  if (existing) return orderIdTaken(existing.kind === 'SIGN' ? existing.fingerprint : undefined, fp, () => signAccepted(existing as SigningRequest, ctx.settings.ucspUrl));
+  if (existing) return orderIdTaken(existing.kind === 'SIGN' && sameContent(trx, existing, SIGN_FIELDS), () => signAccepted(existing as SigningRequest, ctx.settings.ucspUrl));
   knownUser(trx.userId!, ctx);
   const s: SigningRequest = {
     kind: 'SIGN',
@@ -28,7 +27,6 @@ export const signAutoDebit: Handler = (trx, ctx) => {
     backUrl: trx.backUrl!,
     signId: ctx.ledger.ids.signId(),
     status: 'AWAITING_USER',
-    fingerprint: fp,
     createdAt: ctx.now,
   };
   ctx.ledger.putOrder(s);
@@ -44,7 +42,6 @@ export const closeAutoDebit: Handler = (trx, ctx) => {
 };
 
 export const submitAutoDebit: Handler = (trx, ctx) => {
-  const fp = fingerprint(trx, DEBIT_FIELDS);
   const answer = (orderId: string): HandlerOutcome => ({
     code: '05',
     orderId,
@@ -52,7 +49,7 @@ export const submitAutoDebit: Handler = (trx, ctx) => {
     effects: [],
   });
   const existing = ctx.ledger.orders.get(trx.orderId!);
-  if (existing) return orderIdTaken(existing.kind === 'PAY' && existing.source === 'auto-debit' ? existing.fingerprint : undefined, fp, () => answer(existing.orderId));
+  if (existing) return orderIdTaken(existing.kind === 'PAY' && existing.source === 'auto-debit' && sameContent(trx, existing, DEBIT_FIELDS), () => answer(existing.orderId));
   const c = ctx.ledger.contracts.get(trx.contractId!);
   if (!c) throw new UcspError('not-found', `no contract ${trx.contractId}`);
   if (c.merId !== trx.merId) throw new UcspError('incorrect', 'the contract belongs to another merchant');
@@ -86,7 +83,6 @@ export const submitAutoDebit: Handler = (trx, ctx) => {
     reservedAmt: 0,
     refundedAmt: 0,
     cancelled: false,
-    fingerprint: fp,
     createdAt: ctx.now,
   };
   ctx.ledger.putOrder(order);

@@ -1,5 +1,4 @@
 /** What a message handler gets and gives back. Handlers hold the rules of PROFILE §6; no HTTP. */
-import { createHash } from 'node:crypto';
 import { UcspError, type ResponseCode } from '../../errors/index.js';
 import type { IssuerBehaviour } from '../issuer-rules.js';
 import type { Ledger } from '../ledger.js';
@@ -40,11 +39,22 @@ export interface HandlerOutcome {
 
 export type Handler = (trx: Record<string, string>, ctx: HandlerContext) => HandlerOutcome;
 
-/** Stable digest of a request's business content, to tell a repeat from a conflict. */
-export function fingerprint(trx: Record<string, string>, fields: readonly string[]): string {
-  const h = createHash('sha256');
-  for (const f of fields) h.update(`${f}=${trx[f] ?? ''}\u0000`);
-  return h.digest('base64').slice(0, 22);
+/** Whether a request carries the same business content as the order stored under its orderId. */
+export function sameContent(trx: Record<string, string>, stored: object, fields: readonly string[]): boolean {
+  const o = stored as Record<string, unknown>;
+  return fields.every((f) => (trx[f] ?? '') === (o[f] ?? ''));
+}
+
+const interned = new Map<string, string>();
+/**
+ * One copy of the strings that repeat across orders (merId, acqIIN, currency, userId, backUrl…):
+ * with 100,000 orders in memory, the copies JSON.parse makes would cost megabytes. Bounded.
+ */
+export function intern(s: string): string {
+  const hit = interned.get(s);
+  if (hit !== undefined) return hit;
+  if (interned.size < 10_000) interned.set(s, s);
+  return s;
 }
 
 /** txnTime must be within the skew window of UCSP's clock (PROFILE §5): else 36. */
@@ -61,7 +71,7 @@ export function knownUser(userId: string, ctx: HandlerContext): void {
 }
 
 /** The answer when an orderId is already taken: the same answer for the same content, else 36. */
-export function orderIdTaken(existingFingerprint: string | undefined, fp: string, same: () => HandlerOutcome): HandlerOutcome {
-  if (existingFingerprint === fp) return same();
+export function orderIdTaken(same: boolean, answer: () => HandlerOutcome): HandlerOutcome {
+  if (same) return answer();
   throw new UcspError('incorrect', 'orderId already used with other content');
 }

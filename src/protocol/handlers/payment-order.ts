@@ -3,7 +3,7 @@ import { UcspError } from '../../errors/index.js';
 import { CURRENCIES } from '../currencies.js';
 import type { PaymentOrder } from '../payment-machine.js';
 import { formatUcspTime } from '../time.js';
-import { checkTxnTime, fingerprint, knownUser, orderIdTaken, type Handler, type HandlerOutcome } from './context.js';
+import { checkTxnTime, intern, knownUser, orderIdTaken, sameContent, type Handler, type HandlerOutcome } from './context.js';
 
 const ORDER_FIELDS = ['orderId', 'merId', 'acqIIN', 'txnAmt', 'currencyCode', 'txnTime', 'userId', 'backUrl', 'frontUrl', 'orderDesc'] as const;
 
@@ -17,9 +17,8 @@ function accepted(p: PaymentOrder, ucspUrl: string): HandlerOutcome {
 }
 
 export const submitPaymentOrder: Handler = (trx, ctx) => {
-  const fp = fingerprint(trx, ORDER_FIELDS);
   const existing = ctx.ledger.orders.get(trx.orderId!);
-  if (existing) return orderIdTaken(existing.kind === 'PAY' && existing.source === 'frontend' ? existing.fingerprint : undefined, fp, () => accepted(existing as PaymentOrder, ctx.settings.ucspUrl));
+  if (existing) return orderIdTaken(existing.kind === 'PAY' && existing.source === 'frontend' && sameContent(trx, existing, ORDER_FIELDS), () => accepted(existing as PaymentOrder, ctx.settings.ucspUrl));
   if (trx.acqIIN !== ctx.settings.partner.acqIIN) throw new UcspError('incorrect', `acqIIN ${trx.acqIIN} is not the registered ${ctx.settings.partner.acqIIN}`);
   if (!CURRENCIES[trx.currencyCode!]) throw new UcspError('incorrect', `currencyCode ${trx.currencyCode} is not a currency UCSP accepts`);
   checkTxnTime(trx.txnTime!, ctx);
@@ -28,13 +27,13 @@ export const submitPaymentOrder: Handler = (trx, ctx) => {
     kind: 'PAY',
     source: 'frontend',
     orderId: trx.orderId!,
-    merId: trx.merId!,
-    acqIIN: trx.acqIIN!,
+    merId: intern(trx.merId!),
+    acqIIN: intern(trx.acqIIN!),
     txnAmt: trx.txnAmt!,
-    currencyCode: trx.currencyCode!,
+    currencyCode: intern(trx.currencyCode!),
     txnTime: trx.txnTime!,
-    userId: trx.userId!,
-    backUrl: trx.backUrl!,
+    userId: intern(trx.userId!),
+    backUrl: intern(trx.backUrl!),
     ...(trx.frontUrl ? { frontUrl: trx.frontUrl } : {}),
     ...(trx.orderDesc ? { orderDesc: trx.orderDesc } : {}),
     tn: ctx.ledger.ids.tn(formatUcspTime(ctx.wallNow, ctx.settings.zone)),
@@ -42,7 +41,6 @@ export const submitPaymentOrder: Handler = (trx, ctx) => {
     reservedAmt: 0,
     refundedAmt: 0,
     cancelled: false,
-    fingerprint: fp,
     createdAt: ctx.now,
   };
   ctx.ledger.putOrder(order);

@@ -3,7 +3,7 @@ import { UcspError } from '../../errors/index.js';
 import { decideBehaviour, startIssuerTxn } from '../issuer-rules.js';
 import { paymentTransition } from '../payment-machine.js';
 import { admitCancellation, admitRefund, type RefundOrder } from '../refund-machine.js';
-import { checkTxnTime, fingerprint, orderIdTaken, type Handler, type HandlerContext, type HandlerOutcome } from './context.js';
+import { checkTxnTime, orderIdTaken, sameContent, type Handler, type HandlerContext, type HandlerOutcome } from './context.js';
 
 const CANCEL_FIELDS = ['orderId', 'origQryId', 'merId', 'txnAmt', 'txnTime', 'backUrl'] as const;
 const REFUND_FIELDS = ['orderId', 'origQryId', 'merId', 'txnAmt', 'currencyCode', 'txnTime', 'backUrl'] as const;
@@ -13,10 +13,9 @@ function answer(r: RefundOrder, code: '00' | '05'): HandlerOutcome {
 }
 
 function submit(kind: 'CANCEL' | 'REFUND', trx: Record<string, string>, ctx: HandlerContext): HandlerOutcome {
-  const fp = fingerprint(trx, kind === 'CANCEL' ? CANCEL_FIELDS : REFUND_FIELDS);
   const existing = ctx.ledger.orders.get(trx.orderId!);
   if (existing) {
-    return orderIdTaken(existing.kind === kind ? existing.fingerprint : undefined, fp, () =>
+    return orderIdTaken(existing.kind === kind && sameContent(trx, existing, kind === 'CANCEL' ? CANCEL_FIELDS : REFUND_FIELDS), () =>
       answer(existing as RefundOrder, (existing as RefundOrder).status === 'PROCESSING' ? '05' : '00'),
     );
   }
@@ -42,7 +41,6 @@ function submit(kind: 'CANCEL' | 'REFUND', trx: Record<string, string>, ctx: Han
     txnTime: trx.txnTime!,
     backUrl: trx.backUrl!,
     status: 'PROCESSING',
-    fingerprint: fp,
     createdAt: ctx.now,
   };
   ctx.ledger.putOrder(paymentTransition(p, { type: 'reserve', amount: Number(r.txnAmt) }));
