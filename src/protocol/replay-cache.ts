@@ -49,7 +49,7 @@ export class ReplayCache {
       this.answered.delete(oldest);
       const e = this.entries.get(oldest);
       if (e) {
-        delete e.answer;
+        e.answer = undefined;
         this.listener?.(oldest, e);
       }
     }
