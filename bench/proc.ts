@@ -39,7 +39,9 @@ export interface Started {
 export function startUntilFirstLine(args: string[], cwd: string, timeoutMs = 30_000, env: NodeJS.ProcessEnv = process.env): Promise<Started> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // UCSP_BENCH_SANDBOX_NODE_OPTIONS: node flags for the measured process only (e.g. heap limits)
+    const extra = process.env.UCSP_BENCH_SANDBOX_NODE_OPTIONS;
+    const child = spawn(process.execPath, args, { cwd, env: extra ? { ...env, NODE_OPTIONS: extra } : env, stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(child);
     child.once('exit', () => live.delete(child));
     let out = '';
