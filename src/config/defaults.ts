@@ -9,6 +9,9 @@ import type { SandboxConfig } from './config-schema.js';
 /** The name of the configuration file that `loadConfig` looks for in the working folder. */
 export const CONFIG_FILE_NAME = 'ucsp-sandbox.config.json';
 
+/** Where a project's config file finds the published JSON Schema (for editors' $schema). */
+export const CONFIG_SCHEMA_REF = './node_modules/ucsp-sandbox/schemas/config.schema.json';
+
 /** What a partner can implement; the conformance suite runs only the parts it declares. */
 export const CAPABILITIES = ['login', 'frontend-payment', 'auto-debit', 'cancellation', 'refund'] as const;
 

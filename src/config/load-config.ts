@@ -13,7 +13,18 @@ import { maskMobile } from '../schemas/mask.js';
 import { parseStrictJson } from '../schemas/strict-json.js';
 import { getAjv } from '../schemas/validate.js';
 import { precompiled } from '../schemas/precompiled.js';
-import { SandboxConfigFileSchema, type DeepPartial, type SandboxConfig } from './config-schema.js';
+import type { DeepPartial, SandboxConfig } from './config-schema.js';
+import { readFileSync } from 'node:fs';
+import { packageRoot } from '../errors/index.js';
+
+/** The TypeBox schema only where the build's precompiled validator is absent (running from src/). */
+const schemaModule = precompiled('config') ? undefined : await import('./config-schema.js');
+
+/** The schema document, for naming known keys in error messages: TypeBox's, or the published file. */
+function schemaDocument(): unknown {
+  if (schemaModule) return schemaModule.SandboxConfigFileSchema;
+  return JSON.parse(readFileSync(join(packageRoot(), 'schemas', 'config.schema.json'), 'utf8')) as unknown;
+}
 import { CONFIG_FILE_NAME, DEFAULT_CONFIG, DEFAULT_PARTNER_CERTIFICATE_FILE } from './defaults.js';
 
 export interface LoadConfigOptions {
@@ -173,7 +184,7 @@ async function readConfigFile(file: string, required: boolean): Promise<unknown>
 
 let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
-  compiled ??= precompiled('config') ?? getAjv().compile(SandboxConfigFileSchema);
+  compiled ??= precompiled('config') ?? getAjv().compile(schemaModule!.SandboxConfigFileSchema);
   return compiled;
 }
 
@@ -256,7 +267,7 @@ function shown(segments: string[], data: unknown): string {
 
 /** The property names allowed where an additionalProperties rule failed, from the schema itself. */
 function knownKeys(schemaPath: string): string[] {
-  let node: unknown = SandboxConfigFileSchema;
+  let node: unknown = schemaDocument();
   for (const seg of schemaPath.replace(/^#\/?/, '').split('/').slice(0, -1)) {
     if (node === null || typeof node !== 'object') return [];
     node = (node as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];

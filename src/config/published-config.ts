@@ -5,7 +5,7 @@ import { SandboxConfigFileSchema } from './config-schema.js';
 export const CONFIG_SCHEMA_FILE = 'config.schema.json';
 
 /** The `$schema` value `init` writes into a config file next to `node_modules`. */
-export const CONFIG_SCHEMA_REF = './node_modules/ucsp-sandbox/schemas/config.schema.json';
+export { CONFIG_SCHEMA_REF } from './defaults.js';
 
 /** The configuration file's JSON Schema document (serialise it with `serialiseSchema`). */
 export function publishedConfigSchema(): object {

@@ -1,7 +1,7 @@
 /** Building UCSP's signed answers: msgInfo echoed (PROFILE §3), key fields repeated, a code. */
 import { RESPONSE_MESSAGES, type ResponseCode } from '../errors/index.js';
 import { placeholderText, signMessage, type SignerCredentials } from '../crypto/index.js';
-import { F, isUcspTime } from '../schemas/fields.js';
+import { PATTERNS, isUcspTime } from '../schemas/patterns.js';
 import { formatUcspTime } from '../protocol/time.js';
 import type { IdGenerator } from '../protocol/ids.js';
 
@@ -14,12 +14,12 @@ export interface MsgInfo {
 }
 
 const patterns = {
-  msgID: new RegExp(F.msgID.pattern!),
-  timeStamp: new RegExp(F.timeStamp.pattern!),
-  insID: new RegExp(F.insID.pattern!),
+  msgID: new RegExp(PATTERNS.msgID),
+  timeStamp: new RegExp(PATTERNS.timeStamp),
+  insID: new RegExp(PATTERNS.insID),
 };
 const FIELD_PATTERNS: Record<string, RegExp> = Object.fromEntries(
-  (['orderId', 'merId', 'txnAmt', 'currencyCode', 'contractId', 'origQryId'] as const).map((f) => [f, new RegExp(F[f].pattern!)]),
+  (['orderId', 'merId', 'txnAmt', 'currencyCode', 'contractId', 'origQryId'] as const).map((f) => [f, new RegExp(PATTERNS[f])]),
 );
 
 /**

@@ -9,7 +9,9 @@
 import { createHash } from 'node:crypto';
 import { isUcspError, type ResponseCode } from '../errors/index.js';
 import { verifyParsed, type SignatureVariant, type TrustStore } from '../crypto/index.js';
-import { MESSAGES, formatDiagnostics, isMsgType, parseStrictJson, validateMessage, decodeUtf8 } from '../schemas/index.js';
+import { isMsgType, isPartnerToUcsp } from '../schemas/message-types.js';
+import { decodeUtf8, parseStrictJson } from '../schemas/strict-json.js';
+import { formatDiagnostics, validateMessage } from '../schemas/validate.js';
 import { HANDLERS, KEY_FIELDS, type Effect, type HandlerContext, type ProtocolSettings } from '../protocol/handlers/index.js';
 import type { IssuerBehaviour } from '../protocol/issuer-rules.js';
 import type { Ledger } from '../protocol/ledger.js';
@@ -52,7 +54,6 @@ export interface GatewayResult {
   effects: Effect[];
 }
 
-const isPartnerType = (t: string) => isMsgType(t) && MESSAGES[t].direction === 'partner-to-ucsp';
 
 export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayResult {
   const { ledger, settings } = deps;
@@ -98,7 +99,7 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
 
   // 4. Schema: a partner→UCSP message type, every field in format.
   const t = msgInfo.msgType;
-  if (!isPartnerType(t)) {
+  if (!isPartnerToUcsp(t)) {
     const why = t === 'UNKNOWN' ? `unknown msgType ${JSON.stringify((msg.msgInfo as { msgType?: unknown }).msgType)}` : `${t} is not a message a partner sends to UCSP`;
     return refuse(deps, msgInfo, echo, '10', why, { ...base, signature });
   }

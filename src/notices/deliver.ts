@@ -4,7 +4,7 @@
  */
 import { verifyMessage, type SignatureVariant, type TrustStore } from '../crypto/index.js';
 import type { SignatureVerdict } from '../journal/journal.js';
-import { parseStrictJson } from '../schemas/index.js';
+import { parseStrictJson } from '../schemas/strict-json.js';
 
 export interface DeliveryResult {
   ok: boolean;

@@ -1,15 +1,14 @@
 /** The matrix of message types × response codes that a run exercised, and what it did not. */
-import { MESSAGES, MSG_TYPES, allowedResponseCodes, type MsgType } from '../schemas/index.js';
+import { DIRECTIONS, MSG_TYPES, allowedResponseCodes, type MsgType } from '../schemas/message-types.js';
 import type { Coverage, CoverageCell, ScenarioResult } from './results.js';
 
 
 export function possibleCells(): { msgType: string; code: string; via: CoverageCell['via'] }[] {
   const out: { msgType: string; code: string; via: CoverageCell['via'] }[] = [];
   for (const t of MSG_TYPES as readonly MsgType[]) {
-    const def = MESSAGES[t];
-    if (def.direction === 'partner-to-ucsp') {
+    if (DIRECTIONS[t] === 'partner-to-ucsp') {
       for (const code of allowedResponseCodes(t)) out.push({ msgType: t, code, via: 'answer' });
-    } else if (def.response) {
+    } else if (t !== 'INDUSTRY_LOGIN_INFO') {
       for (const code of allowedResponseCodes(t, 'request')) out.push({ msgType: t, code, via: 'notice' });
       for (const code of allowedResponseCodes(t)) out.push({ msgType: t, code, via: 'notice-answer' });
     }

@@ -6,24 +6,8 @@
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 import { F } from './fields.js';
 
-export const MSG_TYPES = [
-  'INDUSTRY_LOGIN_INFO',
-  'SUBMIT_PAYMENT_ORDER',
-  'PAYMENT_RESULT_NOTICE',
-  'PAYMENT_RESULT_INQUIRY',
-  'SIGN_AUTO_DEBIT',
-  'SIGN_AUTO_DEBIT_NOTICE',
-  'CLOSE_AUTO_DEBIT',
-  'SUBMIT_AUTO_DEBIT',
-  'PAYMENT_CANCELLATION',
-  'PAYMENT_REFUND',
-  'REFUND_RESULT_INQUIRY',
-] as const;
-export type MsgType = (typeof MSG_TYPES)[number];
-
-/** Who sends the first message of the exchange. */
-export type Direction = 'partner-to-ucsp' | 'ucsp-to-partner';
-export type Role = 'request' | 'response';
+export { MSG_TYPES, isMsgType, type MsgType, type Direction, type Role } from './message-types.js';
+import { MSG_TYPES, type MsgType, type Direction, type Role } from './message-types.js';
 
 const MsgInfo = <T extends MsgType>(msgType: T) =>
   Type.Object({
@@ -286,15 +270,3 @@ export type RequestOf<T extends MsgType> = Static<Defs[T]['request']>;
 export type ResponseOf<T extends Exclude<MsgType, 'INDUSTRY_LOGIN_INFO'>> = Static<NonNullable<Defs[T]['response']>>;
 
 export type TrxInfoOf<T extends MsgType> = RequestOf<T>['trxInfo'];
-
-export function isMsgType(s: unknown): s is MsgType {
-  return typeof s === 'string' && (MSG_TYPES as readonly string[]).includes(s);
-}
-
-/** The response codes a message's response (or, for notices, the notice itself) may carry. */
-export function allowedResponseCodes(msgType: MsgType, role: Role = 'response'): string[] {
-  const def = MESSAGES[msgType];
-  const schema = role === 'response' ? def.response : def.request;
-  const rc = (schema as { properties?: { msgResponse?: { properties?: { responseCode?: { anyOf?: { const?: unknown }[] } } } } } | undefined)?.properties?.msgResponse?.properties?.responseCode;
-  return (rc?.anyOf ?? []).map((x) => x.const).filter((x): x is string => typeof x === 'string');
-}

@@ -4,11 +4,17 @@
  */
 import { createRequire } from 'node:module';
 import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
-import { Envelope } from './envelope.js';
 import { precompiled } from './precompiled.js';
-import { isUcspTime } from './fields.js';
+import { isUcspTime } from './patterns.js';
 import { maskField } from './mask.js';
-import { MESSAGES, MSG_TYPES, isMsgType, type MsgType, type Role } from './messages.js';
+import { DIRECTIONS, MSG_TYPES, isMsgType, type MsgType, type Role } from './message-types.js';
+
+/**
+ * The schema objects (TypeBox) are needed only to compile validators, i.e. where the build's
+ * precompiled ones are absent (running from src/): then they are loaded here, before first use.
+ * Built, the server never loads TypeBox — a good part of its start-up time.
+ */
+const schemaDefs = precompiled('envelope') ? undefined : await import('./schema-defs.js');
 
 export interface Diagnostic {
   /** Dotted path of the field, e.g. `trxInfo.txnAmt`; `(root)` for the message itself. */
@@ -46,7 +52,7 @@ export function getAjv(): AjvType {
 // Compiled on first use: compiling all 21 schemas up front costs ~300 ms of start-up.
 let envelopeCompiled: ValidateFunction | undefined;
 function envelopeValidator(msg: unknown): boolean {
-  envelopeCompiled ??= precompiled('envelope') ?? getAjv().compile(Envelope);
+  envelopeCompiled ??= precompiled('envelope') ?? getAjv().compile(schemaDefs!.Envelope);
   return envelopeCompiled(msg) as boolean;
 }
 const validators = new Map<string, ValidateFunction>();
@@ -54,9 +60,14 @@ function validatorFor(msgType: MsgType, role: Role): ValidateFunction | undefine
   const key = `${msgType}.${role}`;
   let v = validators.get(key);
   if (!v) {
-    const schema = role === 'request' ? MESSAGES[msgType].request : MESSAGES[msgType].response;
-    if (!schema) return undefined;
-    v = precompiled(`${msgType}__${role}`) ?? getAjv().compile(schema);
+    if (role === 'response' && msgType === 'INDUSTRY_LOGIN_INFO') return undefined; // no answer message
+    v = precompiled(`${msgType}__${role}`);
+    if (!v) {
+      const def = schemaDefs!.MESSAGES[msgType];
+      const schema = role === 'request' ? def.request : def.response;
+      if (!schema) return undefined;
+      v = getAjv().compile(schema);
+    }
     validators.set(key, v);
   }
   return v;
@@ -131,9 +142,8 @@ export function inferRole(msg: unknown): Role {
   const m = (msg !== null && typeof msg === 'object' ? msg : {}) as { msgInfo?: { msgType?: unknown }; msgResponse?: unknown; trxInfo?: unknown };
   const t = m.msgInfo?.msgType;
   if (!isMsgType(t)) return m.msgResponse === undefined ? 'request' : 'response';
-  const def = MESSAGES[t];
-  if (def.direction === 'partner-to-ucsp') return m.msgResponse === undefined ? 'request' : 'response';
-  if (!def.response) return 'request';
+  if (DIRECTIONS[t] === 'partner-to-ucsp') return m.msgResponse === undefined ? 'request' : 'response';
+  if (t === 'INDUSTRY_LOGIN_INFO') return 'request';
   // A notice answer carries at most orderId and merId; anything else makes it the notice itself.
   const trx = m.trxInfo !== null && typeof m.trxInfo === 'object' ? Object.keys(m.trxInfo) : [];
   return trx.every((k) => k === 'orderId' || k === 'merId') ? 'response' : 'request';

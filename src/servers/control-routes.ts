@@ -11,7 +11,7 @@ import { TAMPERS, type Tamper } from '../notices/tamper.js';
 import { AMOUNT_RULES, ISSUER_BEHAVIOURS, TEST_CARDS, type IssuerBehaviour } from '../protocol/issuer-rules.js';
 import type { LoginTamper, SandboxRuntime } from '../sandbox/runtime.js';
 import { jsonErrors } from './http-errors.js';
-import { MESSAGES, MSG_TYPES, allowedResponseCodes } from '../schemas/index.js';
+import { DIRECTIONS, MSG_TYPES, allowedResponseCodes } from '../schemas/message-types.js';
 
 const LOGIN_TAMPERS: readonly LoginTamper[] = ['signature', 'stale', 'replay', 'wrong-cert', 'msg-type'];
 
@@ -113,7 +113,7 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   r.post('/api/answer', (req, res) => {
     const b = body(req);
     const code = oneOf(b, 'code', ['00', '01', '05', '10', '11', '34', '36', '99'] as const, true)!;
-    const msgType = oneOf(b, 'msgType', MSG_TYPES.filter((t) => MESSAGES[t].direction === 'partner-to-ucsp'));
+    const msgType = oneOf(b, 'msgType', MSG_TYPES.filter((t) => DIRECTIONS[t] === 'partner-to-ucsp'));
     if (msgType && !allowedResponseCodes(msgType).includes(code)) {
       throw new UcspError('usage', `${msgType} cannot be answered ${code}; PROFILE allows ${allowedResponseCodes(msgType).join(', ')}`);
     }

@@ -6,16 +6,9 @@
 import { stat, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import {
-  CONFIG_FILE_NAME,
-  CONFIG_SCHEMA_REF,
-  DEFAULT_CONFIG,
-  checkConfig,
-  resolveConfig,
-  type DeepPartial,
-  type SandboxConfig,
-  type SandboxConfigFile,
-} from '../../config/index.js';
+import { CONFIG_FILE_NAME, CONFIG_SCHEMA_REF, DEFAULT_CONFIG } from '../../config/defaults.js';
+import type { DeepPartial, SandboxConfig, SandboxConfigFile } from '../../config/config-schema.js';
+import { checkConfig, resolveConfig } from '../../config/load-config.js';
 import { DEFAULT_P12_PASSWORD, SIGNATURE_VARIANTS, writeTestKeys, type SignatureVariant } from '../../crypto/index.js';
 import { UcspError } from '../../errors/index.js';
 import { c, out, printJson } from '../output.js';

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { UcspError } from '../../errors/index.js';
-import { formatDiagnostics, readJsonBody, validateMessage, type Role } from '../../schemas/index.js';
+import { readJsonBody } from '../../schemas/strict-json.js';
+import { formatDiagnostics, validateMessage } from '../../schemas/validate.js';
+import type { Role } from '../../schemas/message-types.js';
 import { c, out, printJson } from '../output.js';
 import { readInput } from '../read-input.js';
 import { InvalidArgumentError } from 'commander';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadSigner, signMessage, type SignatureVariant } from '../../crypto/index.js';
 import { UcspError } from '../../errors/index.js';
-import { readJsonBody } from '../../schemas/index.js';
+import { readJsonBody } from '../../schemas/strict-json.js';
 import { parseVariant } from '../options.js';
 import { readInput } from '../read-input.js';
 

@@ -29,7 +29,7 @@ Examples:
     )
     .action(async (opts: ConfigFlags & { json: boolean; workers: number }) => {
       // loaded here, not at start-up of the CLI: every other command starts faster
-      const [{ loadConfig }, { startSandbox }] = await Promise.all([import('../../config/index.js'), import('../../sandbox/start-sandbox.js')]);
+      const [{ loadConfig }, { startSandbox }] = await Promise.all([import('../../config/load-config.js'), import('../../sandbox/start-sandbox.js')]);
       const loaded = await loadConfig({ cwd: process.cwd(), ...(opts.config ? { configPath: opts.config } : {}), overrides: overridesFrom(opts) });
       const sandbox = await startSandbox(loaded.config, { workers: opts.workers });
       // listen for Ctrl-C before saying ready: a script may stop us the moment it reads the line
