@@ -34,3 +34,11 @@ export {
   type SignatureVariant,
   type VerifyResult,
 } from './crypto/index.js';
+export { startSandbox, type RunningSandbox } from './sandbox/start-sandbox.js';
+export { SandboxRuntime } from './sandbox/runtime.js';
+export { loadConfig, resolveConfig } from './config/load-config.js';
+export type { SandboxConfig } from './config/config-schema.js';
+export { defineScenario } from './scenarios/define-scenario.js';
+export { runConformance, type ConformanceOptions } from './scenarios/run-conformance.js';
+export type { RunSummary, ScenarioResult, CheckResult } from './scenarios/results.js';
+export type { Scenario } from './scenarios/scenario-schema.js';
