@@ -154,6 +154,12 @@ export function inferRole(msg: unknown): Role {
  * `role` defaults to what `inferRole` infers.
  */
 export function validateMessage(msg: unknown, options: { role?: Role; msgType?: MsgType } = {}): ValidationResult {
+  // Hot path (the gateway knows type and role): a message valid for its own schema — which holds
+  // the envelope's rules too — needs no envelope pass. Invalid ones take the full path below.
+  if (options.msgType && options.role) {
+    const v = validatorFor(options.msgType, options.role);
+    if (v && (v(msg) as boolean)) return { valid: true, msgType: options.msgType, role: options.role, errors: [] };
+  }
   if (!envelopeValidator(msg)) {
     const errors = toDiagnostics(envelopeCompiled?.errors, msg);
     // Keep going where we can: a known msgType still gets its full, more precise check.
