@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { UcspError } from '../errors/index.js';
 import { closeContract, signingTransition, type Contract, type SigningEvent, type SigningRequest } from './contract-machine.js';
+import { expectIllegal } from '../../test/support/expect-illegal.js';
 
 type SigningStatus = SigningRequest['status'];
 
@@ -34,17 +35,6 @@ function contract(over: Partial<Contract> = {}): Contract {
   };
 }
 
-function expectIllegal(fn: () => unknown): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(UcspError);
-  expect((caught as UcspError).kind).toBe('incorrect');
-  expect((caught as UcspError).responseCode).toBe('36');
-}
 
 const EVENTS: Record<SigningEvent['type'], SigningEvent> = {
   agree: { type: 'agree', contractId: 'C20261125173500000009' },

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { UcspError } from '../errors/index.js';
 import { noticeTransition, type NoticeEvent, type NoticeRecord, type NoticeStatus } from './notice-machine.js';
+import { expectIllegal } from '../../test/support/expect-illegal.js';
 
 const SCHEDULE_S = [0, 15, 30, 60, 300, 900, 3600, 21600] as const;
 const SCHEDULE = SCHEDULE_S.map((s) => s * 1000);
@@ -27,17 +28,6 @@ function notice(over: Partial<NoticeRecord> = {}): NoticeRecord {
   };
 }
 
-function expectIllegal(fn: () => unknown): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(UcspError);
-  expect((caught as UcspError).kind).toBe('incorrect');
-  expect((caught as UcspError).responseCode).toBe('36');
-}
 
 type EventName = 'attempted-ok' | 'attempted-failed' | 'drop' | 'hold' | 'release' | 'delay';
 const EVENTS: Record<EventName, NoticeEvent> = {

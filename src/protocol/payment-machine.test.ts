@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { UcspError } from '../errors/index.js';
 import { isFinal, paymentTransition, refundable, type PaymentEvent, type PaymentOrder, type PaymentStatus } from './payment-machine.js';
+import { expectIllegal } from '../../test/support/expect-illegal.js';
 
 function payment(over: Partial<PaymentOrder> = {}): PaymentOrder {
   return {
@@ -28,17 +29,6 @@ function payment(over: Partial<PaymentOrder> = {}): PaymentOrder {
   };
 }
 
-function expectIllegal(fn: () => unknown): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(UcspError);
-  expect((caught as UcspError).kind).toBe('incorrect');
-  expect((caught as UcspError).responseCode).toBe('36');
-}
 
 type EventName = PaymentEvent['type'];
 const EVENTS: Record<EventName, PaymentEvent> = {
