@@ -4,11 +4,11 @@
  * certificates and the key store from node-forge.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type forge from 'node-forge';
 import { getForge } from './lazy-forge.js';
-import { UcspError } from '../errors/index.js';
+import { UcspError, pathExists } from '../errors/index.js';
 import { serialToDecimal } from './credentials.js';
 
 export const KEY_FILES = {
@@ -99,21 +99,12 @@ export function generateTestKeys(p12Password: string = DEFAULT_P12_PASSWORD): Te
   };
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Writes a test key set to `dir`. Refuses to overwrite existing files unless `force`. */
 export async function writeTestKeys(dir: string, options: { password?: string; force?: boolean } = {}): Promise<TestKeySet & { files: Record<keyof typeof KEY_FILES, string> }> {
   const files = Object.fromEntries(Object.entries(KEY_FILES).map(([k, f]) => [k, join(dir, f)])) as Record<keyof typeof KEY_FILES, string>;
   if (!options.force) {
     const present: string[] = [];
-    for (const f of Object.values(files)) if (await exists(f)) present.push(f);
+    for (const f of Object.values(files)) if (await pathExists(f)) present.push(f);
     if (present.length) {
       throw new UcspError('usage', `refusing to overwrite existing keys in ${dir} (use --force)`, { details: present });
     }

@@ -1,2 +1,3 @@
 export * from './ucsp-error.js';
 export * from './package-root.js';
+export * from './path-exists.js';

@@ -6,10 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { stat } from 'node:fs/promises';
 import type { SandboxConfig } from '../config/index.js';
 import { KEY_FILES, loadCertificates, loadSigner, writeTestKeys } from '../crypto/index.js';
-import { UcspError } from '../errors/index.js';
+import { UcspError, pathExists } from '../errors/index.js';
 import { createChannelApp } from '../servers/channel-app.js';
 import { createIssuerApp } from '../servers/issuer-app.js';
 import { createUcspApp } from '../servers/ucsp-app.js';
@@ -28,13 +27,6 @@ export interface RunningSandbox {
   /** A control token made at start because the sandbox is bound beyond loopback without one. */
   generatedToken?: string;
   close(): Promise<void>;
-}
-
-async function exists(p: string): Promise<boolean> {
-  return stat(p).then(
-    () => true,
-    () => false,
-  );
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -81,7 +73,7 @@ export async function startSandbox(config: SandboxConfig, options: { clock?: Vir
   const ucspKey = join(config.keysDir, KEY_FILES.ucspKey);
   const ucspCert = join(config.keysDir, KEY_FILES.ucspCert);
   let generatedKeys = false;
-  if (!(await exists(ucspKey)) && !(await exists(ucspCert))) {
+  if (!(await pathExists(ucspKey)) && !(await pathExists(ucspCert))) {
     await writeTestKeys(config.keysDir);
     generatedKeys = true;
   }

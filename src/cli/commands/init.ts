@@ -3,14 +3,14 @@
  * key set, then says what the partner must register on its side. Asks only on an interactive
  * terminal (stdin and stdout TTYs, CI unset, no --yes); every answer also has a flag.
  */
-import { stat, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { CONFIG_FILE_NAME, CONFIG_SCHEMA_REF, DEFAULT_CONFIG } from '../../config/defaults.js';
 import type { DeepPartial, SandboxConfig, SandboxConfigFile } from '../../config/config-schema.js';
 import { checkConfig, resolveConfig } from '../../config/load-config.js';
 import { DEFAULT_P12_PASSWORD, SIGNATURE_VARIANTS, writeTestKeys, type SignatureVariant } from '../../crypto/index.js';
-import { UcspError } from '../../errors/index.js';
+import { UcspError, pathExists } from '../../errors/index.js';
 import { c, out, printJson } from '../output.js';
 
 /** What `init` asks for. Paths are as typed: relative to the working folder. */
@@ -158,15 +158,6 @@ interface InitOptions {
   json?: boolean;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function inquirerPrompter(output: NodeJS.WritableStream | undefined): Prompter {
   const context = output ? { output } : undefined;
   return {
@@ -177,7 +168,7 @@ function inquirerPrompter(output: NodeJS.WritableStream | undefined): Prompter {
 
 export async function runInit(opts: InitOptions, cwd: string = process.cwd()): Promise<void> {
   const file = resolve(cwd, opts.config ?? CONFIG_FILE_NAME);
-  if (!opts.force && (await exists(file))) {
+  if (!opts.force && (await pathExists(file))) {
     throw new UcspError('usage', `${file} already exists (use --force to overwrite it and the test keys)`);
   }
   const given: Partial<InitAnswers> = {};
