@@ -4,6 +4,7 @@ import { UcspError } from '../errors/index.js';
 import type { FileReporter } from '../reporters/index.js';
 import type { RunSummary } from '../scenarios/results.js';
 import type { SuiteOptions } from '../scenarios/run-suite.js';
+import { setupLines, type PartnerSetup } from '../scenarios/partner-setup.js';
 import { c } from './output.js';
 
 const FILE_REPORTER_NAMES: readonly string[] = ['json', 'junit', 'html'];
@@ -21,6 +22,8 @@ export function parseReporter(value: string, previous: ReporterSpec[] = []): Rep
 
 export interface Output {
   hooks: Pick<SuiteOptions, 'onScenarioStart' | 'onScenarioEnd' | 'onLog'>;
+  /** What the partner must be configured with, said before the suite starts (stderr or the console stream). */
+  setup(s: PartnerSetup): void;
   finish(s: RunSummary): Promise<void>;
 }
 
@@ -47,11 +50,21 @@ export async function makeOutput(specs: ReporterSpec[], outputFile: string | und
       onScenarioEnd: (r, i, n) => con?.end(r, i, n),
       onLog: (line) => con?.log(line),
     },
+    setup(setup) {
+      // stdout may be the JSON report: the setup goes to stderr (and into the report)
+      for (const line of setupLines(setup)) process.stderr.write(`${c.dim(line)}\n`);
+      process.stderr.write('\n');
+    },
     async finish(s) {
       const files = list.filter((x) => x.name !== 'console' && x.file) as { name: FileReporter; file: string }[];
       const written = await writeReports(s, files.map((f) => ({ reporter: f.name, file: f.file })));
       if (jsonToStdout) process.stdout.write(jsonReport(s));
       con?.summary(s, written);
+      const p = s.partnerProcess;
+      if (p) {
+        const how = p.exit ? ` (it exited: ${p.exit.code ?? p.exit.signal})` : '';
+        stream.write(`\nLast lines of your partner's output${how} — ${p.command}:\n${p.lastLines.map((l) => `  | ${l}`).join('\n') || '  (nothing)'}\n`);
+      }
     },
   };
 }

@@ -8,6 +8,8 @@
  * own clock is real, and advancing sandbox timers must not make its messages "stale".
  */
 
+import type { InFlight } from './in-flight.js';
+
 type TimerFn = () => void | Promise<void>;
 
 interface Timer {
@@ -15,6 +17,8 @@ interface Timer {
   at: number;
   seq: number;
   fn: TimerFn;
+  /** What the timer does, in words (shown while it runs, e.g. when settling times out). */
+  label: string;
 }
 
 export interface ClockOptions {
@@ -26,6 +30,8 @@ export interface ClockOptions {
   realNow?: () => number;
   /** Called after every timer callback has finished (durable state flushes here). */
   afterTimer?: () => void;
+  /** Where running timer callbacks and advances are registered, so that settling can wait for them. */
+  inFlight?: InFlight;
 }
 
 export class VirtualClock {
@@ -41,12 +47,14 @@ export class VirtualClock {
   private readonly running = new Set<Promise<void>>();
   private closed = false;
   afterTimer: (() => void) | undefined;
+  inFlight: InFlight | undefined;
 
   constructor(options: ClockOptions = {}) {
     this.scale = options.scale ?? 1;
     if (!(this.scale >= 0) || !Number.isFinite(this.scale)) throw new RangeError('time scale must be a number ≥ 0');
     this.realNow = options.realNow ?? Date.now;
     this.afterTimer = options.afterTimer;
+    this.inFlight = options.inFlight;
     this.baseReal = this.realNow();
     this.baseVirtual = options.start ?? this.baseReal;
   }
@@ -60,6 +68,29 @@ export class VirtualClock {
     return this.scale;
   }
 
+  /**
+   * Changes the scale from now on (0 manual, 1 real time, N faster); virtual time goes on from
+   * where it is, never back.
+   */
+  setScale(scale: number): void {
+    if (!(scale >= 0) || !Number.isFinite(scale)) throw new RangeError('time scale must be a number ≥ 0');
+    this.baseVirtual = this.now();
+    this.baseReal = this.realNow();
+    this.scale = scale;
+    this.reschedule();
+  }
+
+  /** Timer callbacks running now. */
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /** True when a timer is due at the current virtual time and has not fired yet. */
+  hasDueTimer(): boolean {
+    const first = this.timers[0];
+    return first !== undefined && first.at <= this.now();
+  }
+
   get pendingTimers(): number {
     return this.timers.length;
   }
@@ -70,8 +101,8 @@ export class VirtualClock {
   }
 
   /** Runs `fn` at virtual time `at` (or as soon as possible if that is past). */
-  setTimer(at: number, fn: TimerFn): number {
-    const t: Timer = { id: this.nextId++, at, seq: this.seq++, fn };
+  setTimer(at: number, fn: TimerFn, label = 'a sandbox timer'): number {
+    const t: Timer = { id: this.nextId++, at, seq: this.seq++, fn, label };
     // keep sorted by (at, seq); timers are few, insertion is fine
     let i = this.timers.length;
     while (i > 0 && this.timers[i - 1]!.at > at) i--;
@@ -80,8 +111,8 @@ export class VirtualClock {
     return t.id;
   }
 
-  setTimeout(delayMs: number, fn: TimerFn): number {
-    return this.setTimer(this.now() + Math.max(0, delayMs), fn);
+  setTimeout(delayMs: number, fn: TimerFn, label?: string): number {
+    return this.setTimer(this.now() + Math.max(0, delayMs), fn, label);
   }
 
   clearTimer(id: number): void {
@@ -101,7 +132,8 @@ export class VirtualClock {
    */
   advance(ms: number): Promise<void> {
     if (!(ms >= 0)) return Promise.reject(new RangeError('advance by a number of milliseconds ≥ 0'));
-    const run = this.advancing.then(() => this.advanceNow(ms));
+    const queued = this.advancing.then(() => this.advanceNow(ms));
+    const run = this.inFlight ? this.inFlight.track('clock', `advancing the clock by ${ms} ms`, queued) : queued;
     this.advancing = run.catch(() => undefined);
     return run;
   }
@@ -158,7 +190,11 @@ export class VirtualClock {
       }
     })();
     this.running.add(p);
-    void p.finally(() => this.running.delete(p));
+    const done = this.inFlight?.begin('timer', t.label);
+    void p.finally(() => {
+      this.running.delete(p);
+      done?.();
+    });
     return p;
   }
 

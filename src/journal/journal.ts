@@ -51,12 +51,18 @@ export class Journal {
   dropped = 0;
   /** Told of every entry added, for durable state. */
   listener: ((e: JournalEntry) => void) | undefined;
+  private waiters: (() => void)[] = [];
 
   constructor(private limit = 10_000) {}
 
   add(e: Omit<JournalEntry, 'seq'>): JournalEntry {
     const entry = { ...e, seq: this.nextSeq++ } as JournalEntry;
     this.listener?.(entry);
+    if (this.waiters.length) {
+      const w = this.waiters;
+      this.waiters = [];
+      for (const f of w) f();
+    }
     if (this.limit <= 0) {
       this.dropped++;
       return entry;
@@ -68,6 +74,11 @@ export class Journal {
       this.dropped++;
     }
     return entry;
+  }
+
+  /** Resolves when the next entry is added (long polls wait on it). */
+  next(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   /** Entries in order, oldest first. */

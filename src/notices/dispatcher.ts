@@ -3,6 +3,7 @@
  * retry schedule of PROFILE §6.3), judges each answer, records every attempt in the notice and
  * the journal, and applies the faults set through the control API.
  */
+import type { InFlight } from '../clock/in-flight.js';
 import type { VirtualClock } from '../clock/virtual-clock.js';
 import { signMessage, type SignatureVariant, type SignerCredentials, type TrustStore } from '../crypto/index.js';
 import type { Journal } from '../journal/journal.js';
@@ -27,14 +28,25 @@ export interface DispatcherOptions {
   wallNow(): number;
   /** Told whenever a notice changes (for persistence). */
   onChange?(n: NoticeRecord): void;
+  /** Where attempts waiting for the partner's answer are registered (settling waits for them). */
+  inFlight?: InFlight;
 }
+
+const describe = (n: NoticeRecord) => `${n.msgType} ${n.id} for order ${n.orderId} to ${n.backUrl}`;
 
 export class NoticeDispatcher {
   readonly faults = new NoticeFaults();
   private readonly timers = new Map<string, number>();
+  /** Timers of tampered copies that go before their notice. */
+  private readonly extraTimers = new Set<number>();
   /** Notices held by a "reorder" fault, released after the next notice's attempt. */
   private reorderHeld: string[] = [];
   private readonly duplicates = new Set<string>();
+  /**
+   * Bumped by stop() (a reset): an attempt still waiting for the partner when the state was
+   * reset must not write its outcome into the new state.
+   */
+  private epoch = 0;
 
   constructor(private readonly o: DispatcherOptions) {}
 
@@ -60,7 +72,17 @@ export class NoticeDispatcher {
     for (const f of faults) n = this.applyFault(n, f, tampers);
     this.save(n);
     // A tampered copy goes first; the genuine notice follows on its schedule.
-    for (const t of tampers) void this.o.clock.setTimer(now, () => this.sendExtra(n.id, t).then(() => undefined));
+    for (const t of tampers) {
+      const timer: number = this.o.clock.setTimer(
+        now,
+        async () => {
+          this.extraTimers.delete(timer);
+          await this.sendExtra(n.id, t);
+        },
+        `a tampered copy (${t}) of ${describe(n)}`,
+      );
+      this.extraTimers.add(timer);
+    }
     this.arm(n);
     return n;
   }
@@ -136,7 +158,9 @@ export class NoticeDispatcher {
       const m = JSON.parse(n.text) as { trxInfo: Record<string, string> };
       text = signMessage({ ...m, trxInfo: { ...m.trxInfo, ...edit } }, this.o.signer, { variant: this.o.variant });
     }
+    const epoch = this.epoch;
     const attempt = await this.attempt(n, text, 'extra', tamper ?? (edit ? 'edited' : undefined));
+    if (epoch !== this.epoch) return attempt;
     const current = this.require(id);
     if (!tamper && !edit && attempt.ok && current.status !== 'DELIVERED') {
       this.disarm(id);
@@ -147,8 +171,10 @@ export class NoticeDispatcher {
 
   /** Cancels every timer (reset, shutdown). */
   stop(): void {
-    for (const t of this.timers.values()) this.o.clock.clearTimer(t);
+    this.epoch++;
+    for (const t of [...this.timers.values(), ...this.extraTimers]) this.o.clock.clearTimer(t);
     this.timers.clear();
+    this.extraTimers.clear();
     this.reorderHeld = [];
     this.duplicates.clear();
   }
@@ -161,7 +187,7 @@ export class NoticeDispatcher {
   private arm(n: NoticeRecord): void {
     this.disarm(n.id);
     if (n.status !== 'PENDING' || n.nextAt === undefined) return;
-    this.timers.set(n.id, this.o.clock.setTimer(n.nextAt, () => this.scheduledAttempt(n.id)));
+    this.timers.set(n.id, this.o.clock.setTimer(n.nextAt, () => this.scheduledAttempt(n.id), `attempt ${n.attempts.filter((a) => a.kind === 'scheduled').length + 1} of ${describe(n)}`));
   }
 
   private disarm(id: string): void {
@@ -174,7 +200,9 @@ export class NoticeDispatcher {
     this.timers.delete(id);
     const n = this.get(id);
     if (!n || n.status !== 'PENDING') return;
+    const epoch = this.epoch;
     const a = await this.attempt(n, n.text, 'scheduled');
+    if (epoch !== this.epoch) return;
     const current = this.get(id);
     if (!current || current.status !== 'PENDING') return;
     const next = noticeTransition(current, { type: 'attempted', ok: a.ok, at: a.at, schedule: this.o.retryScheduleMs });
@@ -203,7 +231,10 @@ export class NoticeDispatcher {
       peer: n.backUrl,
       ...(tamper ? { note: `tampered copy (${tamper})` } : kind === 'extra' ? { note: 'extra copy (resend/duplicate)' } : {}),
     });
-    const r: DeliveryResult = await deliver(n.backUrl, text, { trust: this.o.trust, variant: this.o.variant, timeoutMs: this.o.timeoutMs });
+    const epoch = this.epoch;
+    const delivery = deliver(n.backUrl, text, { trust: this.o.trust, variant: this.o.variant, timeoutMs: this.o.timeoutMs });
+    const r: DeliveryResult = await (this.o.inFlight ? this.o.inFlight.track('notice', `${describe(n)}: waiting for the partner's answer`, delivery, n.orderId) : delivery);
+    if (epoch !== this.epoch) return { n: n.attempts.length + 1, kind, at, durationMs: r.durationMs, ok: r.ok, problem: 'the sandbox was reset while the partner answered; not recorded' };
     this.o.journal.add({
       at: this.o.clock.now(),
       wallAt: this.o.wallNow(),

@@ -50,7 +50,7 @@ export class IssuerWatch {
     this.watches.set(ref, w);
     this.armInquiry(w);
     if (txn.notifies && txn.decidesAt !== undefined) {
-      w.timers.push(this.o.clock.setTimer(txn.decidesAt, () => this.issuerNotifies(ref)));
+      w.timers.push(this.o.clock.setTimer(txn.decidesAt, () => this.issuerNotifies(ref), `the issuer's own notification for order ${orderId}`));
     }
   }
 
@@ -62,7 +62,7 @@ export class IssuerWatch {
       const w: Watch = { ...p, timers: [] };
       this.watches.set(p.ref, w);
       this.armInquiry(w);
-      if (txn.notifies && txn.decidesAt !== undefined) w.timers.push(this.o.clock.setTimer(txn.decidesAt, () => this.issuerNotifies(p.ref)));
+      if (txn.notifies && txn.decidesAt !== undefined) w.timers.push(this.o.clock.setTimer(txn.decidesAt, () => this.issuerNotifies(p.ref), `the issuer's own notification for order ${p.orderId}`));
     }
   }
 
@@ -79,7 +79,7 @@ export class IssuerWatch {
   private armInquiry(w: Watch): void {
     const offset = this.o.inquiryScheduleMs[w.index];
     if (offset === undefined) return;
-    w.timers.push(this.o.clock.setTimer(w.start + offset, () => this.inquire(w.ref)));
+    w.timers.push(this.o.clock.setTimer(w.start + offset, () => this.inquire(w.ref), `UCSP's inquiry #${w.index + 1} of the issuer for order ${w.orderId}`));
   }
 
   private record(ref: string, orderId: string, direction: 'in' | 'out', body: object, note?: string): void {

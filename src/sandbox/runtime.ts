@@ -3,6 +3,7 @@
  * issuer watch, wired together. The servers call it; scripts reach it through the control API.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { InFlight, type InFlightItem } from '../clock/in-flight.js';
 import { VirtualClock } from '../clock/virtual-clock.js';
 import type { SandboxConfig } from '../config/index.js';
 import { TrustStore, signMessage, signPlaceholderText, type CertInfo, type SignerCredentials } from '../crypto/index.js';
@@ -16,6 +17,7 @@ import { Ledger } from '../protocol/ledger.js';
 import { paymentTransition, type PaymentOrder } from '../protocol/payment-machine.js';
 import { abandon, decideSigning, settle, type SettleContext } from '../protocol/settlement.js';
 import { formatUcspTime } from '../protocol/time.js';
+import { ClockHold } from './clock-hold.js';
 import { IssuerWatch } from './issuer-watch.js';
 import type { SqliteStore, StoredState } from '../store/sqlite-store.js';
 import type { SigningPool } from './signing-pool.js';
@@ -42,6 +44,11 @@ export type ApiAnswer = GatewayResult & { text: string };
 
 export type LoginTamper = 'signature' | 'stale' | 'replay' | 'wrong-cert' | 'msg-type';
 
+/** What settle() found: all quiet, or what was still in flight when its time ran out. */
+export type SettleReport =
+  | { settled: true; waitedMs: number; lastSeq: number; now: number; nextTimerAt: number | null }
+  | { settled: false; waitedMs: number; timeoutMs: number; inFlight: (InFlightItem & { ageMs: number })[]; lastSeq: number };
+
 export class SandboxRuntime {
   readonly config: SandboxConfig;
   readonly clock: VirtualClock;
@@ -51,6 +58,9 @@ export class SandboxRuntime {
   readonly watch: IssuerWatch;
   readonly partnerTrust: TrustStore;
   readonly settings: ProtocolSettings;
+  /** Work set in motion and not finished: notice attempts, timer callbacks, signing, advances. */
+  readonly inFlight = new InFlight();
+  readonly clockHold: ClockHold;
   urls: SandboxUrls = { ucsp: 'http://127.0.0.1', channel: 'http://127.0.0.1', issuer: 'http://127.0.0.1' };
   private readonly ucspSigner: SignerCredentials;
   private nextOutcome: IssuerBehaviour | undefined;
@@ -71,6 +81,8 @@ export class SandboxRuntime {
     // the virtual clock never goes back: after a restart it goes on from where it was
     const savedNow = Number(stored?.kv.clock ?? 0);
     this.clock = o.clock ?? new VirtualClock({ scale: o.config.timeScale, ...(savedNow > Date.now() || (savedNow && o.config.timeScale === 0) ? { start: savedNow } : {}) });
+    this.clock.inFlight = this.inFlight;
+    this.clockHold = new ClockHold(this.clock);
     this.ledger = new Ledger(o.config.partner.insID);
     this.journal = new Journal(o.config.journalLimit);
     this.partnerTrust = new TrustStore(o.partnerCertificates);
@@ -94,6 +106,7 @@ export class SandboxRuntime {
       retryScheduleMs: o.config.notices.retryScheduleSeconds.map((s) => s * 1000),
       timeoutMs: o.config.notices.timeoutMs,
       wallNow: () => Date.now(),
+      inFlight: this.inFlight,
     });
     this.watch = new IssuerWatch({
       ledger: this.ledger,
@@ -157,7 +170,7 @@ export class SandboxRuntime {
     if (!this.signingPool) return this.handleApi(bytes, peer);
     const started = performance.now();
     const result = this.process(bytes);
-    const text = result.text ?? (await this.signingPool.sign(result.unsigned!));
+    const text = result.text ?? (await this.inFlight.track('api', `signing UCSP's answer to ${result.msgType}${result.orderId ? ` for order ${result.orderId}` : ''}`, this.signingPool.sign(result.unsigned!), result.orderId));
     return this.finish(result, text, bytes, started, peer);
   }
 
@@ -322,6 +335,41 @@ export class SandboxRuntime {
     return this.strangerKey;
   }
 
+  // ── settling ──────────────────────────────────────────────────────────────
+
+  /**
+   * Resolves when everything set in motion has finished: what is due at the current virtual time
+   * has fired, and no notice attempt, timer callback, signing or clock advance is running. Waits
+   * on events, never by polling. After `timeoutMs` (real) it reports what is still in flight.
+   */
+  async settle(timeoutMs: number): Promise<SettleReport> {
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => {
+      timer = setTimeout(() => resolve('expired'), timeoutMs);
+    });
+    const quiet = () => ({ waitedMs: Date.now() - started, lastSeq: this.journal.lastSeq });
+    try {
+      for (;;) {
+        if (this.clock.hasDueTimer()) {
+          // what is due now happens now (in any clock mode), and is waited for
+          const r = await Promise.race([this.clock.advance(0).then(() => 'ok' as const), expired]);
+          if (r === 'expired') break;
+          continue;
+        }
+        if (this.inFlight.size === 0) return { settled: true, ...quiet(), now: this.clock.now(), nextTimerAt: this.clock.nextTimerAt() ?? null };
+        const r = await Promise.race([this.inFlight.changed().then(() => 'ok' as const), expired]);
+        if (r === 'expired') break;
+      }
+      // the specific work (a notice waiting for its answer) rather than the timer that runs it
+      const items = this.inFlight.list().filter((i) => i.kind !== 'clock');
+      const specific = items.filter((i) => i.kind !== 'timer');
+      return { settled: false, ...quiet(), timeoutMs, inFlight: specific.length ? specific : items };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   // ── state ─────────────────────────────────────────────────────────────────
 
   /** Forgets all state: orders, contracts, notices, msgIDs, faults, outcomes, journal. */
@@ -343,6 +391,7 @@ export class SandboxRuntime {
   }
 
   close(): void {
+    this.clockHold.close();
     this.persist();
     this.notices.stop();
     this.watch.stop();

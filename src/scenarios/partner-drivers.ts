@@ -28,9 +28,29 @@ export interface PartnerDriver {
   reset(): Promise<void>;
 }
 
-async function getJson(url: string): Promise<{ status: number; json?: Record<string, unknown> }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-  const text = await res.text();
+/** Default limit for one call to the partner's driver (the runner passes its step limit). */
+export const DEFAULT_DRIVER_TIMEOUT_MS = 60_000;
+
+/** A driver call that failed to get an answer, in words: slow (over the limit) or unreachable. */
+export function driverFailure(e: unknown, what: string, timeoutMs: number): string {
+  const err = e as Error;
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return `the partner did not answer within ${Math.round(timeoutMs / 1000)} s (${what})`;
+  const cause = err.cause instanceof Error ? err.cause.message : err.message;
+  return `cannot reach the partner's driver (${what}): ${cause}`;
+}
+
+/** Thrown by state reads when the driver does not answer: the check is not judged, not failed as wrong. */
+export class DriverUnavailable extends Error {}
+
+async function getJson(url: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<{ status: number; json?: Record<string, unknown> }> {
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+    text = await res.text();
+  } catch (e) {
+    throw new DriverUnavailable(driverFailure(e, `GET ${url}`, timeoutMs));
+  }
   let json: Record<string, unknown> | undefined;
   try {
     json = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
@@ -40,18 +60,19 @@ async function getJson(url: string): Promise<{ status: number; json?: Record<str
   return { status: res.status, ...(json ? { json } : {}) };
 }
 
-export function httpDriver(driverUrl: string): PartnerDriver {
+export function httpDriver(driverUrl: string, timeoutMs = DEFAULT_DRIVER_TIMEOUT_MS): PartnerDriver {
   const base = driverUrl.replace(/\/+$/, '');
   return {
     mode: 'driver',
     async act(action, params) {
       let res: Response;
+      let text: string;
       try {
-        res = await fetch(`${base}/actions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action, params }), signal: AbortSignal.timeout(60_000) });
+        res = await fetch(`${base}/actions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action, params }), signal: AbortSignal.timeout(timeoutMs) });
+        text = await res.text();
       } catch (e) {
-        return { status: 0, error: `cannot reach the partner's driver at ${base}: ${(e as Error).message}` };
+        return { status: 0, error: driverFailure(e, `POST ${base}/actions ${action}`, timeoutMs) };
       }
-      const text = await res.text();
       let body: { result?: Record<string, unknown>; error?: string } = {};
       try {
         body = text ? (JSON.parse(text) as typeof body) : {};
@@ -63,22 +84,27 @@ export function httpDriver(driverUrl: string): PartnerDriver {
     },
     state: {
       async order(orderId) {
-        const r = await getJson(`${base}/orders/${encodeURIComponent(orderId)}`);
+        const r = await getJson(`${base}/orders/${encodeURIComponent(orderId)}`, timeoutMs);
         return r.status === 200 ? r.json : undefined;
       },
       async contract(contractId) {
-        const r = await getJson(`${base}/contracts/${encodeURIComponent(contractId)}`);
+        const r = await getJson(`${base}/contracts/${encodeURIComponent(contractId)}`, timeoutMs);
         return r.status === 200 ? r.json : undefined;
       },
       async session(cookies) {
-        const res = await fetch(`${base}/session`, { headers: cookies.length ? { cookie: cookies.join('; ') } : {}, signal: AbortSignal.timeout(30_000) });
-        const text = await res.text();
-        if (res.status !== 200) return { status: res.status };
-        return { status: 200, userId: (JSON.parse(text) as { userId?: string }).userId };
+        const r = await getJson(`${base}/session`, timeoutMs, cookies.length ? { cookie: cookies.join('; ') } : {});
+        if (r.status !== 200) return { status: r.status };
+        return { status: 200, ...(typeof r.json?.userId === 'string' ? { userId: r.json.userId } : {}) };
       },
     },
     async reset() {
-      await fetch(`${base}/reset`, { method: 'POST', signal: AbortSignal.timeout(30_000) }).catch(() => undefined);
+      // optional in PROFILE §9: a driver without it (404) is fine; one that hangs is not
+      try {
+        const res = await fetch(`${base}/reset`, { method: 'POST', signal: AbortSignal.timeout(timeoutMs) });
+        await res.arrayBuffer();
+      } catch (e) {
+        throw new DriverUnavailable(driverFailure(e, `POST ${base}/reset`, timeoutMs));
+      }
     },
   };
 }
@@ -129,15 +155,16 @@ export async function waitForRequest(sandbox: SandboxClient, msgType: string, si
   let since = sinceSeq;
   for (;;) {
     if (signal?.aborted) return { status: 0, error: 'interrupted' };
-    const j = await sandbox.journal({ since, channel: 'api' });
+    const left = deadline - Date.now();
+    if (left <= 0) return { status: 0, error: `no ${msgType} from the partner within ${Math.round(timeoutMs / 1000)} s` };
+    // a long poll: the sandbox answers as soon as a new api entry is journalled (or after waitMs)
+    const j = await sandbox.journal({ since, channel: 'api', waitMs: Math.min(left, 1_000) });
     for (const e of j.entries) {
       since = Math.max(since, e.seq);
       if (e.direction !== 'out' || e.msgType !== msgType) continue;
       const answer = e.parsed as { trxInfo?: Record<string, string>; msgResponse?: { responseCode?: string } } | undefined;
       return { status: 200, ...(answer?.trxInfo ?? {}), ...(answer?.msgResponse?.responseCode ? { responseCode: answer.msgResponse.responseCode } : {}), msgID: e.msgID };
     }
-    if (Date.now() > deadline) return { status: 0, error: `no ${msgType} from the partner within ${Math.round(timeoutMs / 1000)} s` };
-    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

@@ -1,5 +1,7 @@
 /** What a run produces: per scenario a status, every check with evidence, and the run's summary. */
 import type { JournalEntry } from '../journal/journal.js';
+import type { PartnerProcessInfo } from './partner-process.js';
+import type { PartnerSetup } from './partner-setup.js';
 
 export type ScenarioStatus = 'PASSED' | 'FAILED' | 'WARNING' | 'SKIPPED';
 export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'waived';
@@ -66,4 +68,8 @@ export interface RunSummary {
   interrupted: boolean;
   /** 0 all passed (warnings allowed), 1 a failure (or a stale waiver), 130 interrupted. */
   exitCode: number;
+  /** What the partner had to be configured with for this run. */
+  setup?: PartnerSetup;
+  /** The partner's own process (run --exec) and its last output lines, when something failed. */
+  partnerProcess?: PartnerProcessInfo;
 }

@@ -6,9 +6,9 @@ import type { NoticeRecord } from '../protocol/notice-machine.js';
 import { browse } from './browser.js';
 import { evaluate, type CheckContext } from './checks.js';
 import type { PartnerDriver } from './partner-drivers.js';
-import { waitForRequest } from './partner-drivers.js';
+import { DriverUnavailable, waitForRequest } from './partner-drivers.js';
 import type { CheckResult, ScenarioResult, ScenarioStatus } from './results.js';
-import type { SandboxClient } from './sandbox-client.js';
+import type { InFlightView, SandboxClient } from './sandbox-client.js';
 import type { CheckStepT, Scenario, ScenarioStep } from './scenario-schema.js';
 import { resolve, type Vars } from './template.js';
 
@@ -22,6 +22,12 @@ export interface ScenarioEnv {
   waived: ReadonlySet<string>;
   /** Default timeout of wait steps. */
   waitTimeoutMs: number;
+  /**
+   * The limit of one step (real ms): how long the runner waits for what a step set in motion —
+   * notice attempts, the partner's answers, driver calls — before reporting that the partner did
+   * not answer. Never a verdict on a wrong answer.
+   */
+  stepTimeoutMs: number;
   signal?: AbortSignal;
   /** Called before each step (the interactive stepper uses it). */
   beforeStep?: (step: ScenarioStep, index: number, scenario: Scenario) => Promise<void>;
@@ -31,6 +37,27 @@ export interface ScenarioEnv {
 }
 
 class StepFailure extends Error {}
+
+/** The partner (or something it had to answer) did not finish within the step limit. */
+class PartnerTimeout extends StepFailure {}
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+export function describeInFlight(items: InFlightView[]): string {
+  if (!items.length) return 'nothing left in flight';
+  return `still in flight: ${items.map((i) => `${i.what} (for ${seconds(i.ageMs)})`).join('; ')}`;
+}
+
+const TIMEOUT_HINT =
+  'The runner waits, by events, for everything a step set in motion (notice attempts and their answers, driver calls) before it judges anything. ' +
+  'Something listed here had not finished within the step limit: a partner that hangs, or a test deployment slower than --step-timeout (raise it). ' +
+  'This is not a verdict on any answer; the checks after it were not judged.';
+
+/** Waits until the sandbox has nothing in flight; a partner that keeps it busy past the limit is a timeout. */
+async function settle(env: ScenarioEnv): Promise<void> {
+  const r = await env.sandbox.settle(env.stepTimeoutMs);
+  if (!r.settled) throw new PartnerTimeout(`the partner did not answer within ${seconds(env.stepTimeoutMs)} — ${describeInFlight(r.inFlight)}`);
+}
 
 function describeStep(s: ScenarioStep): string {
   if ('drive' in s) return `drive ${s.drive}`;
@@ -52,6 +79,7 @@ async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars): Promis
   if ('drive' in step) {
     const params = resolve(step.with ?? {}, vars);
     const r = await env.partner.act(step.drive, params);
+    if (r.status === 0 && r.error?.startsWith('the partner did not answer within')) throw new PartnerTimeout(r.error);
     if (r.status !== 200 && !step.mayRefuse) throw new StepFailure(`the partner could not ${step.drive}: ${r.error ?? `status ${r.status}`}`);
     return r;
   }
@@ -151,7 +179,13 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
   const started = performance.now();
   const { sandbox } = env;
   await sandbox.reset();
-  await env.partner.reset();
+  let resetProblem: string | undefined;
+  try {
+    await env.partner.reset();
+  } catch (e) {
+    if (!(e instanceof DriverUnavailable)) throw e;
+    resetProblem = e.message;
+  }
   const sinceSeq = (await sandbox.status()).journal.lastSeq;
   const vars: Vars = {};
   const checks: CheckResult[] = [];
@@ -170,6 +204,22 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
     inquiryScheduleMs: env.inquiryScheduleMs,
   };
   let broken: string | undefined;
+  const stepFailure = (id: string, title: string, message: string, hint: string) => {
+    checks.push({
+      key: `${scenario.id}#${id}`,
+      id,
+      title,
+      severity: 'failure',
+      ref: scenario.refs[0]!,
+      hint,
+      status: env.waived.has(`${scenario.id}#${id}`) ? 'waived' : 'failed',
+      message,
+    });
+  };
+  if (resetProblem) {
+    broken = `the partner's driver could not reset: ${resetProblem}`;
+    stepFailure('reset', 'Reset the partner (POST {driverUrl}/reset)', resetProblem, TIMEOUT_HINT);
+  }
   for (const [i, step] of scenario.steps.entries()) {
     if (env.signal?.aborted) {
       broken ??= 'interrupted';
@@ -182,8 +232,16 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
       }
       let v;
       try {
+        // judge only once everything earlier steps set in motion has finished
+        await settle(env);
         v = await evaluate(resolve(step.expect, vars), ctx);
       } catch (e) {
+        if (e instanceof PartnerTimeout || e instanceof DriverUnavailable) {
+          broken = e.message;
+          stepFailure(`step-${i + 1}`, `Check ${step.check}: not judged`, `not judged: ${e.message}`, TIMEOUT_HINT);
+          say(`  ✗ ${step.check}: not judged: ${e.message}`);
+          continue;
+        }
         v = { status: 'failed' as const, message: `could not evaluate: ${(e as Error).message}` };
       }
       const r = checkResult(scenario, step, v, env.waived);
@@ -197,24 +255,23 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
       const out = await runStep(step, env, vars);
       if ('as' in step && step.as) vars[step.as] = out;
       say(`  · ${describeStep(step)}${out && typeof out === 'object' && 'responseCode' in out ? ` → ${String((out as { responseCode: unknown }).responseCode)}` : ''}`);
-      // what fell due (notices, inquiries) happens before the next step
-      await sandbox.advance(0);
+      // what the step set in motion (notices, inquiries, the partner's answers) finishes before the next step
+      await settle(env);
       await env.afterStep?.(step, i, scenario);
     } catch (e) {
-      broken = `step ${i + 1} (${describeStep(step)}) failed: ${(e as Error).message}`;
-      checks.push({
-        key: `${scenario.id}#step-${i + 1}`,
-        id: `step-${i + 1}`,
-        title: `Step ${i + 1}: ${describeStep(step)}`,
-        severity: 'failure',
-        ref: scenario.refs[0]!,
-        hint: 'The partner (or its test driver) could not do what this step asks; see the message and the journal.',
-        status: env.waived.has(`${scenario.id}#step-${i + 1}`) ? 'waived' : 'failed',
-        message: (e as Error).message,
-      });
+      const timeout = e instanceof PartnerTimeout || e instanceof DriverUnavailable;
+      broken = `step ${i + 1} (${describeStep(step)}) ${timeout ? 'timed out' : 'failed'}: ${(e as Error).message}`;
+      stepFailure(
+        `step-${i + 1}`,
+        `Step ${i + 1}: ${describeStep(step)}`,
+        (e as Error).message,
+        timeout ? TIMEOUT_HINT : 'The partner (or its test driver) could not do what this step asks; see the message and the journal.',
+      );
       say(`  ✗ ${broken}`);
     }
   }
+  // the evidence is complete only once nothing is in flight (bounded by the step limit)
+  if (!broken) await sandbox.settle(env.stepTimeoutMs).catch(() => undefined);
   const messages = (await sandbox.journal({ since: sinceSeq })).entries;
   const status = broken === 'interrupted' && checks.length === 0 ? 'SKIPPED' : scenarioStatus(checks);
   return {

@@ -4,6 +4,9 @@ import { computeCoverage } from './coverage.js';
 import type { PartnerDriver } from './partner-drivers.js';
 import type { RunSummary, ScenarioResult } from './results.js';
 import { runScenario, type ScenarioEnv } from './run-scenario.js';
+import { DEFAULT_DRIVER_TIMEOUT_MS } from './partner-drivers.js';
+
+export const DEFAULT_STEP_TIMEOUT_MS = DEFAULT_DRIVER_TIMEOUT_MS;
 import type { SandboxClient } from './sandbox-client.js';
 import { staleWaivers, type Waiver } from './waivers.js';
 
@@ -18,6 +21,8 @@ export interface SuiteOptions {
   skew: { timeStampSeconds: number; txnTimeSeconds: number };
   inquiryScheduleMs: readonly number[];
   waitTimeoutMs?: number;
+  /** Limit of one step (real ms); see ScenarioEnv.stepTimeoutMs. @default 60000 */
+  stepTimeoutMs?: number;
   signal?: AbortSignal;
   onScenarioStart?(s: Scenario, index: number, total: number): void;
   onScenarioEnd?(r: ScenarioResult, index: number, total: number): void;
@@ -38,6 +43,7 @@ export async function runSuite(o: SuiteOptions): Promise<RunSummary> {
     inquiryScheduleMs: o.inquiryScheduleMs,
     waived: new Set(waivers.map((w) => w.check)),
     waitTimeoutMs: o.waitTimeoutMs ?? 30_000,
+    stepTimeoutMs: o.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onLog ? { onLog: o.onLog } : {}),
     ...(o.beforeStep ? { beforeStep: o.beforeStep } : {}),

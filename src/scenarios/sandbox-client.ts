@@ -5,20 +5,31 @@ import type { NoticeRecord } from '../protocol/notice-machine.js';
 
 export type JournalView = JournalEntry & { parsed?: unknown };
 
+export interface InFlightView {
+  kind: string;
+  what: string;
+  orderId?: string;
+  ageMs: number;
+}
+
+export type SettleResult =
+  | { settled: true; waitedMs: number; lastSeq: number; now: number; nextTimerAt: number | null }
+  | { settled: false; waitedMs: number; timeoutMs: number; inFlight: InFlightView[]; lastSeq: number };
+
 export class SandboxClient {
   constructor(
     readonly base: string,
     private readonly token?: string,
   ) {}
 
-  async call<T = unknown>(path: string, body?: unknown, method?: string): Promise<T> {
+  async call<T = unknown>(path: string, body?: unknown, o: { method?: string; timeoutMs?: number } = {}): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${this.base}/control${path}`, {
-        method: method ?? (body === undefined ? 'GET' : 'POST'),
+        method: o.method ?? (body === undefined ? 'GET' : 'POST'),
         headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(120_000),
+        signal: AbortSignal.timeout(o.timeoutMs ?? 120_000),
       });
     } catch (e) {
       throw new UcspError('usage', `cannot reach the sandbox control API at ${this.base}: ${(e as Error).message}`);
@@ -41,7 +52,18 @@ export class SandboxClient {
   advance(ms: number) {
     return this.call<{ now: number }>('/clock/advance', { ms });
   }
-  journal(q: { since?: number; orderId?: string; channel?: string } = {}) {
+  /** Waits until nothing the sandbox set in motion is still running, or reports what is after timeoutMs. */
+  settle(timeoutMs: number) {
+    return this.call<SettleResult>('/settle', { timeoutMs }, { timeoutMs: timeoutMs + 30_000 });
+  }
+  /** Takes the clock over (manual) for a run, or renews the hold. */
+  holdClock(ttlMs: number, holder?: string) {
+    return this.call<{ holder: string; previousScale: number; expiresAt: number }>('/clock/hold', { ttlMs, ...(holder ? { holder } : {}) });
+  }
+  releaseClock(holder: string) {
+    return this.call<{ timeScale: number }>('/clock/release', { holder });
+  }
+  journal(q: { since?: number; orderId?: string; channel?: string; waitMs?: number } = {}) {
     const p = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)] as [string, string]));
     return this.call<{ entries: JournalView[]; lastSeq: number }>(`/journal?${p}`);
   }

@@ -9,6 +9,7 @@ import { viewEntry, type JournalChannel } from '../journal/journal.js';
 import { NOTICE_FAULT_ACTIONS, type NoticeFaultAction } from '../notices/faults.js';
 import { TAMPERS, type Tamper } from '../notices/tamper.js';
 import { AMOUNT_RULES, ISSUER_BEHAVIOURS, TEST_CARDS, type IssuerBehaviour } from '../protocol/issuer-rules.js';
+import { MAX_HOLD_TTL_MS } from '../sandbox/clock-hold.js';
 import type { LoginTamper, SandboxRuntime } from '../sandbox/runtime.js';
 import { jsonErrors } from './http-errors.js';
 import { DIRECTIONS, MSG_TYPES, allowedResponseCodes } from '../schemas/message-types.js';
@@ -62,7 +63,8 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   r.get('/status', (_req, res) => {
     res.json({
       urls: runtime.urls,
-      clock: { now: runtime.clock.now(), iso: new Date(runtime.clock.now()).toISOString(), timeScale: runtime.clock.timeScale, pendingTimers: runtime.clock.pendingTimers },
+      clock: { now: runtime.clock.now(), iso: new Date(runtime.clock.now()).toISOString(), timeScale: runtime.clock.timeScale, pendingTimers: runtime.clock.pendingTimers, held: runtime.clockHold.info !== undefined },
+      inFlight: runtime.inFlight.size,
       orders: runtime.ledger.orders.size,
       contracts: runtime.ledger.contracts.size,
       notices: runtime.ledger.notices.size,
@@ -174,7 +176,32 @@ export function controlRouter(runtime: SandboxRuntime): Router {
     res.json(runtime.notices.delay(req.params.id, nonNegative(body(req), 'ms')));
   });
   r.get('/clock', (_req, res) => {
-    res.json({ now: runtime.clock.now(), timeScale: runtime.clock.timeScale, nextTimerAt: runtime.clock.nextTimerAt() ?? null });
+    const hold = runtime.clockHold.info;
+    res.json({
+      now: runtime.clock.now(),
+      timeScale: runtime.clock.timeScale,
+      nextTimerAt: runtime.clock.nextTimerAt() ?? null,
+      hold: hold ? { since: hold.since, expiresAt: hold.expiresAt, previousScale: hold.previousScale } : null,
+    });
+  });
+  // a conformance run takes the clock over (manual) for its duration; a lease, renewed by its holder
+  r.post('/clock/hold', (req, res) => {
+    const b = body(req);
+    const ttlMs = b.ttlMs === undefined ? 60_000 : nonNegative(b, 'ttlMs', MAX_HOLD_TTL_MS);
+    if (ttlMs < 1000) throw new UcspError('usage', 'ttlMs must be at least 1000');
+    const holder = optString(b, 'holder');
+    res.json(runtime.clockHold.hold(ttlMs, holder));
+  });
+  r.post('/clock/release', (req, res) => {
+    const holder = optString(body(req), 'holder');
+    if (!holder) throw new UcspError('usage', 'give the holder returned by POST /control/clock/hold');
+    res.json(runtime.clockHold.release(holder));
+  });
+  // resolves when nothing the sandbox set in motion is still running (or says what is, after timeoutMs)
+  r.post('/settle', async (req, res) => {
+    const b = body(req);
+    const timeoutMs = b.timeoutMs === undefined ? 30_000 : nonNegative(b, 'timeoutMs', 10 * 60_000);
+    res.json(await runtime.settle(timeoutMs));
   });
   r.post('/clock/advance', async (req, res) => {
     const ms = nonNegative(body(req), 'ms');
@@ -183,20 +210,40 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   });
 
   // ── read ──
-  r.get('/journal', (req, res) => {
+  r.get('/journal', async (req, res) => {
     const q = req.query as Record<string, string | undefined>;
     const since = q.since === undefined ? undefined : Number(q.since);
     const limit = q.limit === undefined ? undefined : Number(q.limit);
+    const waitMs = q.waitMs === undefined ? 0 : Number(q.waitMs);
     if ((since !== undefined && !Number.isInteger(since)) || (limit !== undefined && !(Number.isInteger(limit) && limit > 0))) {
       throw new UcspError('usage', 'since and limit must be integers');
     }
-    const entries = runtime.journalEntries({
-      ...(q.orderId ? { orderId: q.orderId } : {}),
-      ...(q.msgType ? { msgType: q.msgType } : {}),
-      ...(q.channel ? { channel: q.channel as JournalChannel } : {}),
-      ...(since !== undefined ? { sinceSeq: since } : {}),
-      ...(limit !== undefined ? { limit } : {}),
-    });
+    if (!Number.isInteger(waitMs) || waitMs < 0 || waitMs > 60_000) throw new UcspError('usage', 'waitMs must be an integer from 0 to 60000');
+    const query = () =>
+      runtime.journalEntries({
+        ...(q.orderId ? { orderId: q.orderId } : {}),
+        ...(q.msgType ? { msgType: q.msgType } : {}),
+        ...(q.channel ? { channel: q.channel as JournalChannel } : {}),
+        ...(since !== undefined ? { sinceSeq: since } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+      });
+    let entries = query();
+    // a long poll: with waitMs, an empty answer waits for the next matching entry (or the time)
+    if (!entries.length && waitMs > 0) {
+      const deadline = Date.now() + waitMs;
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), waitMs)));
+      let closed = false;
+      res.on('close', () => (closed = true));
+      try {
+        while (!entries.length && !closed && Date.now() < deadline) {
+          if ((await Promise.race([runtime.journal.next(), expired])) === 'expired') break;
+          entries = query();
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+    }
     res.json({ entries: entries.map(viewEntry), dropped: runtime.journal.dropped, lastSeq: runtime.journal.lastSeq });
   });
   r.get('/orders', (_req, res) => {
