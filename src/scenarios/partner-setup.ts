@@ -101,17 +101,19 @@ export function setupEnv(s: PartnerSetup): Record<string, string> {
 /** The setup in words, one line each (printed on stderr before the suite starts). */
 export function setupLines(s: PartnerSetup): string[] {
   const p = s.partner;
+  const row = (label: string, value: string) => `  ${`${label}:`.padEnd(34)} ${value}`;
   return [
     `sandbox: UCSP ${s.ucsp.baseUrl} · channel app ${s.channel} · issuer ${s.issuer}`,
     'configure your Industry Service with:',
-    `  UCSP API (POST every request):   ${s.ucsp.apiUrl}`,
-    `  UCSP certificate (verify UCSP):  ${s.ucsp.certificate}${s.ucsp.signCertID ? ` (signCertID ${s.ucsp.signCertID})` : ''}`,
-    `  insID / merId / acqIIN:          ${p.insID} / ${p.merId} / ${p.acqIIN} (industryCode ${p.industryCode})`,
-    `  your certificate (UCSP verifies): ${p.certificate}`,
-    ...(p.key ? [`  your private key:                ${p.key}`] : []),
-    ...(p.p12 ? [`  or your PKCS#12:                 ${p.p12} (password ${p.p12Password})`] : []),
-    `  signature / zone:                ${p.signatureVariant} / UTC${s.zone}`,
-    `  the sandbox expects your INDUSTRY_INDEX_URL at ${p.indexUrl}`,
-    ...(p.driverUrl ? [`  and your test driver (PROFILE §9) at ${p.driverUrl}`] : []),
+    row('UCSP API (POST every request)', s.ucsp.apiUrl),
+    row('UCSP certificate (verify UCSP)', `${s.ucsp.certificate}${s.ucsp.signCertID ? ` (signCertID ${s.ucsp.signCertID})` : ''}`),
+    row('insID / merId / acqIIN', `${p.insID} / ${p.merId} / ${p.acqIIN} (industryCode ${p.industryCode})`),
+    row('your certificate (UCSP verifies)', p.certificate),
+    ...(p.key ? [row('your private key', p.key)] : []),
+    ...(p.p12 ? [row('or your PKCS#12', `${p.p12} (password ${p.p12Password})`)] : []),
+    row('signature / zone', `${p.signatureVariant} / UTC${s.zone}`),
+    'and serve, where the sandbox expects them:',
+    row('your INDUSTRY_INDEX_URL (login)', p.indexUrl),
+    ...(p.driverUrl ? [row('your test driver (PROFILE §9)', p.driverUrl)] : []),
   ];
 }
