@@ -1,7 +1,10 @@
 /**
  * `--reporter html`: one self-contained file (inline CSS, no scripts, no external references) with
- * the summary, the coverage matrix and, per scenario, its checks and message sequence.
+ * the summary, the coverage matrix and, per scenario, its checks and message sequence. Each cited
+ * ref ("PROFILE §6.3", "seed: 2. …") is a link to its section of the installed docs/protocol.md
+ * (a file: URL), with the section's heading as its title; nothing is loaded from it.
  */
+import { protocolDocUrl, resolveRef } from '../scenarios/refs.js';
 import type { CheckResult, RunSummary, ScenarioResult } from '../scenarios/results.js';
 import { CODES, coverageCounts, coverageMatrix } from './coverage-table.js';
 
@@ -20,8 +23,14 @@ pre{white-space:pre-wrap;word-break:break-all;background:#f7f8fa;border:1px soli
 .seq td{font-size:13px}.dir{font-family:monospace;white-space:nowrap}.bad{color:#c0152f;font-weight:600}.ok{color:#0a7f3f}
 .matrix td,.matrix th{text-align:center}.matrix td:first-child{text-align:left}.missing{color:#c0152f}.na{color:#bbb}`;
 
+/** A cited ref as a link to its section of docs/protocol.md, or as text when it names no section. */
+function refHtml(ref: string): string {
+  const r = resolveRef(ref);
+  return r ? `<a href="${esc(protocolDocUrl(r.anchor))}" title="${esc(`${r.label} — ${r.file}`)}">${esc(ref)}</a>` : esc(ref);
+}
+
 function checkRow(c: CheckResult): string {
-  return `<tr class="check-${c.status}"><td>${esc(c.status)}</td><td><b>${esc(c.id)}</b><br>${esc(c.title)}</td><td>${esc(c.severity)}</td><td>${esc(c.ref)}</td><td>${esc(c.message)}${c.status === 'failed' ? `<br><i>Hint:</i> ${esc(c.hint)}` : ''}</td></tr>`;
+  return `<tr class="check-${c.status}"><td>${esc(c.status)}</td><td><b>${esc(c.id)}</b><br>${esc(c.title)}</td><td>${esc(c.severity)}</td><td>${refHtml(c.ref)}</td><td>${esc(c.message)}${c.status === 'failed' ? `<br><i>Hint:</i> ${esc(c.hint)}` : ''}</td></tr>`;
 }
 
 function arrow(m: ScenarioResult['messages'][number]): string {
@@ -42,7 +51,7 @@ function sequence(r: ScenarioResult): string {
 
 function scenario(r: ScenarioResult): string {
   return `<details class="scenario"${r.status === 'FAILED' ? ' open' : ''}><summary><span class="${r.status}">${r.status}</span> ${esc(r.id)} — ${esc(r.title)} <span class="muted">(${r.durationMs} ms)</span></summary>
-<p class="muted">${esc(r.refs.join(' · '))}${r.reason ? ` — ${esc(r.reason)}` : ''}</p>
+<p class="muted">${r.refs.map(refHtml).join(' · ')}${r.reason ? ` — ${esc(r.reason)}` : ''}</p>
 ${r.checks.length ? `<table><tr><th>status</th><th>check</th><th>severity</th><th>ref</th><th>result</th></tr>${r.checks.map(checkRow).join('')}</table>` : ''}
 <h3>Message sequence</h3>${sequence(r)}</details>`;
 }

@@ -1,8 +1,11 @@
 /** `ucsp-sandbox demo`: the README's main job, with every reporter at once. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/errors/package-root.js';
 import { runCli, type CliResult } from '../support/cli.js';
+import { markdownHeadings } from '../support/markdown.js';
 import { tempDir } from '../support/tmp.js';
 
 let dir: string;
@@ -51,11 +54,20 @@ describe('ucsp-sandbox demo', () => {
     expect(xml).toContain('exercised');
   });
 
-  it('the HTML report is one file with no external references', async () => {
+  it('the HTML report is one file with no external references; its refs link to docs/protocol.md', async () => {
     const html = await readFile(join(dir, 'r.html'), 'utf8');
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
-    expect(html).not.toMatch(/(src|href)\s*=/i);
+    expect(html).not.toMatch(/src\s*=/i);
+    // The only links: cited refs, to a section of the installed package's docs/protocol.md.
+    const anchors = new Set(markdownHeadings(await readFile(join(packageRoot(), 'docs/protocol.md'), 'utf8')).map((h) => h.anchor));
+    const hrefs = [...html.matchAll(/href\s*=\s*"([^"]*)"/gi)].map((m) => m[1]!);
+    expect(hrefs.length).toBeGreaterThan(100);
+    expect((html.match(/href\s*=/gi) ?? []).length).toBe(hrefs.length);
+    const docUrl = pathToFileURL(join(packageRoot(), 'docs/protocol.md')).href;
+    expect(hrefs.filter((h) => !h.startsWith(`${docUrl}#`) || !anchors.has(h.slice(docUrl.length + 1)))).toEqual([]);
+    expect(html).toMatch(/<a href="[^"]+#63-payment_result_notice-ucsp--partner-backurl" title="§6\.3 PAYMENT_RESULT_NOTICE[^"]*">PROFILE §6\.3<\/a>/);
+    expect(html).toMatch(/<a href="[^"]+#2-frontend-payment-flow" title="[^"]*">seed: 2\. Frontend Payment Flow<\/a>/);
     expect(html).toContain('Message sequence');
     expect(html).toContain('Coverage: message type × response code');
     expect(html).toContain('PAYMENT_RESULT_NOTICE');
