@@ -40,5 +40,5 @@ export { loadConfig, resolveConfig } from './config/load-config.js';
 export type { SandboxConfig } from './config/config-schema.js';
 export { defineScenario } from './scenarios/define-scenario.js';
 export { runConformance, type ConformanceOptions } from './scenarios/run-conformance.js';
-export type { RunSummary, ScenarioResult, CheckResult } from './scenarios/results.js';
+export type { RunSummary, ScenarioResult, CheckResult, CauseGroup, CheckCause } from './scenarios/results.js';
 export type { Scenario } from './scenarios/scenario-schema.js';

@@ -56,6 +56,24 @@ ${r.checks.length ? `<table><tr><th>status</th><th>check</th><th>severity</th><t
 <h3>Message sequence</h3>${sequence(r)}</details>`;
 }
 
+/** The causes, most failures first: UCSP's code and reason, the check that owns each, where first seen. */
+function causesSection(s: RunSummary): string {
+  if (!s.causes.length) return '';
+  const failed = s.scenarios.reduce((n, r) => n + r.checks.filter((c) => c.status === 'failed').length, 0);
+  const explained = s.causes.reduce((n, g) => n + g.failures, 0);
+  const items = s.causes.map(
+    (g) => `<li><b class="FAILED">${g.failures} failure${g.failures === 1 ? '' : 's'}:</b> ${esc(g.summary)}<br><span class="muted">see <b>${esc(g.owner)}</b>${g.ownerHint ? ` (${esc(g.ownerRef ?? '')}): ${esc(g.ownerHint)}` : ''} · first seen in ${esc(g.firstSeen.scenario)}, ${esc(g.firstSeen.msgType)} ${esc(g.firstSeen.msgID ?? '')} (journal #${g.firstSeen.seq})</span></li>`,
+  );
+  const own = failed - explained;
+  return `<h2>Causes</h2><p class="muted">${explained} of ${failed} failed checks share ${s.causes.length} cause${s.causes.length === 1 ? '' : 's'}${own ? `; ${own} fail for a reason of their own` : ''}.</p><ol class="causes">${items.join('')}</ol>`;
+}
+
+/** A failed check a cause explains leads with it; its own hint stays beside. */
+function causeFirst(r: ScenarioResult): ScenarioResult {
+  if (!r.checks.some((c) => c.cause)) return r;
+  return { ...r, checks: r.checks.map((c) => (c.cause ? { ...c, message: `${c.cause.summary} (see ${c.cause.owner}) — ${c.message}` } : c)) };
+}
+
 export function htmlReport(s: RunSummary): string {
   const { exercised, possible } = coverageCounts(s.coverage);
   const matrix = coverageMatrix(s.coverage)
@@ -69,8 +87,9 @@ export function htmlReport(s: RunSummary): string {
 <h1>UCSP conformance report</h1>
 <p class="muted">ucsp-sandbox · ${esc(s.startedAt)} · mode ${esc(s.mode)} · wall time ${(s.wallMs / 1000).toFixed(2)} s${s.interrupted ? ' · <b>interrupted</b>' : ''}</p>
 <p class="counts"><span class="PASSED">${s.counts.passed} passed</span><span class="FAILED">${s.counts.failed} failed</span><span class="WARNING">${s.counts.warning} warning</span><span class="SKIPPED">${s.counts.skipped} skipped</span><span>${s.counts.total} scenarios</span></p>
+${causesSection(s)}
 ${stale}
-<h2>Scenarios</h2>${s.scenarios.map(scenario).join('\n')}
+<h2>Scenarios</h2>${s.scenarios.map(causeFirst).map(scenario).join('\n')}
 <h2>Coverage: message type × response code</h2><p class="muted">Exercised ${exercised} of ${possible} pairs the protocol allows. — allowed but not exercised · not applicable.</p>
 <table class="matrix"><tr><th>message (via)</th>${CODES.map((c) => `<th>${c}</th>`).join('')}</tr>${matrix}</table>
 </body></html>

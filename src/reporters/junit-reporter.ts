@@ -18,7 +18,7 @@ export function xml(s: unknown): string {
 }
 
 function transcript(r: ScenarioResult): string {
-  const checks = r.checks.map((c) => `[${c.status}] ${c.key} (${c.severity}, ${c.ref}): ${c.message}${c.status === 'failed' ? `\n    hint: ${c.hint}` : ''}`);
+  const checks = r.checks.map((c) => `[${c.status}] ${c.key} (${c.severity}, ${c.ref}): ${c.cause ? `${c.cause.summary} (see ${c.cause.owner}) — ` : ''}${c.message}${c.status === 'failed' ? `\n    hint: ${c.hint}` : ''}`);
   const msgs = r.messages.map((m) => `#${m.seq} ${m.direction === 'in' ? '→ UCSP' : '← UCSP'} ${m.channel} ${m.msgType ?? ''}${m.responseCode ? ` code ${m.responseCode}` : ''}${m.signature ? ` signature ${m.signature.valid ? 'valid' : `INVALID (${m.signature.summary})`}` : ''}${m.note ? ` — ${m.note}` : ''}\n    ${m.raw}`);
   return [...checks, '', 'messages:', ...msgs].join('\n');
 }
@@ -30,7 +30,9 @@ function testcase(r: ScenarioResult): string {
   if (r.status === 'SKIPPED') inner += `<skipped message="${xml(r.reason ?? 'skipped')}"/>`;
   else if (failed.length) {
     const first = failed[0]!;
-    inner += `<failure message="${xml(`${first.key}: ${first.message}`)}" type="${xml(first.id)}">${xml(transcript(r))}</failure>`;
+    // the cause first: UCSP's code and reason, and the check that owns it
+    const lead = first.cause ? `${first.cause.summary}; see ${first.cause.owner} — ` : '';
+    inner += `<failure message="${xml(`${first.key}: ${lead}${first.message}`)}" type="${xml(first.id)}">${xml(transcript(r))}</failure>`;
   } else inner += `<system-out>${xml(transcript(r))}</system-out>`;
   return `<testcase classname="${xml(r.capability)}" name="${xml(`${r.id}: ${r.title}`)}" time="${(r.durationMs / 1000).toFixed(3)}">${inner}</testcase>`;
 }
@@ -49,6 +51,9 @@ export function junitReport(s: RunSummary): string {
         .map((w) => `<testcase classname="expected-failures" name="${xml(w.key)}"><failure message="${xml(`${w.key} no longer fails: remove it from the expected-failures file`)}" type="stale-waiver"/></testcase>`)
         .join('')}</testsuite>`
     : '';
+  const causes = s.causes.length
+    ? `<testsuite name="causes" tests="0" failures="0" errors="0" skipped="0"><system-out>${xml(s.causes.map((g, i) => `${i + 1}. ${g.failures} failure(s): ${g.summary}; see ${g.owner}\n   first seen in ${g.firstSeen.scenario} (journal #${g.firstSeen.seq})`).join('\n'))}</system-out></testsuite>`
+    : '';
   const coverage = `<testsuite name="coverage" tests="0" failures="0" errors="0" skipped="0"><system-out>${xml(coverageText(s.coverage))}</system-out></testsuite>`;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ucsp-sandbox conformance" tests="${s.counts.total + s.staleWaivers.length}" failures="${s.counts.failed + s.staleWaivers.length}" errors="0" skipped="${s.counts.skipped}" time="${(s.wallMs / 1000).toFixed(3)}">${suites.join('')}${stale}${coverage}</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ucsp-sandbox conformance" tests="${s.counts.total + s.staleWaivers.length}" failures="${s.counts.failed + s.staleWaivers.length}" errors="0" skipped="${s.counts.skipped}" time="${(s.wallMs / 1000).toFixed(3)}">${causes}${suites.join('')}${stale}${coverage}</testsuites>\n`;
 }

@@ -3,7 +3,7 @@ import { parseUcspTime } from '../protocol/time.js';
 import type { ExpectationT } from './scenario-schema.js';
 import type { PartnerDriver } from './partner-drivers.js';
 import type { JournalView, SandboxClient } from './sandbox-client.js';
-import { lookup, type Vars } from './template.js';
+import { lookup, whyMissing, type Vars } from './template.js';
 
 export interface CheckContext {
   sandbox: SandboxClient;
@@ -184,7 +184,7 @@ export async function evaluate(expect: ExpectationT, ctx: CheckContext): Promise
   }
   if ('result' in expect) {
     const v = lookup(ctx.vars, expect.result.from);
-    return list(expect.result.is).includes(String(v)) ? pass(`${expect.result.from} is ${String(v)}`) : fail(`${expect.result.from} is ${String(v)}`, list(expect.result.is), v);
+    return list(expect.result.is).includes(String(v)) ? pass(`${expect.result.from} is ${String(v)}`) : fail(`${expect.result.from} is ${String(v)}${v === undefined ? whyMissing(ctx.vars, expect.result.from) : ''}`, list(expect.result.is), v);
   }
   if ('refused' in expect) {
     const v = varOf(ctx, expect.refused.from) ?? {};

@@ -6,5 +6,6 @@ export * from './run-suite.js';
 export * from './run-conformance.js';
 export * from './waivers.js';
 export * from './coverage.js';
+export * from './causes.js';
 export * from './partner-drivers.js';
 export * from './sandbox-client.js';

@@ -19,6 +19,61 @@ export interface CheckResult {
   message: string;
   expected?: unknown;
   actual?: unknown;
+  /** For a failed check: the cause that explains it (src/scenarios/causes.ts), when there is one. */
+  cause?: CheckCause;
+}
+
+/** What made the partner fail, found in the journal: a request UCSP refused, or a notice answer UCSP could not accept. */
+export type CauseKind = 'amount-format' | 'schema' | 'signature' | 'clock' | 'msgid-reuse' | 'orderid-reuse' | 'notice-answer';
+
+export interface CauseOccurrence {
+  scenario: string;
+  /** Journal seq of the partner's request (or of its notice answer). */
+  seq: number;
+  msgType: string;
+  msgID?: string;
+}
+
+export interface CheckCause {
+  /** The group in RunSummary.causes. */
+  id: string;
+  kind: CauseKind;
+  /**
+   * `owner`: the check that exists to catch this cause; `same`: another check that sees the same
+   * fault directly; `downstream`: the check failed because of it (e.g. the order UCSP refused never got paid).
+   */
+  role: 'owner' | 'same' | 'downstream';
+  /** UCSP's code (10, 11, 36…) or, for a notice answer, what the partner answered (HTTP 500, 00 unsigned…). */
+  code: string;
+  /** UCSP's reason, as in the journal (in plain words for format errors). */
+  reason: string;
+  /** Key of the check that owns the cause: the one whose hint says how to fix it. */
+  owner: string;
+  /** Where this scenario met it. */
+  seenAt: CauseOccurrence;
+  /** One line to lead with: `downstream of: UCSP refused SUBMIT_PAYMENT_ORDER with 10 — …`. */
+  summary: string;
+}
+
+/** Failed checks that share one cause, for every reporter's summary. */
+export interface CauseGroup {
+  id: string;
+  kind: CauseKind;
+  code: string;
+  /** The message types it was seen on. */
+  msgTypes: string[];
+  /** UCSP's reason where it was first seen. */
+  reason: string;
+  /** One line: `UCSP answered 10 to SUBMIT_PAYMENT_ORDER — txnAmt: minor units, …`. */
+  summary: string;
+  owner: string;
+  /** The owner check's ref and hint, when it ran. */
+  ownerRef?: string;
+  ownerHint?: string;
+  firstSeen: CauseOccurrence;
+  /** How many failed checks it explains, and which. */
+  failures: number;
+  checks: string[];
 }
 
 export interface ScenarioResult {
@@ -63,6 +118,8 @@ export interface RunSummary {
   counts: { total: number; passed: number; failed: number; warning: number; skipped: number };
   scenarios: ScenarioResult[];
   coverage: Coverage;
+  /** Causes shared by failed checks, most failures first (src/scenarios/causes.ts). */
+  causes: CauseGroup[];
   /** Waivers whose check no longer fails: each fails the run. */
   staleWaivers: StaleWaiver[];
   interrupted: boolean;

@@ -1,5 +1,6 @@
 /** Runs a set of scenarios against a partner and a sandbox; returns the summary (no printing). */
 import type { CapabilityName, Scenario } from './scenario-schema.js';
+import { explainFailures } from './causes.js';
 import { computeCoverage } from './coverage.js';
 import type { PartnerDriver } from './partner-drivers.js';
 import type { RunSummary, ScenarioResult } from './results.js';
@@ -76,7 +77,7 @@ export async function runSuite(o: SuiteOptions): Promise<RunSummary> {
     wallMs: Math.round(performance.now() - started),
     mode: o.partner.mode,
     counts,
-    scenarios: results,
+    ...explainFailures(results), // scenarios (failed checks with their cause) and causes
     coverage: computeCoverage(results),
     staleWaivers: stale,
     interrupted,

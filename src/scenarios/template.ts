@@ -11,6 +11,19 @@ export function lookup(vars: Vars, path: string): unknown {
   return cur;
 }
 
+/**
+ * Why a value is missing, when the result it was to come from says so: the partner could not act
+ * (`r99: the partner could not act (409): payment ORD… is FAILED`). Only its status and error are
+ * shown, never the rest (cookies, URLs with personal data). Empty when there is nothing to say.
+ */
+export function whyMissing(vars: Vars, path: string): string {
+  const name = path.split('.')[0]!;
+  const v = Object.hasOwn(vars, name) ? vars[name] : undefined;
+  if (v === null || typeof v !== 'object') return '';
+  const { status, error } = v as { status?: unknown; error?: unknown };
+  return typeof error === 'string' && error ? ` (${name}: the partner could not act${typeof status === 'number' ? ` (${status})` : ''}: ${error})` : '';
+}
+
 const WHOLE = /^\$\{([A-Za-z0-9_.]+)\}$/;
 const ANY = /\$\{([A-Za-z0-9_.]+)\}/g;
 
@@ -20,12 +33,12 @@ export function resolve<T>(value: T, vars: Vars): T {
     const whole = WHOLE.exec(value);
     if (whole) {
       const v = lookup(vars, whole[1]!);
-      if (v === undefined) throw new Error(`\${${whole[1]}} is not known at this step`);
+      if (v === undefined) throw new Error(`\${${whole[1]}} is not known at this step${whyMissing(vars, whole[1]!)}`);
       return v as T;
     }
     return value.replace(ANY, (_m, p: string) => {
       const v = lookup(vars, p);
-      if (v === undefined) throw new Error(`\${${p}} is not known at this step`);
+      if (v === undefined) throw new Error(`\${${p}} is not known at this step${whyMissing(vars, p)}`);
       return String(v);
     }) as T;
   }

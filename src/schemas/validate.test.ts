@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { maskMobile } from './mask.js';
 import { MESSAGES, MSG_TYPES, isMsgType, type MsgType, type Role } from './messages.js';
+import { FIELD_MEANINGS } from './field-meanings.js';
 import { formatDiagnostics, inferRole, validateMessage, type Diagnostic } from './validate.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/messages/', import.meta.url));
@@ -240,7 +241,7 @@ describe('diagnostics', () => {
     const keys = r.errors.map((d) => `${d.path}|${d.rule}|${d.message}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(r.errors.filter((d) => d.path === 'trxInfo.txnType')).toEqual([
-      { path: 'trxInfo.txnType', rule: 'enum', message: 'is not one of the allowed values', value: 'CAPTURE' },
+      { path: 'trxInfo.txnType', rule: 'enum', message: 'is not one of the allowed values', meaning: 'PAY, CANCEL or REFUND', value: 'CAPTURE' },
     ]);
     expect(brief(r.errors)).toContain('msgResponse.responseCode [enum]');
   });
@@ -250,9 +251,9 @@ describe('diagnostics', () => {
     m.trxInfo.txnAmt = '12.34';
     delete m.trxInfo.currencyCode;
     const r = validateMessage(m);
-    expect(r.errors).toContainEqual({ path: 'trxInfo.txnAmt', rule: 'pattern', message: 'must match ^[1-9][0-9]{0,11}$', value: '12.34' });
+    expect(r.errors).toContainEqual({ path: 'trxInfo.txnAmt', rule: 'pattern', message: 'must match ^[1-9][0-9]{0,11}$', meaning: FIELD_MEANINGS.txnAmt, value: '12.34' });
     const missing = r.errors.find((d) => d.path === 'trxInfo.currencyCode');
-    expect(missing).toEqual({ path: 'trxInfo.currencyCode', rule: 'required', message: 'is required' });
+    expect(missing).toEqual({ path: 'trxInfo.currencyCode', rule: 'required', message: 'is required', meaning: FIELD_MEANINGS.currencyCode });
     expect(missing).not.toHaveProperty('value');
   });
 
@@ -275,14 +276,42 @@ describe('diagnostics', () => {
     }
   });
 
-  it('formats one line per diagnostic with path, message, rule and value', () => {
+  it('formats one line per diagnostic: path, the field in plain words, the value, then the rule', () => {
     const m = valid('SUBMIT_PAYMENT_ORDER.request.json');
     m.trxInfo.currencyCode = 'HKD';
     delete m.trxInfo.backUrl;
     const lines = formatDiagnostics(validateMessage(m).errors);
     expect(lines).toHaveLength(2);
-    expect(lines).toContain('trxInfo.currencyCode: must match ^[0-9]{3}$ [pattern] (got "HKD")');
-    expect(lines).toContain('trxInfo.backUrl: is required [required]');
+    expect(lines).toContain('trxInfo.currencyCode: the ISO 4217 numeric currency code, 3 digits ("344" for HKD) — got "HKD" (must match ^[0-9]{3}$ [pattern])');
+    expect(lines).toContain('trxInfo.backUrl: is required — an absolute http(s) URL of at most 512 characters [required]');
+  });
+
+  it.each([
+    ['txnAmt', '12.34', 'trxInfo.txnAmt: minor units, a whole number without a dot or leading zero ("1234" for 12.34 HKD) — got "12.34" (must match ^[1-9][0-9]{0,11}$ [pattern])'],
+    ['txnAmt', 1234, 'trxInfo.txnAmt: minor units, a whole number without a dot or leading zero ("1234" for 12.34 HKD) — got 1234 (must be a string [type])'],
+    ['orderId', 'A-1', 'trxInfo.orderId: the order number, 8–40 letters and digits, new for every payment, cancellation and refund — got "A-1"'],
+    ['merId', '123', 'trxInfo.merId: the merchant ID, 15 letters and digits — got "123"'],
+    ['acqIIN', '1234', 'trxInfo.acqIIN: the acquirer IIN, 8 digits — got "1234"'],
+    ['currencyCode', 'HKD', 'trxInfo.currencyCode: the ISO 4217 numeric currency code, 3 digits'],
+    ['txnTime', '20261301000000', 'trxInfo.txnTime: the transaction time: a real date and time as 14 digits yyyyMMddHHmmss'],
+    ['userId', '', "trxInfo.userId: the channel app's user ID, 1–64 printable ASCII characters — got \"\""],
+    ['backUrl', 'ftp://x', 'trxInfo.backUrl: an absolute http(s) URL of at most 512 characters — got "ftp://x" (must match ^https?://[^\\s]+$ [pattern])'],
+  ])('says what %s means beside the rule it broke', (field, value, line) => {
+    const m = valid('SUBMIT_PAYMENT_ORDER.request.json');
+    m.trxInfo[field] = value;
+    const lines = formatDiagnostics(validateMessage(m).errors);
+    expect(lines.some((l) => l.startsWith(line)), lines.join('\n')).toBe(true);
+  });
+
+  it('names the envelope fields in plain words too (msgID, timeStamp, versionNo)', () => {
+    const m = valid('PAYMENT_RESULT_INQUIRY.request.json');
+    m.msgInfo.msgID = 'P-1';
+    m.msgInfo.timeStamp = '2026-11-30';
+    m.msgInfo.versionNo = '2.0';
+    const text = formatDiagnostics(validateMessage(m).errors).join('\n');
+    expect(text).toContain('msgInfo.msgID: a new ID for every message, 1–64 letters and digits — got "P-1"');
+    expect(text).toContain('msgInfo.timeStamp: when the message was sent: a real date and time as 14 digits yyyyMMddHHmmss');
+    expect(text).toContain('msgInfo.versionNo: the protocol version, always "1.0.0" — got "2.0" (must be "1.0.0" [const])');
   });
 
   it('reports an unknown msgType as enum whether or not the role is given', () => {

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
 import { precompiled } from './precompiled.js';
+import { fieldMeaning } from './field-meanings.js';
 import { isUcspTime } from './patterns.js';
 import { maskField } from './mask.js';
 import { DIRECTIONS, MSG_TYPES, isMsgType, type MsgType, type Role } from './message-types.js';
@@ -22,6 +23,8 @@ export interface Diagnostic {
   /** The JSON Schema rule that failed: required, pattern, type, const, enum, maxLength… */
   rule: string;
   message: string;
+  /** What the field means and looks like, in plain words (PROFILE §5), when it is a known field. */
+  meaning?: string;
   /** The offending value, masked where it is personal data; absent for a missing field. */
   value?: unknown;
 }
@@ -125,6 +128,8 @@ function toDiagnostics(errors: ErrorObject[] | null | undefined, data: unknown):
     if (seen.has(key)) continue;
     seen.add(key);
     const d: Diagnostic = { path, rule, message };
+    const meaning = fieldMeaning(path);
+    if (meaning) d.meaning = meaning;
     if (e.keyword !== 'required') {
       const v = valueAt(data, path);
       if (v !== undefined) d.value = maskField(path.split('.').pop() ?? '', v);
@@ -193,7 +198,17 @@ export function validateMessage(msg: unknown, options: { role?: Role; msgType?: 
   return { valid, msgType, role, errors: valid ? [] : toDiagnostics(validator.errors, msg) };
 }
 
-/** One line per diagnostic, for people. */
+/**
+ * One line per diagnostic, for people: the field's meaning in plain words first, then what was
+ * sent, then the rule (regex) it broke — `trxInfo.txnAmt: minor units, a whole number without a dot
+ * … — got "12.34" (must match ^[1-9][0-9]{0,11}$ [pattern])`. What `lint` prints and UCSP's reason
+ * for a 10.
+ */
 export function formatDiagnostics(errors: Diagnostic[]): string[] {
-  return errors.map((e) => `${e.path}: ${e.message} [${e.rule}]${e.value === undefined ? '' : ` (got ${JSON.stringify(e.value)})`}`);
+  return errors.map((e) => {
+    const got = e.value === undefined ? '' : ` (got ${JSON.stringify(e.value)})`;
+    if (!e.meaning) return `${e.path}: ${e.message} [${e.rule}]${got}`;
+    if (e.value === undefined) return `${e.path}: ${e.message} — ${e.meaning} [${e.rule}]`;
+    return `${e.path}: ${e.meaning} — got ${JSON.stringify(e.value)} (${e.message} [${e.rule}])`;
+  });
 }

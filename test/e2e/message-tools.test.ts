@@ -89,6 +89,11 @@ describe('sign, verify, lint', () => {
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout) as { errors: { path: string }[] };
     expect(out.errors.map((e) => e.path)).toEqual(expect.arrayContaining(['trxInfo.orderId', 'trxInfo.merId', 'certificateSignature']));
+    // for people: each field in plain words, then the value, then the regex (precompiled validators, built CLI)
+    const human = await runCli(['lint', p('bad.json')]);
+    expect(human.code).toBe(1);
+    expect(human.stdout).toContain('trxInfo.orderId: the order number, 8–40 letters and digits, new for every payment, cancellation and refund — got "1" (must match ^[0-9A-Za-z]{8,40}$ [pattern])');
+    expect(human.stdout).toContain('trxInfo.merId: the merchant ID, 15 letters and digits — got 12 (must be a string [type])');
     await writeFile(p('notjson.json'), '{"msgInfo":');
     const nj = await runCli(['lint', p('notjson.json')]);
     expect(nj.code).toBe(1);

@@ -79,7 +79,12 @@ describe('SUBMIT_PAYMENT_ORDER', () => {
     const a = h.send('SUBMIT_PAYMENT_ORDER', missing);
     expect(a.code).toBe('10');
     expect(a.msg.msgResponse.responseMsg).toContain('trxInfo.txnAmt');
-    expect(h.send('SUBMIT_PAYMENT_ORDER', h.orderTrx({ txnAmt: '12.34' })).code).toBe('10');
+    const major = h.send('SUBMIT_PAYMENT_ORDER', h.orderTrx({ txnAmt: '12.34' }));
+    expect(major.code).toBe('10');
+    // the reason says what the field means, what came, and the rule — in the answer and the journal
+    expect(major.msg.msgResponse.responseMsg).toContain('trxInfo.txnAmt: minor units, a whole number without a dot');
+    const note = h.runtime.journal.query({ channel: 'api' }).filter((e) => e.direction === 'out').at(-1)!.note!;
+    expect(note).toContain('trxInfo.txnAmt: minor units, a whole number without a dot or leading zero ("1234" for 12.34 HKD) — got "12.34" (must match ^[1-9][0-9]{0,11}$ [pattern])');
     expect(h.send('SUBMIT_PAYMENT_ORDER', h.orderTrx({ merId: '999999999999999' })).code).toBe('10');
     expect(h.send('SUBMIT_PAYMENT_ORDER', h.orderTrx(), { insID: '87654321' }).code).toBe('10');
     expect(h.runtime.ledger.orders.size).toBe(0);
