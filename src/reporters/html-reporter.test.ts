@@ -23,6 +23,7 @@ function summary(refs: string[], checkRef: string): RunSummary {
     counts: { total: 1, passed: 0, failed: 1, warning: 0, skipped: 0 },
     scenarios: [scenario],
     coverage: { exercised: [], missing: [] },
+    causes: [],
     staleWaivers: [],
     interrupted: false,
     exitCode: 1,
