@@ -6,6 +6,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { CauseGroup, CheckResult, RunSummary, ScenarioResult } from '../scenarios/results.js';
+import { explainFailures } from '../scenarios/causes.js';
 import { waiverEntry } from '../scenarios/waivers.js';
 import { coverageCounts, coverageText } from './coverage-table.js';
 
@@ -18,6 +19,8 @@ export interface ConsoleOptions {
 
 export class ConsoleReporter {
   private line = false;
+  /** Causes already named during the run: each is said once, where it first shows. */
+  private readonly named = new Set<string>();
   constructor(private readonly o: ConsoleOptions) {}
 
   private status(r: ScenarioResult): string {
@@ -50,6 +53,14 @@ export class ConsoleReporter {
     const waived = r.checks.filter((x) => x.status === 'waived').length;
     const tail = r.status === 'SKIPPED' && r.reason ? ` — ${r.reason}` : failed || waived ? ` — ${[failed ? `${failed} failed` : '', waived ? `${waived} waived` : ''].filter(Boolean).join(', ')} (below)` : '';
     this.o.write(`${this.status(r)} ${c.dim(`[${i + 1}/${total}]`)} ${r.id} ${c.dim(`(${r.durationMs} ms)`)}${c.dim(tail)}\n`);
+    // the first time a cause shows, say it at once: a CI log names it in its first lines
+    if (failed) {
+      for (const g of explainFailures([r]).causes) {
+        if (this.named.has(g.id)) continue;
+        this.named.add(g.id);
+        this.o.write(`     ${c.red('cause:')} ${g.summary}; ${c.bold(`see ${g.owner}`)}\n`);
+      }
+    }
   }
 
   /** The causes, most failures first: what UCSP answered and why, and the check whose hint fixes it. */
