@@ -17,6 +17,7 @@ import { paymentTransition, type PaymentOrder } from '../protocol/payment-machin
 import { abandon, decideSigning, settle, type SettleContext } from '../protocol/settlement.js';
 import { formatUcspTime } from '../protocol/time.js';
 import { IssuerWatch } from './issuer-watch.js';
+import type { LoginTamper } from '../servers/control-values.js';
 import type { SqliteStore, StoredState } from '../store/sqlite-store.js';
 import type { SigningPool } from './signing-pool.js';
 
@@ -40,7 +41,7 @@ export interface RuntimeOptions {
 /** A handled request: the gateway's result with the signed answer text. */
 export type ApiAnswer = GatewayResult & { text: string };
 
-export type LoginTamper = 'signature' | 'stale' | 'replay' | 'wrong-cert' | 'msg-type';
+export type { LoginTamper } from '../servers/control-values.js';
 
 export class SandboxRuntime {
   readonly config: SandboxConfig;
