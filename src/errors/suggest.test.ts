@@ -16,5 +16,6 @@ describe('suggestions', () => {
     expect(nearestNames('LOGIN/STALE#REFUSED', known, 0)).toEqual(['login/stale#refused']);
     expect(nearestNames('refund/x#y', known, 3)).toEqual([]);
     expect(nearestNames('ab', ['ac', 'ad', 'ae', 'zz'], 1, 2)).toEqual(['ac', 'ad']);
+    expect(nearestNames('abcd', ['abce', 'abxy', 'axyz'], 3)).toEqual(['abce', 'abxy']); // one edit farther than the nearest at most
   });
 });

@@ -14,8 +14,8 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The known names at most `maxDistance` edits from `name` (ignoring case), nearest first, at most
- * `limit` of them; a name equal but for case comes first.
+ * The known names at most `maxDistance` edits from `name` (ignoring case), nearest first and no
+ * more than one edit farther than the nearest, at most `limit` of them.
  */
 export function nearestNames(name: string, known: Iterable<string>, maxDistance: number, limit = 3): string[] {
   const lower = name.toLowerCase();
@@ -24,8 +24,9 @@ export function nearestNames(name: string, known: Iterable<string>, maxDistance:
     const d = k.toLowerCase() === lower ? 0 : editDistance(k.toLowerCase(), lower);
     if (d <= maxDistance) scored.push([k, d]);
   }
+  scored.sort((a, b) => a[1] - b[1]); // stable: ties keep the order of `known`
   return scored
-    .sort((a, b) => a[1] - b[1]) // stable: ties keep the order of `known`
+    .filter(([, d]) => d <= scored[0]![1] + 1)
     .slice(0, limit)
     .map(([k]) => k);
 }

@@ -11,7 +11,7 @@ import type { RunSummary } from './results.js';
 import { runSuite, type SuiteOptions } from './run-suite.js';
 import { SandboxClient } from './sandbox-client.js';
 import type { CapabilityName } from './scenario-schema.js';
-import type { Waiver } from './waivers.js';
+import { assertWaiversExist, type Waiver } from './waivers.js';
 
 export interface ConformanceOptions {
   config: SandboxConfig;
@@ -34,6 +34,7 @@ export interface ConformanceOptions {
 
 export async function runConformance(o: ConformanceOptions): Promise<RunSummary & { selected: number }> {
   const loaded = await loadScenarios(o.scenarioDirs);
+  if (o.waivers) assertWaiversExist(o.waivers, loaded.map((l) => l.scenario)); // against all, not only those selected
   const filters = o.filters ?? [];
   const scenarios = loaded.map((l) => l.scenario).filter((s) => matchesFilter(s.id, filters));
   if (scenarios.length === 0) throw new UcspError('usage', `no scenario matches ${filters.join(', ')}`, { details: [`known: ${loaded.map((l) => l.scenario.id).join(', ')}`] });
