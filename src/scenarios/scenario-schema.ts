@@ -31,14 +31,19 @@ export const PARTNER_ORDER_STATUSES = ['CREATED', 'PAID', 'FAILED', 'CANCELLED',
 /** The partner's contract statuses of PROFILE §9, and UNKNOWN: what the check reports when the partner answers 404. */
 export const PARTNER_CONTRACT_STATUSES = ['ACTIVE', 'CLOSED', 'UNKNOWN'] as const;
 /** The sandbox's own order statuses (payments, refunds and cancellations, signing requests). */
-export const SANDBOX_ORDER_STATUSES = [...new Set([...PAYMENT_STATUSES, ...REFUND_STATUSES, ...SIGNING_STATUSES])];
+export const SANDBOX_ORDER_STATUSES = [...new Set([...PAYMENT_STATUSES, ...REFUND_STATUSES, ...SIGNING_STATUSES])] as readonly (
+  | (typeof PAYMENT_STATUSES)[number]
+  | (typeof REFUND_STATUSES)[number]
+  | (typeof SIGNING_STATUSES)[number]
+)[];
 /** What the partner may answer a notice with (PROFILE §6.3, §6.6), and what the check reports otherwise. */
 export const NOTICE_ANSWER_CODES = [...[...new Set([...allowedResponseCodes('PAYMENT_RESULT_NOTICE'), ...allowedResponseCodes('SIGN_AUTO_DEBIT_NOTICE')])].sort(), 'no answer'];
 
 /** A `${name.field}` reference: where a value may come from an earlier result. */
 const Reference = Type.String({ pattern: WHOLE_REFERENCE.source, description: 'a ${name.field} reference' });
-/** One of a closed set of values, or a reference to one. */
-const valueOrRef = (values: readonly string[], ...more: TSchema[]) => Type.Unsafe<string>(Type.Union([stringEnum(values), ...more, Reference]));
+type Reference = `${'$'}{${string}}`;
+/** One of a closed set of values, or a reference to one (typed so for defineScenario). */
+const valueOrRef = <T extends string>(values: readonly T[], ...more: TSchema[]) => Type.Unsafe<T | Reference>(Type.Union([stringEnum(values), ...more, Reference]));
 /** One value, or a list of them (any may match). */
 const oneOrMany = <T extends TSchema>(s: T) => Type.Union([s, Type.Array(s, { minItems: 1 })]);
 
@@ -123,7 +128,7 @@ export const Expectation = Type.Union([
           orderId: Type.String(),
           /** which attempt: the last one (default), the first, or the tampered/extra copy */
           attempt: Type.Optional(stringEnum(['last', 'first', 'extra', 'scheduled'] as const)),
-          code: oneOrMany(valueOrRef(NOTICE_ANSWER_CODES, HttpAnswer)),
+          code: oneOrMany(valueOrRef<string>(NOTICE_ANSWER_CODES, HttpAnswer)),
           /** the notice as a whole: delivered (a valid signed 00 was received) */
           delivered: Type.Optional(Type.Boolean()),
         },
@@ -142,7 +147,7 @@ export const Expectation = Type.Union([
     },
     { additionalProperties: false },
   ),
-  Type.Object({ refused: Type.Object({ from: Type.String(), codes: Type.Optional(Type.Array(valueOrRef(RESPONSE_CODES), { minItems: 1 })) }, { additionalProperties: false }) }, { additionalProperties: false }),
+  Type.Object({ refused: Type.Object({ from: Type.String(), codes: Type.Optional(Type.Array(valueOrRef<string>(RESPONSE_CODES), { minItems: 1 })) }, { additionalProperties: false }) }, { additionalProperties: false }),
   Type.Object(
     { sandboxOrder: Type.Object({ orderId: Type.String(), exists: Type.Boolean(), status: Type.Optional(oneOrMany(valueOrRef(SANDBOX_ORDER_STATUSES))) }, { additionalProperties: false }) },
     { additionalProperties: false },
