@@ -1,6 +1,7 @@
 /** What every part of the example partner shares: its configuration, state, clock and UCSP client. */
 import type { SignatureVariant, SignerCredentials, TrustStore } from '../../src/index.js';
 import type { PartnerBugs } from './bugs.js';
+import type { PartnerSlowness } from './slow.js';
 import type { PartnerStore } from './store.js';
 import type { UcspClient } from './ucsp-client.js';
 import type { Wire } from './wire.js';
@@ -21,6 +22,13 @@ export interface PartnerContext {
   /** The partner's own base URL, for backUrl and frontUrl. */
   publicUrl(): string;
   log(line: string): void;
+  /** Slow mode (slow.ts): how late each kind of answer is sent; 0 = at once. */
+  slowness: Required<PartnerSlowness>;
+  /**
+   * Holds an answer back `ms` (real time, the event loop runs on): resolves true when it is time
+   * to send it, false when the partner closed meanwhile (then send nothing).
+   */
+  answerAfter(ms: number, what: string): Promise<boolean>;
 }
 
 /** An action the driver asked for that the partner refuses or cannot do; `status` is the HTTP status. */

@@ -25,6 +25,12 @@ export const ACTIONS: Record<string, Action> = {
 
 export function driverRouter(ctx: PartnerContext): express.Router {
   const router = express.Router();
+  /** Every answer of the driver, held back in slow mode (after the call's work is done). */
+  const answer = async (req: Request, res: Response, status: number, body?: unknown): Promise<void> => {
+    if (!(await ctx.answerAfter(ctx.slowness.slowDriverMs, `driver ${req.method} ${req.path}`))) return;
+    if (body === undefined) res.status(status).end();
+    else res.status(status).json(body);
+  };
   router.use(express.json({ limit: '64kb' }));
 
   router.post('/actions', async (req: Request, res: Response) => {
@@ -32,45 +38,36 @@ export function driverRouter(ctx: PartnerContext): express.Router {
     const run = typeof action === 'string' && Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
     if (!run) throw new ActionError(400, `unknown action ${JSON.stringify(action)} (known: ${Object.keys(ACTIONS).join(', ')})`);
     if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new ActionError(400, 'params must be an object');
-    res.json({ result: await run(ctx, params as Params) });
+    await answer(req, res, 200, { result: await run(ctx, params as Params) });
   });
 
-  router.get('/orders/:orderId', (req: Request, res: Response) => {
+  router.get('/orders/:orderId', async (req: Request, res: Response) => {
     const view = ctx.store.orderView(String(req.params.orderId));
-    if (view) res.json(view);
-    else res.status(404).json({ error: `no order ${req.params.orderId}` });
+    await answer(req, res, view ? 200 : 404, view ?? { error: `no order ${req.params.orderId}` });
   });
 
-  router.get('/contracts/:contractId', (req: Request, res: Response) => {
+  router.get('/contracts/:contractId', async (req: Request, res: Response) => {
     const view = ctx.store.contractView(String(req.params.contractId));
-    if (view) res.json(view);
-    else res.status(404).json({ error: `no contract ${req.params.contractId}` });
+    await answer(req, res, view ? 200 : 404, view ?? { error: `no contract ${req.params.contractId}` });
   });
 
-  router.get('/session', (req: Request, res: Response) => {
+  router.get('/session', async (req: Request, res: Response) => {
     const userId = sessionUser(ctx, req.headers.cookie);
-    if (userId) res.json({ userId });
-    else res.status(401).json({ error: 'no session' });
+    await answer(req, res, userId ? 200 : 401, userId ? { userId } : { error: 'no session' });
   });
 
-  router.post('/reset', (_req: Request, res: Response) => {
+  router.post('/reset', async (req: Request, res: Response) => {
     ctx.store.reset();
     ctx.log('driver: state reset');
-    res.status(204).end();
+    await answer(req, res, 204);
   });
 
-  router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof ActionError) {
-      res.status(err.status).json({ error: err.message });
-      return;
-    }
+  router.use(async (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof ActionError) return answer(req, res, err.status, { error: err.message });
     const status = (err as { status?: unknown }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).json({ error: (err as Error).message }); // e.g. a body that is not JSON
-      return;
-    }
+    if (typeof status === 'number' && status >= 400 && status < 500) return answer(req, res, status, { error: (err as Error).message }); // e.g. a body that is not JSON
     ctx.log(`driver: ${(err as Error).stack ?? String(err)}`);
-    res.status(500).json({ error: `internal error: ${(err as Error).message}` });
+    return answer(req, res, 500, { error: `internal error: ${(err as Error).message}` });
   });
   return router;
 }

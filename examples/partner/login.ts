@@ -83,18 +83,20 @@ export function checkLogin(ctx: PartnerContext, originalUrl: string): LoginCheck
 }
 
 export function loginHandler(ctx: PartnerContext) {
-  return (req: Request, res: Response): void => {
+  return async (req: Request, res: Response): Promise<void> => {
     // request_data is a bearer credential in the URL: keep it out of caches and referrers.
     res.set({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
     const result = checkLogin(ctx, req.originalUrl);
     if (!result.ok) {
       ctx.log(`login refused (${result.status}): ${result.reason}`);
+      if (!(await ctx.answerAfter(ctx.slowness.slowLoginMs, 'the login page'))) return;
       res.status(result.status).type('text/plain; charset=utf-8').send(`${result.reason}\n`);
       return;
     }
     const sessionId = randomBytes(32).toString('base64url');
     ctx.store.sessions.set(sessionId, result.userId);
     ctx.log(`login: session opened for ${result.userId}`);
+    if (!(await ctx.answerAfter(ctx.slowness.slowLoginMs, 'the login page'))) return;
     res.cookie(SESSION_COOKIE, sessionId, { httpOnly: true, sameSite: 'lax', path: '/' });
     res.status(200).type('html').send(htmlPage('Signed in', `<p>Signed in as ${escapeHtml(result.userId)}</p>`));
   };

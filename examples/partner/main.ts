@@ -5,12 +5,20 @@
  *
  * Other flags: --host, --public-url, --ins-id, --mer-id, --acq-iin, --variant, --zone,
  * --bug NAME (repeatable; see bugs.ts), --quiet.
+ *
+ * Slow mode (slow.ts), a slow but correct partner — each answer is sent that many milliseconds
+ * after the work is done (0 to 3600000, default 0):
+ *   --slow-notice-ms MS   notices at backUrl (the result is applied at once, the answer waits)
+ *   --slow-driver-ms MS   every §9 driver call (actions, orders, contracts, session, reset)
+ *   --slow-login-ms MS    the login page
+ * A bad value exits 2.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCertificates, loadSigner, type SignatureVariant } from '../../src/index.js';
 import { BUG_NAMES, isPartnerBug, type PartnerBugs } from './bugs.js';
 import { createExamplePartner } from './partner-app.js';
+import { parseSlowFlags } from './slow.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -27,6 +35,9 @@ async function main(): Promise<void> {
       zone: { type: 'string', default: '+08:00' },
       bug: { type: 'string', multiple: true, default: [] },
       quiet: { type: 'boolean', default: false },
+      'slow-notice-ms': { type: 'string' },
+      'slow-driver-ms': { type: 'string' },
+      'slow-login-ms': { type: 'string' },
     },
     strict: true,
   });
@@ -38,6 +49,7 @@ async function main(): Promise<void> {
   if (values.variant !== 'SHA256withRSA' && values.variant !== 'sha256-raw') throw new Error('--variant must be SHA256withRSA or sha256-raw');
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port} is not a port number`);
+  const slowness = parseSlowFlags(values);
 
   const base = values.ucsp.replace(/\/+$/, '');
   const partner = createExamplePartner({
@@ -50,6 +62,7 @@ async function main(): Promise<void> {
     signatureVariant: values.variant as SignatureVariant,
     zone: values.zone,
     bugs,
+    ...slowness,
     log: values.quiet ? undefined : (line) => console.log(`[partner] ${line}`),
   });
   if (values['public-url']) partner.setPublicUrl(values['public-url']);
@@ -61,6 +74,8 @@ async function main(): Promise<void> {
   console.log(`  driverUrl           ${pub}/driver`);
   console.log(`  UCSP API            ${base.endsWith('/ucsp/api') ? base : `${base}/ucsp/api`}`);
   if (values.bug.length) console.log(`  BUGS ON: ${values.bug.join(', ')}`);
+  const slow = Object.entries(slowness).map(([k, ms]) => `${k.replace(/^slow|Ms$/g, '').toLowerCase()} answers +${ms} ms`);
+  if (slow.length) console.log(`  SLOW MODE: ${slow.join(', ')}`);
 
   const stop = () => {
     void close().then(() => process.exit(0));

@@ -105,10 +105,11 @@ function signingNotice(ctx: PartnerContext, msg: UcspMessage): Verdict {
 }
 
 export function noticeHandler(ctx: PartnerContext) {
-  return (req: Request, res: Response): void => {
+  return async (req: Request, res: Response): Promise<void> => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const outcome = processNotice(ctx, raw);
+    const outcome = processNotice(ctx, raw); // the result is applied before the answer is sent
     ctx.log(`← ${outcome.msgInfo.msgType} ${outcome.trxInfo.orderId ?? ''} → ${outcome.code} ${outcome.reason}`);
+    if (!(await ctx.answerAfter(ctx.slowness.slowNoticeMs, `the notice for ${outcome.trxInfo.orderId ?? '?'}`))) return;
     if (ctx.bugs.answerNoticeWith500) {
       // BUG answerNoticeWith500: the notice was processed, but UCSP sees a failed delivery.
       res.status(500).type('text/plain; charset=utf-8').send('internal error\n');

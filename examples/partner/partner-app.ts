@@ -17,11 +17,12 @@ import { driverRouter } from './driver.js';
 import { loginHandler } from './login.js';
 import { noticeHandler } from './notices.js';
 import { returnHandler } from './return-page.js';
+import { Delays, resolveSlowness, type PartnerSlowness } from './slow.js';
 import { PartnerStore } from './store.js';
 import { UcspClient } from './ucsp-client.js';
 import { Wire } from './wire.js';
 
-export interface ExamplePartnerOptions {
+export interface ExamplePartnerOptions extends PartnerSlowness {
   /** UCSP's API endpoint, e.g. http://127.0.0.1:7300/ucsp/api */
   ucspApiUrl: string;
   /** The partner's private key and certificate. */
@@ -47,6 +48,8 @@ export interface ExamplePartner {
   app: express.Express;
   /** Starts listening (port 0 = any free port; host default 127.0.0.1) and sets the public URL unless setPublicUrl was called. */
   listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
+  /** Cancels every answer held back in slow mode (close() does this too). */
+  cancelSlowAnswers(): void;
   /** The partner's own base URL, used in backUrl and frontUrl. */
   setPublicUrl(url: string): void;
   /** The partner's state, for tests. */
@@ -58,6 +61,8 @@ export function createExamplePartner(options: ExamplePartnerOptions): ExamplePar
   const zone = options.zone ?? DEFAULT_ZONE;
   const variant = options.signatureVariant ?? 'SHA256withRSA';
   const log = options.log ?? (() => {});
+  const slowness = resolveSlowness(options);
+  const delays = new Delays();
   const wire = new Wire({ insID: options.insID, zone, now: options.now ?? Date.now, bugs });
   let publicUrl: string | undefined;
   let publicUrlSetExplicitly = false;
@@ -87,6 +92,12 @@ export function createExamplePartner(options: ExamplePartnerOptions): ExamplePar
       return publicUrl;
     },
     log,
+    slowness,
+    async answerAfter(ms, what) {
+      if (ms <= 0) return true;
+      log(`slow: answering ${what} in ${ms} ms`);
+      return delays.wait(ms);
+    },
   };
 
   const app = express();
@@ -106,6 +117,7 @@ export function createExamplePartner(options: ExamplePartnerOptions): ExamplePar
   return {
     app,
     store: ctx.store,
+    cancelSlowAnswers: () => delays.cancelAll(),
     setPublicUrl(url: string) {
       publicUrl = url.replace(/\/+$/, '');
       publicUrlSetExplicitly = true;
@@ -121,6 +133,7 @@ export function createExamplePartner(options: ExamplePartnerOptions): ExamplePar
             url,
             close: () =>
               new Promise<void>((done, fail) => {
+                delays.cancelAll(); // no answer held back in slow mode keeps a timer alive
                 server.close((e) => (e ? fail(e) : done()));
                 server.closeAllConnections();
               }),

@@ -10,6 +10,7 @@ import { loadCertificates, loadSigner, writeTestKeys } from '../../src/crypto/in
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/start-sandbox.js';
 import type { PartnerBugs } from './bugs.js';
 import { createExamplePartner } from './partner-app.js';
+import type { PartnerSlowness } from './slow.js';
 
 export interface ExampleWorld {
   config: SandboxConfig;
@@ -18,7 +19,8 @@ export interface ExampleWorld {
   close(): Promise<void>;
 }
 
-export async function startExampleWorld(o: { bugs?: Partial<PartnerBugs>; log?: (line: string) => void } = {}): Promise<ExampleWorld> {
+/** `slowNoticeMs`, `slowDriverMs`, `slowLoginMs`: a slow but correct partner (slow.ts). */
+export async function startExampleWorld(o: { bugs?: Partial<PartnerBugs>; log?: (line: string) => void } & PartnerSlowness = {}): Promise<ExampleWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'ucsp-example-'));
   try {
     await writeTestKeys(dir);
@@ -36,6 +38,9 @@ export async function startExampleWorld(o: { bugs?: Partial<PartnerBugs>; log?: 
       acqIIN: config.partner.acqIIN,
       ...(o.bugs ? { bugs: o.bugs } : {}),
       ...(o.log ? { log: o.log } : {}),
+      ...(o.slowNoticeMs !== undefined ? { slowNoticeMs: o.slowNoticeMs } : {}),
+      ...(o.slowDriverMs !== undefined ? { slowDriverMs: o.slowDriverMs } : {}),
+      ...(o.slowLoginMs !== undefined ? { slowLoginMs: o.slowLoginMs } : {}),
     });
     const listening = await partner.listen(0, '127.0.0.1');
     // the sandbox's runtime holds this same config object: point it at the partner now that it listens

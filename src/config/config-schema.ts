@@ -4,18 +4,15 @@
  * Schema published as `schemas/config.schema.json`. Every object is closed (additionalProperties
  * false) so that a misspelt key is an error, not a silently ignored setting.
  */
-import { CloneType, Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { CloneType, Type, type Static, type TSchema } from '@sinclair/typebox';
 import { F } from '../schemas/fields.js';
+import { stringEnum } from '../schemas/string-enum.js';
 import { SIGNATURE_VARIANTS } from '../crypto/rsa.js';
 import { CAPABILITIES, DEFAULT_CONFIG } from './defaults.js';
 
 /** A field pattern of PROFILE §5 with the configuration's own description and default. */
 const field = <T extends TSchema>(schema: T, description: string, dflt?: unknown): T =>
   Object.assign(CloneType(schema), dflt === undefined ? { description } : { description, default: dflt });
-
-/** A string enum as `{ type: string, enum: [...] }` (clearer in editors and error messages than anyOf). */
-const stringEnum = <T extends string>(values: readonly T[], options: Record<string, unknown> = {}): TUnsafe<T> =>
-  Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
 
 const seconds = (description: string, dflt: readonly number[]) =>
   Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, description, default: [...dflt] });

@@ -1,3 +1,4 @@
 export * from './ucsp-error.js';
 export * from './package-root.js';
 export * from './path-exists.js';
+export * from './suggest.js';

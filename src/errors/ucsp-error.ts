@@ -3,7 +3,9 @@
  * the wire or an exit code on the command line — is a UcspError of one of these kinds; `to-answer`
  * and the CLI's boundary are the only places that turn one into a response code or an exit code.
  */
-export type ResponseCode = '00' | '01' | '05' | '10' | '11' | '34' | '36' | '99';
+/** Every response code of PROFILE §8. */
+export const RESPONSE_CODES = ['00', '01', '05', '10', '11', '34', '36', '99'] as const;
+export type ResponseCode = (typeof RESPONSE_CODES)[number];
 
 export type ErrorKind =
   | 'format' // 10 Message Format Invalid

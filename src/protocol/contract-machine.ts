@@ -6,6 +6,8 @@
  */
 import { illegal } from './transition.js';
 
+export const SIGNING_STATUSES = ['AWAITING_USER', 'SIGNED', 'REFUSED'] as const;
+
 export interface SigningRequest {
   kind: 'SIGN';
   orderId: string;
@@ -14,7 +16,7 @@ export interface SigningRequest {
   frontUrl: string;
   backUrl: string;
   signId: string;
-  status: 'AWAITING_USER' | 'SIGNED' | 'REFUSED';
+  status: (typeof SIGNING_STATUSES)[number];
   contractId?: string;
   createdAt: number;
 }

@@ -11,7 +11,8 @@
  */
 import { illegal } from './transition.js';
 
-export type PaymentStatus = 'AWAITING_USER' | 'PROCESSING' | 'APPROVED' | 'DECLINED';
+export const PAYMENT_STATUSES = ['AWAITING_USER', 'PROCESSING', 'APPROVED', 'DECLINED'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 export interface PaymentOrder {
   kind: 'PAY';

@@ -7,7 +7,8 @@ import { UcspError } from '../errors/index.js';
 import { refundable, type PaymentOrder } from './payment-machine.js';
 import { illegal } from './transition.js';
 
-export type RefundStatus = 'PROCESSING' | 'APPROVED' | 'DECLINED';
+export const REFUND_STATUSES = ['PROCESSING', 'APPROVED', 'DECLINED'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
 export interface RefundOrder {
   kind: 'CANCEL' | 'REFUND';

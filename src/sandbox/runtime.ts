@@ -19,6 +19,7 @@ import { abandon, decideSigning, settle, type SettleContext } from '../protocol/
 import { formatUcspTime } from '../protocol/time.js';
 import { ClockHold } from './clock-hold.js';
 import { IssuerWatch } from './issuer-watch.js';
+import type { LoginTamper } from '../servers/control-values.js';
 import type { SqliteStore, StoredState } from '../store/sqlite-store.js';
 import type { SigningPool } from './signing-pool.js';
 
@@ -42,7 +43,7 @@ export interface RuntimeOptions {
 /** A handled request: the gateway's result with the signed answer text. */
 export type ApiAnswer = GatewayResult & { text: string };
 
-export type LoginTamper = 'signature' | 'stale' | 'replay' | 'wrong-cert' | 'msg-type';
+export type { LoginTamper } from '../servers/control-values.js';
 
 /** What settle() found: all quiet, or what was still in flight when its time ran out. */
 export type SettleReport =

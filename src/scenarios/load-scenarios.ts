@@ -3,28 +3,36 @@ import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { UcspError, packageRoot } from '../errors/index.js';
+import { RESPONSE_CODES, UcspError, packageRoot } from '../errors/index.js';
 import { getAjv } from '../schemas/validate.js';
 import { ScenarioSchema, type Scenario } from './scenario-schema.js';
+import { explainSchemaErrors } from './schema-errors.js';
+import { WHOLE_REFERENCE } from './template.js';
 
 export const builtinScenariosDir = (): string => join(packageRoot(), 'scenarios');
 
 let validator: ReturnType<ReturnType<typeof getAjv>['compile']> | undefined;
 
+/** Every problem of one scenario (none when it is valid), as `/path/in/file: what is wrong`. */
 export function scenarioProblems(value: unknown): string[] {
   validator ??= getAjv().compile(ScenarioSchema);
-  if (validator(value)) {
-    const s = value as Scenario;
-    const ids = s.steps.flatMap((st) => ('check' in st ? [st.check] : []));
-    const dup = ids.filter((id, i) => ids.indexOf(id) !== i);
-    const problems = dup.map((d) => `check id "${d}" is used twice`);
-    if (!s.id.startsWith(`${s.capability}/`)) problems.push(`id must start with its capability "${s.capability}/"`);
-    return problems;
-  }
-  return (validator.errors ?? [])
-    .filter((e) => e.keyword !== 'anyOf')
-    .map((e) => `${e.instancePath || '(root)'}: ${e.message ?? e.keyword}${e.keyword === 'additionalProperties' ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : ''}`)
-    .slice(0, 12);
+  if (!validator(value)) return explainSchemaErrors(validator.errors ?? [], ScenarioSchema, value);
+  const s = value as Scenario;
+  const ids = s.steps.flatMap((st) => ('check' in st ? [st.check] : []));
+  const dup = ids.filter((id, i) => ids.indexOf(id) !== i);
+  const problems = dup.map((d) => `check id "${d}" is used twice`);
+  if (!s.id.startsWith(`${s.capability}/`)) problems.push(`id must start with its capability "${s.capability}/"`);
+  s.steps.forEach((st, i) => {
+    if (!('check' in st) || !('result' in st.expect) || st.expect.result.from.split('.').at(-1) !== 'responseCode') return;
+    // a kept responseCode is compared with response codes
+    const is = st.expect.result.is;
+    for (const [j, code] of (Array.isArray(is) ? is : [is]).entries()) {
+      if (!(RESPONSE_CODES as readonly string[]).includes(code) && !WHOLE_REFERENCE.test(code)) {
+        problems.push(`/steps/${i}/expect/result/is${Array.isArray(is) ? `/${j}` : ''}: ${JSON.stringify(code)} is not one of ${RESPONSE_CODES.join(', ')} or a \${name.field} reference`);
+      }
+    }
+  });
+  return problems;
 }
 
 async function walk(dir: string): Promise<string[]> {

@@ -16,7 +16,7 @@ import type { RunSummary } from './results.js';
 import { DEFAULT_STEP_TIMEOUT_MS, runSuite, type SuiteOptions } from './run-suite.js';
 import { SandboxClient } from './sandbox-client.js';
 import type { CapabilityName } from './scenario-schema.js';
-import type { Waiver } from './waivers.js';
+import { assertWaiversExist, type Waiver } from './waivers.js';
 
 export interface ConformanceOptions {
   config: SandboxConfig;
@@ -86,6 +86,7 @@ async function holdClock(sandbox: SandboxClient): Promise<() => Promise<void>> {
 
 export async function runConformance(o: ConformanceOptions): Promise<RunSummary & { selected: number }> {
   const loaded = await loadScenarios(o.scenarioDirs);
+  if (o.waivers) assertWaiversExist(o.waivers, loaded.map((l) => l.scenario)); // against all, not only those selected
   const filters = o.filters ?? [];
   const scenarios = loaded.map((l) => l.scenario).filter((s) => matchesFilter(s.id, filters));
   if (scenarios.length === 0) throw new UcspError('usage', `no scenario matches ${filters.join(', ')}`, { details: [`known: ${loaded.map((l) => l.scenario.id).join(', ')}`] });

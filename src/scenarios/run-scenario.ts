@@ -238,7 +238,8 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
       } catch (e) {
         if (e instanceof PartnerTimeout || e instanceof DriverUnavailable) {
           broken = e.message;
-          stepFailure(`step-${i + 1}`, `Check ${step.check}: not judged`, `not judged: ${e.message}`, TIMEOUT_HINT);
+          // failed under the check's own name, but as a timeout — never as a wrong answer
+          checks.push({ ...checkResult(scenario, step, { status: 'failed', message: `not judged: ${e.message}` }, env.waived), hint: TIMEOUT_HINT });
           say(`  ✗ ${step.check}: not judged: ${e.message}`);
           continue;
         }

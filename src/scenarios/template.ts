@@ -24,13 +24,14 @@ export function whyMissing(vars: Vars, path: string): string {
   return typeof error === 'string' && error ? ` (${name}: the partner could not act${typeof status === 'number' ? ` (${status})` : ''}: ${error})` : '';
 }
 
-const WHOLE = /^\$\{([A-Za-z0-9_.]+)\}$/;
+/** A string that is only a reference: it keeps the value's type. */
+export const WHOLE_REFERENCE = /^\$\{([A-Za-z0-9_.]+)\}$/;
 const ANY = /\$\{([A-Za-z0-9_.]+)\}/g;
 
 /** Replaces references; a string that is only a reference keeps the value's type. Unknown → error. */
 export function resolve<T>(value: T, vars: Vars): T {
   if (typeof value === 'string') {
-    const whole = WHOLE.exec(value);
+    const whole = WHOLE_REFERENCE.exec(value);
     if (whole) {
       const v = lookup(vars, whole[1]!);
       if (v === undefined) throw new Error(`\${${whole[1]}} is not known at this step${whyMissing(vars, whole[1]!)}`);

@@ -52,6 +52,9 @@ const CODES: Record<MsgType, { request?: string[]; response: string[] }> = {
   REFUND_RESULT_INQUIRY: { response: ['00', '01', '05', '34', ...ERR] },
 };
 
+/** The messages the partner sends (its requests to UCSP). */
+export const PARTNER_TO_UCSP_TYPES: readonly MsgType[] = MSG_TYPES.filter((t) => DIRECTIONS[t] === 'partner-to-ucsp');
+
 export function isMsgType(s: unknown): s is MsgType {
   return typeof s === 'string' && (MSG_TYPES as readonly string[]).includes(s);
 }

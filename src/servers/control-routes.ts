@@ -4,17 +4,16 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request } from 'express';
-import { UcspError } from '../errors/index.js';
+import { RESPONSE_CODES, UcspError } from '../errors/index.js';
 import { viewEntry, type JournalChannel } from '../journal/journal.js';
 import { NOTICE_FAULT_ACTIONS, type NoticeFaultAction } from '../notices/faults.js';
 import { TAMPERS, type Tamper } from '../notices/tamper.js';
 import { AMOUNT_RULES, ISSUER_BEHAVIOURS, TEST_CARDS, type IssuerBehaviour } from '../protocol/issuer-rules.js';
 import { MAX_HOLD_TTL_MS } from '../sandbox/clock-hold.js';
-import type { LoginTamper, SandboxRuntime } from '../sandbox/runtime.js';
+import type { SandboxRuntime } from '../sandbox/runtime.js';
+import { FAULTABLE_NOTICE_TYPES, LOGIN_TAMPERS, SIGN_DECISIONS } from './control-values.js';
 import { jsonErrors } from './http-errors.js';
-import { DIRECTIONS, MSG_TYPES, allowedResponseCodes } from '../schemas/message-types.js';
-
-const LOGIN_TAMPERS: readonly LoginTamper[] = ['signature', 'stale', 'replay', 'wrong-cert', 'msg-type'];
+import { PARTNER_TO_UCSP_TYPES, allowedResponseCodes } from '../schemas/message-types.js';
 
 function body(req: Request): Record<string, unknown> {
   const b = req.body as unknown;
@@ -94,7 +93,7 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   });
   r.post('/sign', (req, res) => {
     const b = body(req);
-    const decision = oneOf(b, 'decision', ['agree', 'refuse'] as const, true);
+    const decision = oneOf(b, 'decision', SIGN_DECISIONS, true);
     const signId = optString(b, 'signId');
     const orderId = optString(b, 'orderId');
     if (!signId && !orderId) throw new UcspError('usage', 'give signId or orderId');
@@ -114,8 +113,8 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   });
   r.post('/api/answer', (req, res) => {
     const b = body(req);
-    const code = oneOf(b, 'code', ['00', '01', '05', '10', '11', '34', '36', '99'] as const, true)!;
-    const msgType = oneOf(b, 'msgType', MSG_TYPES.filter((t) => DIRECTIONS[t] === 'partner-to-ucsp'));
+    const code = oneOf(b, 'code', RESPONSE_CODES, true)!;
+    const msgType = oneOf(b, 'msgType', PARTNER_TO_UCSP_TYPES);
     if (msgType && !allowedResponseCodes(msgType).includes(code)) {
       throw new UcspError('usage', `${msgType} cannot be answered ${code}; PROFILE allows ${allowedResponseCodes(msgType).join(', ')}`);
     }
@@ -129,7 +128,7 @@ export function controlRouter(runtime: SandboxRuntime): Router {
     const times = b.times === undefined ? 1 : b.times;
     if (typeof times !== 'number' || !Number.isInteger(times) || times < 1 || times > 1000) throw new UcspError('usage', 'times must be an integer from 1 to 1000');
     const orderId = optString(b, 'orderId');
-    const msgType = oneOf(b, 'msgType', ['PAYMENT_RESULT_NOTICE', 'SIGN_AUTO_DEBIT_NOTICE'] as const);
+    const msgType = oneOf(b, 'msgType', FAULTABLE_NOTICE_TYPES);
     const fault = runtime.notices.faults.add({
       action,
       times,

@@ -18,6 +18,7 @@ import {
 import { formatUcspTime } from '../../../src/protocol/time.js';
 import type { PartnerBugs } from '../bugs.js';
 import { createExamplePartner, type ExamplePartner } from '../partner-app.js';
+import type { PartnerSlowness } from '../slow.js';
 import { startFakeUcsp, type FakeUcsp } from './fake-ucsp.js';
 
 export const IDS = { insID: '12345678', merId: '123456789012345', acqIIN: '00010344' } as const;
@@ -70,7 +71,7 @@ export interface Harness {
 
 let ucspSeq = 0;
 
-export async function startHarness(bugs: Partial<PartnerBugs> = {}, variant: SignatureVariant = 'SHA256withRSA'): Promise<Harness> {
+export async function startHarness(bugs: Partial<PartnerBugs> = {}, variant: SignatureVariant = 'SHA256withRSA', slowness: PartnerSlowness = {}): Promise<Harness> {
   const k = testKeys();
   const fake = await startFakeUcsp(k.ucsp, k.partner.certificate, variant);
   const clock = { now: Date.now() };
@@ -82,6 +83,7 @@ export async function startHarness(bugs: Partial<PartnerBugs> = {}, variant: Sig
     bugs,
     signatureVariant: variant,
     now: () => clock.now,
+    ...slowness,
   });
   const server = await partner.listen(0);
   const json = async (res: Response) => {
