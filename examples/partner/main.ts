@@ -4,7 +4,13 @@
  *   npx tsx examples/partner/main.ts --ucsp http://127.0.0.1:7300 --keys .ucsp-sandbox/keys --port 7400
  *
  * Other flags: --host, --public-url, --ins-id, --mer-id, --acq-iin, --variant, --zone,
- * --bug NAME (repeatable; see bugs.ts), --quiet.
+ * --partner-key, --partner-cert, --ucsp-cert (default: in --keys), --bug NAME (repeatable; see
+ * bugs.ts), --quiet.
+ *
+ * Started by `ucsp-sandbox run --exec`, it needs no flags: each one defaults to the variable run
+ * sets (UCSP_BASE_URL, UCSP_PARTNER_PORT, UCSP_PARTNER_KEY, UCSP_PARTNER_CERT, UCSP_CERT,
+ * UCSP_INS_ID, UCSP_MER_ID, UCSP_ACQ_IIN, UCSP_SIGNATURE_VARIANT, UCSP_ZONE), then to the value
+ * shown in --help. A flag given wins over the variable.
  *
  * Slow mode (slow.ts), a slow but correct partner — each answer is sent that many milliseconds
  * after the work is done (0 to 3600000, default 0):
@@ -21,18 +27,22 @@ import { createExamplePartner } from './partner-app.js';
 import { parseSlowFlags } from './slow.js';
 
 async function main(): Promise<void> {
+  const env = process.env;
   const { values } = parseArgs({
     options: {
-      ucsp: { type: 'string', default: 'http://127.0.0.1:7300' },
+      ucsp: { type: 'string', default: env.UCSP_BASE_URL ?? 'http://127.0.0.1:7300' },
       keys: { type: 'string', default: '.ucsp-sandbox/keys' },
-      port: { type: 'string', default: '7400' },
+      'partner-key': { type: 'string', ...(env.UCSP_PARTNER_KEY ? { default: env.UCSP_PARTNER_KEY } : {}) },
+      'partner-cert': { type: 'string', ...(env.UCSP_PARTNER_CERT ? { default: env.UCSP_PARTNER_CERT } : {}) },
+      'ucsp-cert': { type: 'string', ...(env.UCSP_CERT ? { default: env.UCSP_CERT } : {}) },
+      port: { type: 'string', default: env.UCSP_PARTNER_PORT ?? '7400' },
       host: { type: 'string', default: '127.0.0.1' },
       'public-url': { type: 'string' },
-      'ins-id': { type: 'string', default: '12345678' },
-      'mer-id': { type: 'string', default: '123456789012345' },
-      'acq-iin': { type: 'string', default: '00010344' },
-      variant: { type: 'string', default: 'SHA256withRSA' },
-      zone: { type: 'string', default: '+08:00' },
+      'ins-id': { type: 'string', default: env.UCSP_INS_ID ?? '12345678' },
+      'mer-id': { type: 'string', default: env.UCSP_MER_ID ?? '123456789012345' },
+      'acq-iin': { type: 'string', default: env.UCSP_ACQ_IIN ?? '00010344' },
+      variant: { type: 'string', default: env.UCSP_SIGNATURE_VARIANT ?? 'SHA256withRSA' },
+      zone: { type: 'string', default: env.UCSP_ZONE ?? '+08:00' },
       bug: { type: 'string', multiple: true, default: [] },
       quiet: { type: 'boolean', default: false },
       'slow-notice-ms': { type: 'string' },
@@ -54,8 +64,8 @@ async function main(): Promise<void> {
   const base = values.ucsp.replace(/\/+$/, '');
   const partner = createExamplePartner({
     ucspApiUrl: base.endsWith('/ucsp/api') ? base : `${base}/ucsp/api`,
-    signer: await loadSigner(join(values.keys, 'partner.key.pem'), join(values.keys, 'partner.cert.pem')),
-    ucspCertificates: await loadCertificates(join(values.keys, 'ucsp.cert.pem')),
+    signer: await loadSigner(values['partner-key'] ?? join(values.keys, 'partner.key.pem'), values['partner-cert'] ?? join(values.keys, 'partner.cert.pem')),
+    ucspCertificates: await loadCertificates(values['ucsp-cert'] ?? join(values.keys, 'ucsp.cert.pem')),
     insID: values['ins-id'],
     merId: values['mer-id'],
     acqIIN: values['acq-iin'],
