@@ -74,6 +74,14 @@ function causeFirst(r: ScenarioResult): ScenarioResult {
   return { ...r, checks: r.checks.map((c) => (c.cause ? { ...c, message: `${c.cause.summary} (see ${c.cause.owner}) — ${c.message}` } : c)) };
 }
 
+/** The partner's own process (run --exec) and its last output lines, when something failed. */
+function partnerSection(s: RunSummary): string {
+  const p = s.partnerProcess;
+  if (!p) return '';
+  const how = p.exit ? ` (it exited: ${p.exit.code ?? p.exit.signal})` : '';
+  return `<h2>Your partner's last output${esc(how)}</h2><p class="muted">${esc(p.command)}</p><pre>${esc(p.lastLines.join('\n') || '(nothing)')}</pre>`;
+}
+
 export function htmlReport(s: RunSummary): string {
   const { exercised, possible } = coverageCounts(s.coverage);
   const matrix = coverageMatrix(s.coverage)
@@ -89,6 +97,7 @@ export function htmlReport(s: RunSummary): string {
 <p class="counts"><span class="PASSED">${s.counts.passed} passed</span><span class="FAILED">${s.counts.failed} failed</span><span class="WARNING">${s.counts.warning} warning</span><span class="SKIPPED">${s.counts.skipped} skipped</span><span>${s.counts.total} scenarios</span></p>
 ${causesSection(s)}
 ${stale}
+${partnerSection(s)}
 <h2>Scenarios</h2>${s.scenarios.map(causeFirst).map(scenario).join('\n')}
 <h2>Coverage: message type × response code</h2><p class="muted">Exercised ${exercised} of ${possible} pairs the protocol allows. — allowed but not exercised · not applicable.</p>
 <table class="matrix"><tr><th>message (via)</th>${CODES.map((c) => `<th>${c}</th>`).join('')}</tr>${matrix}</table>

@@ -54,6 +54,10 @@ export function junitReport(s: RunSummary): string {
   const causes = s.causes.length
     ? `<testsuite name="causes" tests="0" failures="0" errors="0" skipped="0"><system-out>${xml(s.causes.map((g, i) => `${i + 1}. ${g.failures} failure(s): ${g.summary}; see ${g.owner}\n   first seen in ${g.firstSeen.scenario} (journal #${g.firstSeen.seq})`).join('\n'))}</system-out></testsuite>`
     : '';
+  const p = s.partnerProcess;
+  const partner = p
+    ? `<testsuite name="partner-output" tests="0" failures="0" errors="0" skipped="0"><system-out>${xml(`${p.command}${p.exit ? ` (it exited: ${p.exit.code ?? p.exit.signal})` : ''}\n${p.lastLines.join('\n')}`)}</system-out></testsuite>`
+    : '';
   const coverage = `<testsuite name="coverage" tests="0" failures="0" errors="0" skipped="0"><system-out>${xml(coverageText(s.coverage))}</system-out></testsuite>`;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ucsp-sandbox conformance" tests="${s.counts.total + s.staleWaivers.length}" failures="${s.counts.failed + s.staleWaivers.length}" errors="0" skipped="${s.counts.skipped}" time="${(s.wallMs / 1000).toFixed(3)}">${causes}${suites.join('')}${stale}${coverage}</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ucsp-sandbox conformance" tests="${s.counts.total + s.staleWaivers.length}" failures="${s.counts.failed + s.staleWaivers.length}" errors="0" skipped="${s.counts.skipped}" time="${(s.wallMs / 1000).toFixed(3)}">${causes}${suites.join('')}${stale}${partner}${coverage}</testsuites>\n`;
 }

@@ -2,6 +2,7 @@
  * `run --exec`: the partner's own process for the length of the run, configured only by the
  * UCSP_* variables run sets — no keys, config or second terminal to prepare.
  */
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -39,13 +40,16 @@ describe('run --exec', () => {
     const port = await freePort();
     const driverUrl = `http://127.0.0.1:${port}/driver`;
     const r = await runCli(
-      ['run', '--port', '0', '--keys-dir', `${tmp.dir}/keys`, '--driver-url', driverUrl, '--filter', 'frontend-payment/happy-path', '--exec', 'npx tsx examples/partner/main.ts --quiet --bug majorUnitAmounts'],
+      ['run', '--port', '0', '--keys-dir', `${tmp.dir}/keys`, '--driver-url', driverUrl, '--filter', 'frontend-payment/happy-path', '--exec', 'npx tsx examples/partner/main.ts --quiet --bug majorUnitAmounts', '--reporter', 'console', '--reporter', `junit=${tmp.dir}/r.xml`, '--reporter', `html=${tmp.dir}/r.html`],
       { cwd: ROOT },
     );
     expect(r.code, r.stderr.slice(-3000)).toBe(1);
     expect(r.stdout).toMatch(/Last lines of your partner's output — npx tsx examples\/partner\/main\.ts --quiet --bug majorUnitAmounts:/);
     expect(r.stdout).toContain(`  | example partner listening on http://127.0.0.1:${port}`);
     expect(r.stdout).toContain('  |   BUGS ON: majorUnitAmounts');
+    // and in the report files
+    expect(await readFile(`${tmp.dir}/r.xml`, 'utf8')).toMatch(/<testsuite name="partner-output"[^>]*><system-out>npx tsx examples\/partner\/main\.ts --quiet --bug majorUnitAmounts\n[^<]*BUGS ON: majorUnitAmounts/);
+    expect(await readFile(`${tmp.dir}/r.html`, 'utf8')).toMatch(/<h2>Your partner's last output<\/h2>[\s\S]*BUGS ON: majorUnitAmounts/);
     expect(await answers(`${driverUrl}/orders/x`)).toBe(false);
   }, 240_000);
 });
