@@ -11,7 +11,8 @@
  * its default real-time clock, kept running across the runs; each run uses it with --sandbox).
  * Flags: --runs N (20) · --mode run|sandbox|both (both) · --filter GLOB (repeatable) · --burn N
  * (burner processes, default: one per core) · --slow-notice-ms MS (2000) · --slow-driver-ms MS (500)
- * · --reports DIR (keep each run's JSON report there) · --json (one JSON summary on stdout).
+ * · --parallel (the modes side by side, each its own runs in a row) · --reports DIR (keep each
+ * run's JSON report there) · --json (one JSON summary on stdout).
  * Exit 0 when every run passed, 1 otherwise, 2 on bad flags.
  */
 import { spawn } from 'node:child_process';
@@ -42,6 +43,7 @@ try {
       'slow-notice-ms': { type: 'string', default: '2000' },
       'slow-driver-ms': { type: 'string', default: '500' },
       reports: { type: 'string' },
+      parallel: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
     strict: true,
@@ -111,19 +113,20 @@ const cleanup = async () => {
 process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
 
 const results = [];
-let sandbox;
+const sandboxes = new Set();
 try {
   const keys = join(work, 'keys');
   const init = await cli(['keys', 'init', '--out', keys]);
   if (init.code !== 0) throw new Error(`keys init failed: ${init.stderr}`);
   if (values.reports) await mkdir(values.reports, { recursive: true });
   for (let i = 0; i < burn; i++) burners.push(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
-  say(`stress: ${runs} run(s) × ${modes.join(' + ')}, partner answers notices after ${slowNotice} ms and driver calls after ${slowDriver} ms, ${burn} CPU burner(s) on ${availableParallelism()} core(s)`);
+  say(`stress: ${runs} run(s) × ${modes.join(values.parallel ? ' ‖ ' : ' + ')}, partner answers notices after ${slowNotice} ms and driver calls after ${slowDriver} ms, ${burn} CPU burner(s) on ${availableParallelism()} core(s)`);
   const exec = `"${process.execPath}" "${PARTNER}" --quiet --slow-notice-ms ${slowNotice} --slow-driver-ms ${slowDriver}`;
-  for (const mode of modes) {
+  const stream = async (mode) => {
     const port = await freePort();
     const partnerUrl = `http://127.0.0.1:${port}`;
-    sandbox = mode === 'sandbox' ? await startSandbox(['--keys-dir', keys, '--index-url', `${partnerUrl}/ucsp/login`]) : undefined;
+    const sandbox = mode === 'sandbox' ? await startSandbox(['--keys-dir', keys, '--index-url', `${partnerUrl}/ucsp/login`]) : undefined;
+    if (sandbox) sandboxes.add(sandbox);
     for (let n = 1; n <= runs; n++) {
       const report = join(values.reports ?? work, `${mode}-${n}.json`);
       const args = [
@@ -154,11 +157,15 @@ try {
       say(`${ok ? 'PASS' : 'FAIL'} ${mode} ${n}/${runs}: ${counts ? `${counts.passed} passed, ${counts.failed} failed, ${counts.warning} warning, ${counts.skipped} skipped` : 'no counts'} (exit ${r.code}, ${wallS.toFixed(1)} s)`);
       for (const f of failures) say(`    ${f}`);
     }
-    await sandbox?.stop();
-    sandbox = undefined;
-  }
+    if (sandbox) {
+      sandboxes.delete(sandbox);
+      await sandbox.stop();
+    }
+  };
+  if (values.parallel) await Promise.all(modes.map(stream));
+  else for (const mode of modes) await stream(mode);
 } finally {
-  await sandbox?.stop();
+  for (const sb of sandboxes) await sb.stop();
   await cleanup();
 }
 const passed = results.filter((r) => r.ok).length;
@@ -167,5 +174,5 @@ const byMode = modes.map((m) => {
   return { mode: m, runs: rs.length, passed: rs.filter((r) => r.ok).length, wallS: rs.map((r) => r.wallS) };
 });
 say(`stress: ${passed} of ${results.length} runs passed — ${byMode.map((m) => `${m.mode}: ${m.passed}/${m.runs}`).join(', ')}`);
-if (values.json) process.stdout.write(`${JSON.stringify({ slowNoticeMs: slowNotice, slowDriverMs: slowDriver, burners: burn, byMode, results })}\n`);
+if (values.json) process.stdout.write(`${JSON.stringify({ slowNoticeMs: slowNotice, slowDriverMs: slowDriver, burners: burn, parallel: values.parallel, byMode, results })}\n`);
 process.exitCode = passed === results.length ? 0 : 1;
