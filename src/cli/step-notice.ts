@@ -86,8 +86,8 @@ export async function decide(n: NoticeRecord, desk: NoticeDesk): Promise<void> {
     }
     if (choice === 'delay') {
       const seconds = Number(await input({ message: 'Delay by how many seconds of the sandbox clock?', default: '15', validate: (v) => (/^\d{1,6}$/.test(v.trim()) ? true : 'a whole number of seconds, 0 to 999999') }));
-      await call('/release');
-      await call('/delay', { ms: seconds * 1000 });
+      // in one call: a release followed by a delay would let the notice go at once
+      await call('/release', { ms: seconds * 1000 });
       return out(c.dim(`  UCSP sends it when the sandbox clock has moved on ${seconds} s: ${desk.clockMovesLater ? "a later step of this scenario moves it" : 'no later step of this scenario moves it, so it is not sent in this run'}`));
     }
     if (choice === 'edit') {
