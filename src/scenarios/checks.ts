@@ -185,7 +185,7 @@ export async function evaluate(expect: ExpectationT, ctx: CheckContext): Promise
     const which = e.attempt ?? 'last';
     const pool = which === 'extra' || which === 'scheduled' ? n.attempts.filter((a) => a.kind === which) : n.attempts;
     const a = which === 'first' ? pool[0] : pool.at(-1);
-    if (!a) return fail(`notice ${n.id} has no ${which} attempt`, list(e.code), n.attempts);
+    if (!a) return fail(`notice ${n.id} has no ${which} attempt${n.attempts.length ? '' : `: UCSP never sent it (${n.status})`}`, list(e.code), n.attempts);
     const code = a.responseCode ?? (a.httpStatus ? `HTTP ${a.httpStatus}` : 'no answer');
     if (!list(e.code).includes(code)) return fail(answerText(a), list(e.code), code);
     if (e.delivered !== undefined && (n.status === 'DELIVERED') !== e.delivered) return fail(`notice ${n.id} is ${n.status}`, e.delivered ? 'DELIVERED' : 'not delivered', n.status);
