@@ -1,3 +1,4 @@
+/** `ucsp-sandbox step`: one scenario a step at a time on a terminal, with a decision before each notice. */
 import type { Command } from 'commander';
 import type { ExampleWorld } from '../../../examples/partner/with-sandbox.js';
 import type { SandboxConfig } from '../../config/index.js';
@@ -17,7 +18,7 @@ class Stopped extends Error {}
 const isPromptExit = (e: unknown) => (e as Error | undefined)?.name === 'ExitPromptError';
 
 /** Stops the run: the runner checks the signal before each step; `reason` says where it stopped. */
-export interface Halt {
+interface Halt {
   controller: AbortController;
   reason?: string;
 }
