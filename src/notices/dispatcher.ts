@@ -123,9 +123,9 @@ export class NoticeDispatcher {
     return n;
   }
 
-  /** Releases a held notice: it is attempted now. */
-  release(id: string): NoticeRecord {
-    const n = noticeTransition(this.require(id), { type: 'release', at: this.o.clock.now() });
+  /** Releases a held notice: it is attempted now, or `afterMs` later on the sandbox clock. */
+  release(id: string, afterMs = 0): NoticeRecord {
+    const n = noticeTransition(this.require(id), { type: 'release', at: this.o.clock.now() + afterMs });
     this.save(n);
     this.reorderHeld = this.reorderHeld.filter((h) => h !== id);
     this.arm(n);

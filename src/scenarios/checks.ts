@@ -34,6 +34,15 @@ function varOf(ctx: CheckContext, from: string): Record<string, unknown> | undef
   return v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
 }
 
+/** What the partner did with a notice attempt, each fact once ("answered 36", not "answered 36 (answered 36)"). */
+export function answerText(a: { responseCode?: string; httpStatus?: number; problem?: string }): string {
+  const p = a.problem;
+  if (a.responseCode) return `the partner answered ${a.responseCode}${p && p !== `answered ${a.responseCode}` ? ` (${p})` : ''}`;
+  if (a.httpStatus) return `the partner answered HTTP ${a.httpStatus}${p && p !== `HTTP ${a.httpStatus}` ? ` (${p})` : ''}`;
+  if (p?.startsWith('no answer')) return `the partner sent ${p}`;
+  return `the partner did not answer${p ? `: ${p}` : ''}`;
+}
+
 const AMOUNT = /^[1-9][0-9]{0,11}$/;
 const PARTNER_INQUIRIES = new Set(['PAYMENT_RESULT_INQUIRY', 'REFUND_RESULT_INQUIRY']);
 const ORIGINALS = new Set(['SUBMIT_PAYMENT_ORDER', 'SUBMIT_AUTO_DEBIT']);
@@ -176,9 +185,9 @@ export async function evaluate(expect: ExpectationT, ctx: CheckContext): Promise
     const which = e.attempt ?? 'last';
     const pool = which === 'extra' || which === 'scheduled' ? n.attempts.filter((a) => a.kind === which) : n.attempts;
     const a = which === 'first' ? pool[0] : pool.at(-1);
-    if (!a) return fail(`notice ${n.id} has no ${which} attempt`, list(e.code), n.attempts);
+    if (!a) return fail(`notice ${n.id} has no ${which} attempt${n.attempts.length ? '' : `: UCSP never sent it (${n.status})`}`, list(e.code), n.attempts);
     const code = a.responseCode ?? (a.httpStatus ? `HTTP ${a.httpStatus}` : 'no answer');
-    if (!list(e.code).includes(code)) return fail(`the partner answered ${code}${a.problem ? ` (${a.problem})` : ''}`, list(e.code), code);
+    if (!list(e.code).includes(code)) return fail(answerText(a), list(e.code), code);
     if (e.delivered !== undefined && (n.status === 'DELIVERED') !== e.delivered) return fail(`notice ${n.id} is ${n.status}`, e.delivered ? 'DELIVERED' : 'not delivered', n.status);
     return pass(`the partner answered ${code}`, { notice: n.id, attempt: a });
   }

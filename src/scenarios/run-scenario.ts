@@ -29,8 +29,11 @@ export interface ScenarioEnv {
    */
   stepTimeoutMs: number;
   signal?: AbortSignal;
-  /** Called before each step (the interactive stepper uses it). */
-  beforeStep?: (step: ScenarioStep, index: number, scenario: Scenario) => Promise<void>;
+  /**
+   * Called before each step that is not a check (the interactive stepper uses it), with the results
+   * kept so far (`as`), so that the step's `${name.field}` references can be shown resolved.
+   */
+  beforeStep?: (step: ScenarioStep, index: number, scenario: Scenario, vars: Readonly<Vars>) => Promise<void>;
   /** Called after each step has run and what fell due has run (before the checks that follow). */
   afterStep?: (step: ScenarioStep, index: number, scenario: Scenario) => Promise<void>;
   onLog?: (line: string) => void;
@@ -251,7 +254,7 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
       continue;
     }
     if (broken) continue;
-    await env.beforeStep?.(step, i, scenario);
+    await env.beforeStep?.(step, i, scenario, vars);
     try {
       const out = await runStep(step, env, vars);
       if ('as' in step && step.as) vars[step.as] = out;

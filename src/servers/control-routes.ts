@@ -169,7 +169,9 @@ export function controlRouter(runtime: SandboxRuntime): Router {
     res.json(runtime.notices.drop(req.params.id));
   });
   r.post('/notices/:id/release', (req, res) => {
-    res.json(runtime.notices.release(req.params.id));
+    // {"ms": N}: released to be sent N ms later on the sandbox clock (a delayed release, in one step)
+    const b = body(req);
+    res.json(runtime.notices.release(req.params.id, b.ms === undefined ? 0 : nonNegative(b, 'ms')));
   });
   r.post('/notices/:id/delay', (req, res) => {
     res.json(runtime.notices.delay(req.params.id, nonNegative(body(req), 'ms')));

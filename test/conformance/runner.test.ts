@@ -101,3 +101,21 @@ describe('scenario files', () => {
     expect(matchesFilter('refund/over-refund-refused', ['refund/over'])).toBe(false);
   });
 });
+
+describe('step hooks', () => {
+  it('beforeStep is given the results kept so far, so that a step can be shown with its references resolved', async () => {
+    const seen: { index: number; orderId: unknown }[] = [];
+    await run(good, {
+      filters: ['frontend-payment/happy-path'],
+      hooks: {
+        beforeStep: async (_step, index, _scenario, vars) => {
+          seen.push({ index, orderId: (vars.order as { orderId?: unknown } | undefined)?.orderId });
+        },
+      },
+    });
+    expect(seen.map((s) => s.index)).toEqual([0, 2, 5]);
+    expect(seen[0]!.orderId).toBeUndefined();
+    expect(seen[1]!.orderId).toMatch(/^ORD\d+$/);
+    expect(seen[2]!.orderId).toBe(seen[1]!.orderId);
+  });
+});

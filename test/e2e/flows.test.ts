@@ -106,6 +106,22 @@ describe('frontend payment', () => {
     expect((await w.order(orderId)).status).toBe('PAID');
   });
 
+  it('a held notice released with a delay goes when the sandbox clock gets there, not before', async () => {
+    await w.control('/notices/faults', { action: 'hold' });
+    const { orderId } = await payThroughPages();
+    await w.settle();
+    const held = await w.control<{ id: string; status: string }[]>(`/notices?orderId=${orderId}`);
+    expect(held.json[0]!.status).toBe('HELD');
+    expect((await w.control(`/notices/${held.json[0]!.id}/release`, { ms: -1 })).status).toBe(400);
+    await w.control(`/notices/${held.json[0]!.id}/release`, { ms: 15_000 });
+    await w.settle(14_999);
+    const waiting = await w.control<{ status: string; attempts: unknown[] }[]>(`/notices?orderId=${orderId}`);
+    expect(waiting.json[0]).toMatchObject({ status: 'PENDING', attempts: [] });
+    expect((await w.order(orderId)).status).toBe('CREATED');
+    await w.settle(1);
+    expect((await w.order(orderId)).status).toBe('PAID');
+  });
+
   it('a lost notice: the partner finds the result by inquiry', async () => {
     await w.control('/notices/faults', { action: 'drop' });
     const { orderId } = await payThroughPages();

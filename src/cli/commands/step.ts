@@ -1,148 +1,218 @@
+/** `ucsp-sandbox step`: one scenario a step at a time on a terminal, with a decision before each notice. */
 import type { Command } from 'commander';
 import type { ExampleWorld } from '../../../examples/partner/with-sandbox.js';
 import type { SandboxConfig } from '../../config/index.js';
 import { UcspError } from '../../errors/index.js';
-import type { NoticeRecord } from '../../protocol/notice-machine.js';
-import type { SandboxClient, JournalView } from '../../scenarios/sandbox-client.js';
-import type { ScenarioStep } from '../../scenarios/scenario-schema.js';
+import type { RunningSandbox } from '../../sandbox/start-sandbox.js';
+import type { ScenarioResult } from '../../scenarios/results.js';
+import type { SandboxClient } from '../../scenarios/sandbox-client.js';
+import type { Scenario } from '../../scenarios/scenario-schema.js';
 import { addConfigFlags, overridesFrom, type ConfigFlags } from '../config-flags.js';
-import { c, out } from '../output.js';
-import { makeOutput } from '../run-output.js';
+import { c, err, out } from '../output.js';
+import { decide } from '../step-notice.js';
+import { checkLine, describeAction, entryLines, numberActions, resultLines } from '../step-view.js';
 
-function describe(s: ScenarioStep): string {
-  if ('drive' in s) return `the partner: ${s.drive} ${JSON.stringify(s.with ?? {})}`;
-  if ('user' in s) return `the user: ${s.user} ${JSON.stringify(s.with ?? {})}`;
-  if ('world' in s) return `the world: ${s.world} ${JSON.stringify(s.with ?? {})}`;
-  if ('wait' in s) return `wait for the partner's ${s.msgType}`;
-  return `check ${s.check}`;
+/** The person stopped the run: answered "no", pressed Ctrl-C at a prompt, or sent a signal. */
+class Stopped extends Error {}
+
+const isPromptExit = (e: unknown) => (e as Error | undefined)?.name === 'ExitPromptError';
+
+/** Stops the run: the runner checks the signal before each step; `reason` says where it stopped. */
+interface Halt {
+  controller: AbortController;
+  reason?: string;
 }
 
-function show(e: JournalView): void {
-  const who = e.direction === 'in' ? (e.channel === 'issuer' ? 'issuer → UCSP' : 'partner → UCSP') : e.channel === 'issuer' ? 'UCSP → issuer' : e.channel === 'cashier' ? 'user → UCSP' : 'UCSP → partner';
-  const sig = e.signature ? (e.signature.valid ? c.green('signature valid') : c.red(`signature INVALID: ${e.signature.summary}`)) : '';
-  out(`  ${c.dim(`#${e.seq}`)} ${who} ${c.bold(e.msgType ?? e.channel)}${e.responseCode ? ` code ${e.responseCode}` : ''}${e.httpStatus && e.httpStatus !== 200 ? ` HTTP ${e.httpStatus}` : ''} ${sig}${e.note ? c.dim(` — ${e.note}`) : ''}`);
-  if (e.parsed) out(c.dim(JSON.stringify((e.parsed as { trxInfo?: unknown }).trxInfo ?? e.parsed).replace(/^/, '      ')));
-}
-
-/** Before UCSP sends a notice: send, edit, delay, duplicate, drop or tamper with it. */
-async function decide(sandbox: SandboxClient, n: NoticeRecord): Promise<void> {
-  const { input, select, editor } = await import('@inquirer/prompts');
-  const msg = JSON.parse(n.text) as { trxInfo: Record<string, string>; msgResponse: { responseCode: string } };
-  out(`${c.yellow('▶ UCSP is about to send')} ${n.msgType} ${msg.msgResponse.responseCode} for ${n.orderId} to ${n.backUrl}`);
-  out(c.dim(`  ${JSON.stringify(msg.trxInfo)}`));
-  for (;;) {
-    const choice = await select({
-      message: 'What should UCSP do with it?',
-      choices: [
-        { name: 'send it', value: 'send' },
-        { name: 'edit it (send an edited, validly signed copy instead)', value: 'edit' },
-        { name: 'delay it', value: 'delay' },
-        { name: 'duplicate it (send it twice)', value: 'duplicate' },
-        { name: 'drop it (the partner must inquire)', value: 'drop' },
-        { name: 'tamper with it first (then decide again)', value: 'tamper' },
-      ],
-    });
-    const call = (path: string, body: unknown = {}) => sandbox.call(`/notices/${n.id}${path}`, body);
-    if (choice === 'send') return void (await call('/release'));
-    if (choice === 'drop') return void (await call('/drop'));
-    if (choice === 'duplicate') {
-      await call('/release');
-      await sandbox.advance(0);
-      await call('/send');
-      return;
+/** Runs one scenario, asking before each action and before each notice; resolves to the result. */
+async function stepThrough(scenario: Scenario, config: SandboxConfig, sandbox: SandboxClient, halt: Halt): Promise<ScenarioResult> {
+  const [{ confirm }, { runConformance }] = await Promise.all([import('@inquirer/prompts'), import('../../scenarios/run-conformance.js')]);
+  const numbers = numberActions(scenario);
+  const stop = (reason: string) => {
+    halt.reason ??= reason;
+    halt.controller.abort();
+  };
+  let seen = 0;
+  let started = false;
+  let where = 'before the first step';
+  let result: ScenarioResult | undefined;
+  const showNew = async () => {
+    for (const e of (await sandbox.journal({ since: seen })).entries) {
+      for (const line of entryLines(e, c)) out(line);
+      seen = e.seq;
     }
-    if (choice === 'delay') {
-      const ms = Number(await input({ message: 'Delay by how many seconds (virtual)?', default: '15', validate: (v) => (Number(v) >= 0 ? true : 'a number ≥ 0') }));
-      await call('/release');
-      await call('/delay', { ms: ms * 1000 });
-      return;
-    }
-    if (choice === 'edit') {
-      const edited = await editor({ message: 'Edit trxInfo (JSON); it is re-signed by UCSP', default: JSON.stringify(msg.trxInfo, null, 2), postfix: '.json' });
-      let trxInfo: Record<string, string>;
-      try {
-        trxInfo = JSON.parse(edited) as Record<string, string>;
-      } catch {
-        out(c.red('  not JSON; try again'));
-        continue;
-      }
-      const r = await call('/send', { trxInfo });
-      out(`  the partner answered ${JSON.stringify((r as { attempt: { responseCode?: string; httpStatus?: number } }).attempt)}`);
-      await call('/drop');
-      return;
-    }
-    const how = await select({ message: 'Tamper how?', choices: ['signature', 'amount', 'currency', 'unknown-order'].map((v) => ({ name: v, value: v })) });
-    const r = (await call('/send', { tamper: how })) as { attempt: { responseCode?: string; httpStatus?: number; problem?: string } };
-    out(`  the partner answered the tampered copy: ${r.attempt.responseCode ?? `HTTP ${r.attempt.httpStatus ?? '—'}`}${r.attempt.problem ? c.dim(` (${r.attempt.problem})`) : ''}`);
-  }
+  };
+  const summary = await runConformance({
+    config,
+    sandboxUrl: sandbox.base,
+    filters: [scenario.id],
+    signal: halt.controller.signal,
+    hooks: {
+      onLog: (line) => {
+        const shown = checkLine(line, c);
+        if (shown !== undefined) out(shown);
+      },
+      onScenarioEnd: (r) => {
+        result = r;
+      },
+      // a throw here ends the run (a throw in afterStep would count as the step failing)
+      beforeStep: async (step, index, _scenario, vars) => {
+        if (halt.controller.signal.aborted) throw new Stopped();
+        if (!started) {
+          // hold every notice, so that each one waits for a decision
+          await sandbox.call('/notices/faults', { action: 'hold', times: 1000 });
+          seen = (await sandbox.status()).journal.lastSeq;
+          started = true;
+        }
+        const label = `step ${numbers.of.get(index) ?? '?'} of ${numbers.total}`;
+        where = `before ${label}`;
+        out(`\n${c.cyan(label.replace(/^s/, 'S'))}: ${describeAction(step, vars)}`);
+        if ('note' in step && step.note) out(c.dim(`  ${step.note}`));
+        let go: boolean;
+        try {
+          go = await confirm({ message: 'Run it?', default: true });
+        } catch (e) {
+          if (isPromptExit(e)) stop(`interrupted ${where}`);
+          throw e;
+        }
+        if (!go) {
+          stop(`stopped ${where}`);
+          throw new Stopped();
+        }
+        where = `at ${label}`;
+      },
+      afterStep: async (_step, index) => {
+        try {
+          for (;;) {
+            await showNew();
+            if (halt.controller.signal.aborted) return;
+            const held = (await sandbox.notices()).filter((n) => n.status === 'HELD');
+            if (!held.length) return;
+            const clockMovesLater = scenario.steps.slice(index + 1).some((s) => 'world' in s && s.world === 'advance');
+            await decide(held[0]!, { sandbox, showNew, clockMovesLater });
+            await sandbox.advance(0);
+          }
+        } catch (e) {
+          if (!isPromptExit(e)) throw e;
+          stop(`interrupted ${where}`);
+        }
+      },
+    },
+  }).catch((e: unknown) => {
+    if (halt.reason !== undefined) throw new Stopped(halt.reason);
+    throw e;
+  });
+  if (halt.reason !== undefined) throw new Stopped(halt.reason);
+  // the messages of a step that failed (its afterStep did not run)
+  await showNew();
+  if (!result) throw new UcspError('common', `scenario ${scenario.id} did not run (${summary.counts.total} run)`);
+  return result;
 }
 
 export function registerStep(program: Command): void {
   addConfigFlags(program.command('step').description('step through a scenario one message at a time, deciding what UCSP does with each notice').argument('[scenario]', 'scenario id (asked when omitted)'))
     .option('--example', 'step against the bundled example partner instead of the one in the configuration', false)
-    .addHelpText('after', '\nNeeds a terminal. Without partner.driverUrl in the configuration it uses the bundled example partner.\n\nExamples:\n  $ npx ucsp-sandbox step\n  $ npx ucsp-sandbox step frontend-payment/notice-lost --example')
+    .addHelpText(
+      'after',
+      `
+Needs a terminal. Without partner.driverUrl in the configuration it uses the bundled example partner.
+Before each step it asks "Run it?"; before UCSP sends a notice it asks what to do with it (keys 1–6).
+"edit" opens $VISUAL or $EDITOR (vim when neither is set). Ctrl-C stops: exit code 130.
+
+Examples:
+  $ npx ucsp-sandbox step
+  $ npx ucsp-sandbox step frontend-payment/notice-lost --example
+  $ EDITOR=nano npx ucsp-sandbox step frontend-payment/happy-path --example`,
+    )
     .action(async (id: string | undefined, opts: ConfigFlags & { example: boolean }) => {
       if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UcspError('usage', 'step is interactive and needs a terminal; use `ucsp-sandbox run` in scripts and CI');
-      const [{ confirm, select }, { startExampleWorld }, { loadConfig }, { startSandbox }, { loadScenarios }, { runConformance }, { SandboxClient }] = await Promise.all([
+      // the prompts colour on their own: tell them too when colour is off (--no-color, TERM=dumb)
+      if (c.level === 0 && !process.env.NO_COLOR) process.env.NO_COLOR = '1';
+      const [{ select }, { startExampleWorld }, { loadConfig }, { startSandbox }, { loadScenarios }, { SandboxClient }] = await Promise.all([
         import('@inquirer/prompts'),
         import('../../../examples/partner/with-sandbox.js'),
         import('../../config/index.js'),
         import('../../sandbox/start-sandbox.js'),
         import('../../scenarios/load-scenarios.js'),
-        import('../../scenarios/run-conformance.js'),
         import('../../scenarios/sandbox-client.js'),
       ]);
       const scenarios = (await loadScenarios()).map((l) => l.scenario);
-      const chosen = id ?? (await select({ message: 'Which scenario?', pageSize: 15, choices: scenarios.map((s) => ({ name: `${s.id} — ${s.title}`, value: s.id })) }));
+      let chosen = id;
+      if (chosen === undefined) {
+        try {
+          chosen = await select({ message: 'Which scenario?', pageSize: 15, choices: scenarios.map((s) => ({ name: `${s.id} — ${s.title}`, value: s.id })) });
+        } catch (e) {
+          if (!isPromptExit(e)) throw e;
+          err('interrupted');
+          process.exitCode = 130;
+          return;
+        }
+      }
       const scenario = scenarios.find((s) => s.id === chosen);
       if (!scenario) throw new UcspError('usage', `no scenario ${chosen}`, { details: [`known: ${scenarios.map((s) => s.id).join(', ')}`] });
       const loaded = await loadConfig({ cwd: process.cwd(), ...(opts.config ? { configPath: opts.config } : {}), overrides: overridesFrom(opts) });
-      let world: ExampleWorld | undefined;
-      let config: SandboxConfig = loaded.config;
-      if (opts.example || !config.partner.driverUrl) {
-        world = await startExampleWorld();
-        config = world.config;
-        out(c.dim(`using the bundled example partner at ${world.partnerUrl}`));
-      }
-      // our own sandbox, so that the stepper can talk to it (a configured partner knows its port)
-      const own = world ? undefined : await startSandbox({ ...config, timeScale: 0 });
-      const sandbox = new SandboxClient(world ? world.sandbox.urls.ucsp : own!.urls.ucsp, config.controlToken);
-      let seen = 0;
-      const output = await makeOutput([{ name: 'console' }], undefined, true);
+
+      // Ctrl-C outside a prompt (a prompt turns it into ExitPromptError): close everything, exit 130.
+      const example = opts.example || !loaded.config.partner.driverUrl;
+      let starting: Promise<ExampleWorld | RunningSandbox> | undefined;
+      let closing: Promise<void> | undefined;
+      const close = () =>
+        (closing ??= (async () => {
+          await (await starting?.catch(() => undefined))?.close();
+        })());
+      const halt: Halt = { controller: new AbortController() };
+      let signalled = 0;
+      const onSignal = (code: number) => () => {
+        if (signalled) process.exit(code);
+        signalled = code;
+        halt.reason ??= 'interrupted';
+        halt.controller.abort();
+        err(`\ninterrupted: closing the sandbox${example ? ' and the example partner' : ''} (Ctrl-C again to quit at once)`);
+        void close().finally(() => process.exit(code));
+      };
+      const onInt = onSignal(130);
+      const onTerm = onSignal(143);
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
       try {
-        out(`${c.bold(scenario.title)} ${c.dim(`(${scenario.refs.join(' · ')})`)}`);
-        const summary = await runConformance({
-          config,
-          sandboxUrl: sandbox.base,
-          filters: [scenario.id],
-          hooks: {
-            ...output.hooks,
-            beforeStep: async (step, i) => {
-              // hold every notice, so that each one waits for a decision
-              if (i === 0) await sandbox.call('/notices/faults', { action: 'hold', times: 1000 });
-              seen = Math.max(seen, (await sandbox.status()).journal.lastSeq);
-              out(`\n${c.cyan(`Step ${i + 1}`)}: ${describe(step)}${'note' in step && step.note ? c.dim(` — ${step.note}`) : ''}`);
-              if (!(await confirm({ message: 'Run it?', default: true }))) throw new UcspError('usage', 'stopped by you');
-            },
-            afterStep: async () => {
-              for (;;) {
-                for (const e of (await sandbox.journal({ since: seen })).entries) {
-                  show(e);
-                  seen = e.seq;
-                }
-                const held = (await sandbox.notices()).filter((n) => n.status === 'HELD');
-                if (!held.length) break;
-                await decide(sandbox, held[0]!);
-                await sandbox.advance(0);
-              }
-            },
-          },
-        });
-        await output.finish(summary);
-        process.exitCode = summary.exitCode;
+        let config = loaded.config;
+        let ucspUrl: string;
+        if (example) {
+          const world = await (starting = startExampleWorld());
+          config = world.config;
+          ucspUrl = world.sandbox.urls.ucsp;
+          out(c.dim(`using the bundled example partner at ${world.partnerUrl}`));
+        } else {
+          // our own sandbox, so that the stepper can talk to it (a configured partner knows its port)
+          const own = await (starting = startSandbox({ ...config, timeScale: 0 }));
+          ucspUrl = own.urls.ucsp;
+          out(c.dim(`stepping your partner through its test driver at ${config.partner.driverUrl}`));
+        }
+        const sandbox = new SandboxClient(ucspUrl, config.controlToken);
+        const numbers = numberActions(scenario);
+        out(`\n${c.bold(scenario.id)} — ${scenario.title}`);
+        out(c.dim(`  ${scenario.refs.join(' · ')}`));
+        out(c.dim(`  ${numbers.total} steps, each run when you confirm it; UCSP holds every notice for your decision. Ctrl-C stops.`));
+        let r: ScenarioResult;
+        try {
+          r = await stepThrough(scenario, config, sandbox, halt);
+        } catch (e) {
+          if (!(e instanceof Stopped)) throw e;
+          if (!signalled) err(`\n${e.message}: the scenario is not judged`);
+          process.exitCode = signalled || 130;
+          return;
+        }
+        for (const line of resultLines(r, numbers, c)) out(line);
+        process.exitCode = r.status === 'FAILED' ? 1 : 0;
+      } catch (e) {
+        // after a signal the run breaks where it was; the signal handler closes everything and exits
+        if (!signalled) throw e;
+        process.exitCode = signalled;
       } finally {
-        await world?.close();
-        await own?.close();
+        if (!signalled) {
+          await close();
+          process.off('SIGINT', onInt);
+          process.off('SIGTERM', onTerm);
+        }
       }
     });
 }
