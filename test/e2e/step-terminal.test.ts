@@ -163,11 +163,20 @@ describe('ucsp-sandbox step on a terminal', { timeout: 90_000 }, () => {
 
   it('Ctrl-C while a step waits for the partner exits 130 at once and closes the sandbox', async () => {
     // a partner whose driver never answers an action: the step is still running when Ctrl-C comes
+    // (it does answer the runner's preflight probes as a PROFILE §9 driver would)
     let reached: () => void = () => {};
     const actionReached = new Promise<void>((r) => (reached = r));
     const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-      if (req.url === '/driver/actions') return reached();
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      let body = '';
+      req.setEncoding('utf8').on('data', (d: string) => (body += d));
+      req.on('end', () => {
+        if (req.url === '/driver/actions') {
+          if (body.includes('"ucspSandboxPreflight"')) return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"unknown action"}');
+          return reached();
+        }
+        if (req.url?.startsWith('/driver/orders/')) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"no such order"}');
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
