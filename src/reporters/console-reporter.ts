@@ -114,7 +114,7 @@ export class ConsoleReporter {
     for (const w of s.staleWaivers) this.o.write(`${c.red('✗ stale expected failure')} ${w.key} no longer fails — remove it from the expected-failures file\n`);
     const counts = [c.green(`${s.counts.passed} passed`), s.counts.failed ? c.red(`${s.counts.failed} failed`) : `${s.counts.failed} failed`, s.counts.warning ? c.yellow(`${s.counts.warning} warning`) : `${s.counts.warning} warning`, `${s.counts.skipped} skipped`];
     this.o.write(`Scenarios: ${counts.join(', ')} (${s.counts.total} total)${s.interrupted ? c.red(' — interrupted') : ''}\n`);
-    this.o.write(`Coverage:  ${exercised} of ${possible} message type × response code pairs exercised (${s.coverage.missing.length} not: --verbose or the reports list them)\n`);
+    this.o.write(`Coverage:  ${exercised} of ${possible} message type × response code pairs exercised (${s.coverage.missing.length} not: ${this.o.verbose ? 'marked — above' : '--verbose or the reports list them'})\n`);
     this.o.write(`Wall time: ${(s.wallMs / 1000).toFixed(2)} s\n`);
     for (const f of written) this.o.write(`Report:    ${f}\n`);
   }
