@@ -46,7 +46,14 @@ describe('a partner that sends amounts in major units', () => {
   it('the first failure lines name the cause: UCSP’s code and reason, and the check that owns it', () => {
     expect(s.counts.failed).toBeGreaterThan(20);
     const lines = text.split('\n');
-    const afterProgress = lines.findIndex((l, i) => i > 0 && l === '' && /^(PASS|FAIL|WARN|SKIP) \[/.test(lines[i - 1]!));
+    // during the run: right under the first failed scenario, its cause, once
+    const firstFail = lines.findIndex((l) => l.startsWith('FAIL ['));
+    const named = lines[firstFail + 1]!;
+    expect(named).toMatch(/^ {5}cause: UCSP answered 10 to \S+ — trxInfo\.txnAmt: minor units/);
+    expect(named).toContain(`see ${OWNER}`);
+    expect(lines.filter((l) => /^ {5}cause: /.test(l))).toEqual([named]); // one cause, said once
+    const progress = (l: string) => /^(PASS|FAIL|WARN|SKIP) \[/.test(l) || /^ {5}cause: /.test(l);
+    const afterProgress = lines.findIndex((l, i) => i > 0 && l === '' && progress(lines[i - 1]!));
     const failureOutput = lines.slice(afterProgress + 1).filter((l) => l.trim() !== '');
     expect(failureOutput[0]).toMatch(/^Causes of the \d+ failed checks/);
     const first = failureOutput[1]!;
@@ -59,8 +66,8 @@ describe('a partner that sends amounts in major units', () => {
     // before any per-scenario failure detail
     const firstDetail = lines.findIndex((l) => /^\s+[✗!~]/.test(l));
     expect(firstDetail).toBeGreaterThan(lines.indexOf(first));
-    // the per-scenario progress lines carry no failure detail
-    expect(lines.slice(0, afterProgress).every((l) => /^(PASS|FAIL|WARN|SKIP) \[/.test(l))).toBe(true);
+    // the per-scenario progress lines carry no failure detail beyond the causes they first show
+    expect(lines.slice(0, afterProgress).every(progress)).toBe(true);
   });
 
   it('one group holds every failure the refused amounts explain; the others keep their own hint', () => {
