@@ -111,6 +111,7 @@ const cleanup = async () => {
   await rm(work, { recursive: true, force: true });
 };
 process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+process.once('SIGTERM', () => void cleanup().then(() => process.exit(143)));
 
 const results = [];
 const sandboxes = new Set();
@@ -119,7 +120,9 @@ try {
   const init = await cli(['keys', 'init', '--out', keys]);
   if (init.code !== 0) throw new Error(`keys init failed: ${init.stderr}`);
   if (values.reports) await mkdir(values.reports, { recursive: true });
-  for (let i = 0; i < burn; i++) burners.push(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+  // each burner spins, and now and then checks that this script is still there (so none outlives it)
+  const spin = 'const p = Number(process.argv[1]); for (let i = 1; ; i++) if (i % 50000000 === 0) { try { process.kill(p, 0); } catch { process.exit(0); } }';
+  for (let i = 0; i < burn; i++) burners.push(spawn(process.execPath, ['-e', spin, String(process.pid)], { stdio: 'ignore' }));
   say(`stress: ${runs} run(s) × ${modes.join(values.parallel ? ' ‖ ' : ' + ')}, partner answers notices after ${slowNotice} ms and driver calls after ${slowDriver} ms, ${burn} CPU burner(s) on ${availableParallelism()} core(s)`);
   const exec = `"${process.execPath}" "${PARTNER}" --quiet --slow-notice-ms ${slowNotice} --slow-driver-ms ${slowDriver}`;
   const stream = async (mode) => {
