@@ -5,7 +5,7 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import express, { type RequestHandler } from 'express';
-import { createExamplePartner, type ExamplePartner } from '../../examples/partner/partner-app.js';
+import { createExamplePartner, type ExamplePartner, type ExamplePartnerOptions } from '../../examples/partner/partner-app.js';
 import type { PartnerBugs } from '../../examples/partner/bugs.js';
 import { loadCertificates, loadSigner } from '../../src/crypto/index.js';
 import { runCli } from './cli.js';
@@ -20,6 +20,19 @@ export function freePort(): Promise<number> {
       const port = (s.address() as { port: number }).port;
       s.close(() => resolve(port));
     });
+  });
+}
+
+/** The example partner with the keys `keys init` wrote to keysDir, the default identifiers, sending to ucspApiUrl. */
+export async function examplePartner(keysDir: string, ucspApiUrl: string, o: Pick<ExamplePartnerOptions, 'bugs'> = {}): Promise<ExamplePartner> {
+  return createExamplePartner({
+    ucspApiUrl,
+    signer: await loadSigner(join(keysDir, 'partner.key.pem'), join(keysDir, 'partner.cert.pem')),
+    ucspCertificates: await loadCertificates(join(keysDir, 'ucsp.cert.pem')),
+    insID: '12345678',
+    merId: '123456789012345',
+    acqIIN: '00010344',
+    ...o,
   });
 }
 
@@ -46,15 +59,7 @@ export async function startPartnerWorld(o: { bugs?: Partial<PartnerBugs>; front?
   const partnerUrl = `http://127.0.0.1:${port}`;
   const sandbox = await spawnSandbox(['--time-scale', '0', '--keys-dir', keysDir, '--index-url', `${partnerUrl}/ucsp/login`, ...(o.sandboxArgs ?? [])], { cwd: dir });
   const U = sandbox.ready.ucsp;
-  const partner = createExamplePartner({
-    ucspApiUrl: sandbox.ready.api,
-    signer: await loadSigner(join(keysDir, 'partner.key.pem'), join(keysDir, 'partner.cert.pem')),
-    ucspCertificates: await loadCertificates(join(keysDir, 'ucsp.cert.pem')),
-    insID: '12345678',
-    merId: '123456789012345',
-    acqIIN: '00010344',
-    ...(o.bugs ? { bugs: o.bugs } : {}),
-  });
+  const partner = await examplePartner(keysDir, sandbox.ready.api, o.bugs ? { bugs: o.bugs } : {});
   const app = express();
   for (const h of o.front ?? []) app.use(h);
   app.use(partner.app);
