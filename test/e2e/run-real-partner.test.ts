@@ -46,7 +46,7 @@ describe('run against a partner configured for a fixed sandbox URL', { timeout: 
       join(tmp.dir, 'ucsp-sandbox.config.json'),
       JSON.stringify({ keysDir: 'keys', ...(viaConfig ? { port: base } : {}), partner: { indexUrl: `${partnerUrl}/ucsp/login`, driverUrl: `${partnerUrl}/driver` } }),
     );
-  });
+  }, 120_000);
   afterAll(async () => {
     await closePartner?.();
     await tmp.cleanup();
