@@ -49,7 +49,7 @@ for i in $(seq 1 "$n"); do
     failed=$((failed + 1))
     verdict=FAIL
   fi
-  summary=$(grep -aE '^ +(Test Files|Tests) ' "$log_dir/run-$i.log" | sed 's/\x1b\[[0-9;]*m//g; s/^ *//' | tr '\n' ' ')
+  summary=$(sed 's/\x1b\[[0-9;]*m//g' "$log_dir/run-$i.log" | grep -aE '^ +(Test Files|Tests) ' | sed 's/^ *//; s/  */ /g' | tr '\n' ' ')
   echo "run $i/$n: $verdict in $(($(date +%s) - started)) s ${summary:+— $summary}(load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null))"
 done
 
