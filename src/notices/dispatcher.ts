@@ -71,19 +71,23 @@ export class NoticeDispatcher {
     const tampers: Tamper[] = [];
     for (const f of faults) n = this.applyFault(n, f, tampers);
     this.save(n);
-    // A tampered copy goes first; the genuine notice follows on its schedule.
-    for (const t of tampers) {
-      const timer: number = this.o.clock.setTimer(
-        now,
-        async () => {
-          this.extraTimers.delete(timer);
-          await this.sendExtra(n.id, t);
-        },
-        `a tampered copy (${t}) of ${describe(n)}`,
-      );
-      this.extraTimers.add(timer);
+    if (!tampers.length) {
+      this.arm(n);
+      return n;
     }
-    this.arm(n);
+    // Tampered copies go first, one after the other; the genuine notice is armed only once they
+    // have been answered, so it follows them whoever fires the clock (never side by side).
+    const timer: number = this.o.clock.setTimer(
+      now,
+      async () => {
+        this.extraTimers.delete(timer);
+        for (const t of tampers) await this.sendExtra(n.id, t);
+        const current = this.get(n.id);
+        if (current) this.arm(current);
+      },
+      `${tampers.length === 1 ? 'a tampered copy' : `${tampers.length} tampered copies`} (${tampers.join(', ')}) of ${describe(n)}`,
+    );
+    this.extraTimers.add(timer);
     return n;
   }
 
