@@ -2,6 +2,7 @@
  * `ucsp-sandbox step`: before UCSP sends a notice, a person decides what it does with it — send,
  * edit, delay, duplicate, drop, or send a tampered copy first and decide again.
  */
+import type { Tamper } from '../notices/tamper.js';
 import type { NoticeRecord } from '../protocol/notice-machine.js';
 import type { SandboxClient } from '../scenarios/sandbox-client.js';
 import { c, out } from './output.js';
@@ -14,8 +15,6 @@ export interface NoticeDesk {
   /** Whether a later step of the scenario moves the sandbox clock (a delayed notice is sent then). */
   clockMovesLater: boolean;
 }
-
-type Tamper = 'signature' | 'amount' | 'currency' | 'unknown-order' | 'txn-type' | 'mer-id' | 'orig-qry-id';
 
 /** What the partner must answer to each tampered copy (PROFILE §6.3, §8); each copy has its own msgID and timeStamp. */
 const TAMPERS: { value: Tamper; name: string; expected: string[]; needs?: string }[] = [

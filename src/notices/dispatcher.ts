@@ -262,7 +262,9 @@ export class NoticeDispatcher {
     // an altered copy carries its own msgID
     const msgID = tamper ? ((JSON.parse(text) as { msgInfo?: { msgID?: string } }).msgInfo?.msgID ?? n.msgID) : n.msgID;
     const note = tamper
-      ? `tampered copy (${tamper})`
+      ? tamper.startsWith('result ')
+        ? `a second notice for the order (${tamper}), with its own msgID`
+        : `tampered copy (${tamper})`
       : kind === 'extra'
         ? 'extra copy (resend/duplicate)'
         : n.backdatedMs
