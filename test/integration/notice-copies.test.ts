@@ -41,7 +41,7 @@ describe('the backdate fault', () => {
     const [n] = h.runtime.notices.list({ orderId });
     expect(n!.backdatedMs).toBe(6 * 3_600_000);
     const sent = parse(mini.texts[0]!);
-    const age = before - parseUcspTime(sent.msgInfo.timeStamp, h.config.zone);
+    const age = before - parseUcspTime(sent.msgInfo.timeStamp!, h.config.zone);
     expect(age).toBeGreaterThan(6 * 3_600_000 - 60_000);
     expect(age).toBeLessThan(6 * 3_600_000 + 60_000);
     expect(sent.msgInfo.msgID).toContain(sent.msgInfo.timeStamp);
@@ -63,7 +63,7 @@ describe('the backdate fault', () => {
     const b = await paid();
     expect(h.runtime.notices.list({ orderId: a.orderId })[0]!.backdatedMs).toBe(3_600_000);
     expect(h.runtime.notices.list({ orderId: b.orderId })[0]!.backdatedMs).toBeUndefined();
-    expect(Math.abs(Date.now() - parseUcspTime(parse(mini.texts[1]!).msgInfo.timeStamp, h.config.zone))).toBeLessThan(60_000);
+    expect(Math.abs(Date.now() - parseUcspTime(parse(mini.texts[1]!).msgInfo.timeStamp!, h.config.zone))).toBeLessThan(60_000);
   });
 });
 
