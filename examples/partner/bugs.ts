@@ -42,6 +42,18 @@ export interface PartnerBugs {
   answerNoticeWith500: boolean;
   /** notices.ts: treats a 01 (failed) PAYMENT_RESULT_NOTICE like 00 (PAID, refund SUCCEEDED). */
   ignoreFailedNotice: boolean;
+  /** ucsp-client.ts: takes UCSP's answers without verifying their signature (PROFILE §4). */
+  skipAnswerSignatureCheck: boolean;
+  /** ucsp-client.ts: takes an answer that carries no signature (the placeholder, or none) as it is, unverified and unvalidated. */
+  acceptUnsignedAnswer: boolean;
+  /** ucsp-client.ts: does not compare the answer's msgInfo with its request's (PROFILE §3), and reads it as the type it names. */
+  skipAnswerEchoCheck: boolean;
+  /** payments.ts, refunds.ts: acts on an inquiry's 00 but takes a 01 like a 05 (the order stays CREATED, the refund PENDING). */
+  ignoreInquiryFailure: boolean;
+  /** payments.ts, refunds.ts: takes an inquiry answered 34 (unknown to UCSP) as approved (PAID, refund SUCCEEDED). */
+  treatInquiry34AsApproved: boolean;
+  /** payments.ts, refunds.ts: gives up when a second inquiry still answers 05, and marks the order (refund) FAILED. */
+  failAfterRepeated05: boolean;
 }
 
 export type PartnerBug = keyof PartnerBugs;
@@ -66,6 +78,12 @@ export const NO_BUGS: Readonly<PartnerBugs> = Object.freeze({
   unsignedNoticeAnswer: false,
   answerNoticeWith500: false,
   ignoreFailedNotice: false,
+  skipAnswerSignatureCheck: false,
+  acceptUnsignedAnswer: false,
+  skipAnswerEchoCheck: false,
+  ignoreInquiryFailure: false,
+  treatInquiry34AsApproved: false,
+  failAfterRepeated05: false,
 });
 
 export const BUG_NAMES = Object.keys(NO_BUGS) as PartnerBug[];

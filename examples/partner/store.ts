@@ -66,6 +66,8 @@ export class PartnerStore {
   readonly seenLoginMsgIds = new Map<string, number>();
   /** `orderId/txnType` of every notice whose effect has been applied. */
   readonly processedNotices = new Set<string>();
+  /** How many inquiries of an order were answered 05 (only the failAfterRepeated05 bug reads it). */
+  readonly pendingInquiries = new Map<string, number>();
 
   reset(): void {
     this.payments.clear();
@@ -75,6 +77,7 @@ export class PartnerStore {
     this.sessions.clear();
     this.seenLoginMsgIds.clear();
     this.processedNotices.clear();
+    this.pendingInquiries.clear();
   }
 
   /** Records a login msgID; false when it was already used. */

@@ -77,7 +77,15 @@ async function latestNotice(sandbox: SandboxClient, orderId: string, status?: No
   return n;
 }
 
-async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars): Promise<unknown> {
+/** The partner's latest request of a type in this scenario (journal since `sinceSeq`): its trxInfo, msgID and orderId. */
+async function latestRequest(sandbox: SandboxClient, msgType: string, sinceSeq: number): Promise<Record<string, unknown>> {
+  const e = (await sandbox.journal({ since: sinceSeq, channel: 'api' })).entries.filter((x) => x.direction === 'in' && x.msgType === msgType).at(-1);
+  if (!e) throw new StepFailure(`the partner sent no ${msgType} in this scenario`);
+  const trx = (e.parsed as { trxInfo?: Record<string, unknown> } | undefined)?.trxInfo ?? {};
+  return { ...trx, ...(e.msgID ? { msgID: e.msgID } : {}), ...(e.orderId ? { orderId: e.orderId } : {}) };
+}
+
+async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars, sinceSeq: number): Promise<unknown> {
   const { sandbox } = env;
   if ('drive' in step) {
     const params = resolve(step.with ?? {}, vars);
@@ -125,6 +133,10 @@ async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars): Promis
         return sandbox.advance(Number(p.ms ?? 0));
       case 'forceAnswer':
         return sandbox.call('/api/answer', p);
+      case 'answerFault':
+        return sandbox.call('/api/faults', p);
+      case 'findRequest':
+        return latestRequest(sandbox, String(p.msgType), sinceSeq);
       case 'resendNotice': {
         const n = await latestNotice(sandbox, String(p.orderId));
         const r = await sandbox.call<{ attempt: { responseCode?: string; httpStatus?: number; ok: boolean } }>(`/notices/${n.id}/send`, p.tamper ? { tamper: p.tamper } : {});
@@ -256,7 +268,7 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
     if (broken) continue;
     await env.beforeStep?.(step, i, scenario, vars);
     try {
-      const out = await runStep(step, env, vars);
+      const out = await runStep(step, env, vars, sinceSeq);
       if ('as' in step && step.as) vars[step.as] = out;
       say(`  · ${describeStep(step)}${out && typeof out === 'object' && 'responseCode' in out ? ` → ${String((out as { responseCode: unknown }).responseCode)}` : ''}`);
       // what the step set in motion (notices, inquiries, the partner's answers) finishes before the next step
