@@ -6,7 +6,7 @@
  *
  * - `signature`: one character of the signature changed.
  * - `content`: the content changed after signing, the signature left as it was (by default the
- *   responseCode: an inquiry's 01 or 05 becomes 00, a 00 becomes a refusal).
+ *   responseCode: an inquiry's 01 or 05 becomes 00; a 00 or 05 becomes a refusal, 36 or 01).
  * - `msg-id`, `msg-type`: msgInfo.msgID (or msgType) is not the request's — an answer to another
  *   request, validly signed.
  * - `unsigned`: the placeholder signature `00000000` left in; `no-signature`: no certificateSignature.
@@ -35,8 +35,12 @@ export const SIBLING_TYPES: Readonly<Record<string, MsgType>> = {
   CLOSE_AUTO_DEBIT: 'SIGN_AUTO_DEBIT',
 };
 
-/** The codes a `content` fault turns an answer into by default, most tempting first. */
-const FLIP_ORDER: readonly ResponseCode[] = ['00', '05', '01', '36', '34', '99', '10', '11'];
+/**
+ * The codes a `content` fault turns an answer into by default, most misleading first: an answer
+ * that accepts (00, 05) becomes a refusal, any other becomes an acceptance.
+ */
+const TO_REFUSAL: readonly ResponseCode[] = ['36', '01', '34', '99', '10', '11'];
+const TO_ACCEPTANCE: readonly ResponseCode[] = ['00', '05', '01', '36', '34', '99', '10', '11'];
 
 interface Message {
   msgInfo: Record<string, string>;
@@ -73,7 +77,7 @@ export function claimFor(
   }
   if (fault.code === undefined && fault.fault === 'content') {
     const allowed = allowedResponseCodes(msgType);
-    for (const code of FLIP_ORDER) {
+    for (const code of genuine.code === '00' || genuine.code === '05' ? TO_REFUSAL : TO_ACCEPTANCE) {
       if (code === genuine.code || !allowed.includes(code)) continue;
       const c = as(code);
       if (typeof c !== 'string') return c;
