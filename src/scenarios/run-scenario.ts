@@ -34,8 +34,8 @@ export interface ScenarioEnv {
    * kept so far (`as`), so that the step's `${name.field}` references can be shown resolved.
    */
   beforeStep?: (step: ScenarioStep, index: number, scenario: Scenario, vars: Readonly<Vars>) => Promise<void>;
-  /** Called after each step has run and what fell due has run (before the checks that follow). */
-  afterStep?: (step: ScenarioStep, index: number, scenario: Scenario) => Promise<void>;
+  /** Called after each step has run and what fell due has run (before the checks that follow), with the step's result. */
+  afterStep?: (step: ScenarioStep, index: number, scenario: Scenario, result: unknown) => Promise<void>;
   onLog?: (line: string) => void;
 }
 
@@ -273,7 +273,7 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
       say(`  · ${describeStep(step)}${out && typeof out === 'object' && 'responseCode' in out ? ` → ${String((out as { responseCode: unknown }).responseCode)}` : ''}`);
       // what the step set in motion (notices, inquiries, the partner's answers) finishes before the next step
       await settle(env);
-      await env.afterStep?.(step, i, scenario);
+      await env.afterStep?.(step, i, scenario, out);
     } catch (e) {
       const timeout = e instanceof PartnerTimeout || e instanceof DriverUnavailable;
       broken = `step ${i + 1} (${describeStep(step)}) ${timeout ? 'timed out' : 'failed'}: ${(e as Error).message}`;

@@ -139,6 +139,10 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   r.get('/api/faults', (_req, res) => {
     res.json(runtime.answerFaults.list());
   });
+  r.delete('/api/faults', (_req, res) => {
+    runtime.answerFaults.clear();
+    res.status(204).end();
+  });
   r.post('/notices/faults', (req, res) => {
     const b = body(req);
     const action = oneOf<NoticeFaultAction>(b, 'action', NOTICE_FAULT_ACTIONS, true)!;
