@@ -22,7 +22,7 @@ export const ANSWER_FAULT_CHOICES: { value: AnswerFaultKind; name: string }[] = 
 
 /** What the corrupted answer claims: UCSP's own code (the default), or one its type allows. */
 export function codeChoices(msgType: MsgType, fault: AnswerFaultKind): { value: ResponseCode | 'genuine'; name: string }[] {
-  const own = fault === 'content' ? "the default — an acceptance becomes a refusal, anything else 00" : "UCSP's own answer, unchanged";
+  const own = fault === 'content' ? 'the default — a good answer becomes a failure, any other 00' : "UCSP's own answer, unchanged";
   return [{ value: 'genuine', name: own }, ...allowedResponseCodes(msgType).map((c) => ({ value: c as ResponseCode, name: `claiming ${codeText(c)}` }))];
 }
 

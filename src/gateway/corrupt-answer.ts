@@ -6,7 +6,8 @@
  *
  * - `signature`: one character of the signature changed.
  * - `content`: the content changed after signing, the signature left as it was (by default the
- *   responseCode: an inquiry's 01 or 05 becomes 00; a 00 or 05 becomes a refusal, 36 or 01).
+ *   responseCode: an inquiry's 01, 05 or 34 becomes 00, its 00 01; a request's 00 or 05 becomes a
+ *   refusal, 36 or 01).
  * - `msg-id`, `msg-type`: msgInfo.msgID (or msgType) is not the request's — an answer to another
  *   request, validly signed.
  * - `unsigned`: the placeholder signature `00000000` left in; `no-signature`: no certificateSignature.
@@ -36,11 +37,13 @@ export const SIBLING_TYPES: Readonly<Record<string, MsgType>> = {
 };
 
 /**
- * The codes a `content` fault turns an answer into by default, most misleading first: an answer
- * that accepts (00, 05) becomes a refusal, any other becomes an acceptance.
+ * The codes a `content` fault turns an answer into by default, most misleading first: a good answer
+ * (00; 05 "accepted" to a request, not to an inquiry, where it means "still in progress") becomes a
+ * failure, any other becomes a good one.
  */
-const TO_REFUSAL: readonly ResponseCode[] = ['36', '01', '34', '99', '10', '11'];
-const TO_ACCEPTANCE: readonly ResponseCode[] = ['00', '05', '01', '36', '34', '99', '10', '11'];
+const TO_FAILURE: readonly ResponseCode[] = ['36', '01', '34', '99', '10', '11'];
+const TO_GOOD: readonly ResponseCode[] = ['00', '05', '01', '36', '34', '99', '10', '11'];
+const INQUIRIES: ReadonlySet<string> = new Set(['PAYMENT_RESULT_INQUIRY', 'REFUND_RESULT_INQUIRY']);
 
 interface Message {
   msgInfo: Record<string, string>;
@@ -77,7 +80,8 @@ export function claimFor(
   }
   if (fault.code === undefined && fault.fault === 'content') {
     const allowed = allowedResponseCodes(msgType);
-    for (const code of genuine.code === '00' || genuine.code === '05' ? TO_REFUSAL : TO_ACCEPTANCE) {
+    const good = genuine.code === '00' || (genuine.code === '05' && !INQUIRIES.has(msgType));
+    for (const code of good ? TO_FAILURE : TO_GOOD) {
       if (code === genuine.code || !allowed.includes(code)) continue;
       const c = as(code);
       if (typeof c !== 'string') return c;

@@ -220,9 +220,19 @@ export async function evaluate(expect: ExpectationT, ctx: CheckContext): Promise
     if (ctx.partner.mode !== 'driver') return skip("needs the partner's test driver (PROFILE §9): only it says what the partner made of the answer");
     const v = varOf(ctx, e.from) ?? {};
     if (typeof v.status === 'number' && v.status >= 400) return pass(`the partner could not act (${v.status}: ${String(v.error ?? '')}): it took the unusable answer as no answer`);
-    if (v.status === 200 && e.codes.includes(String(v.responseCode))) return pass(`the partner reported ${String(v.responseCode)}, UCSP's genuine answer (got by a retry)`);
     const expected = `could not act (4xx/5xx), or UCSP's genuine ${e.codes.join('/')}`;
-    if (v.status === 200) return fail(`the partner reported ${String(v.responseCode)}: it took an answer it could not have verified for UCSP's`, expected, v);
+    if (v.status === 200) {
+      const reported = String(v.responseCode);
+      // UCSP's answers about the order the driver names: the corrupted ones, and the genuine ones of the same type
+      const orderId = typeof v.orderId === 'string' ? v.orderId : undefined;
+      const answers = orderId ? (await ctx.journal()).filter((a) => a.channel === 'api' && a.direction === 'out' && a.orderId === orderId) : [];
+      const broken = answers.filter((a) => a.corrupted);
+      if (answers.length && !broken.length) return skip(`no answer about order ${orderId} was corrupted (UCSP answered ${answers.map((a) => a.responseCode ?? '?').join(', ')}): nothing to judge`);
+      const types = new Set(broken.map((a) => a.msgType));
+      const genuine = new Set([...e.codes, ...answers.filter((a) => !a.corrupted && types.has(a.msgType) && a.responseCode).map((a) => a.responseCode!)]);
+      if (genuine.has(reported)) return pass(`the partner reported ${reported}, UCSP's genuine answer (got by a retry)`);
+      return fail(`the partner reported ${reported}: it took an answer it could not have verified for UCSP's`, expected, v);
+    }
     return fail(`the partner failed (${String(v.status)}: ${String(v.error ?? '')})`, expected, v);
   }
   if ('requests' in expect) return requestsRule(expect.requests, ctx);

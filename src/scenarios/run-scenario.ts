@@ -77,15 +77,26 @@ async function latestNotice(sandbox: SandboxClient, orderId: string, status?: No
   return n;
 }
 
-/** The partner's latest request of a type in this scenario (journal since `sinceSeq`): its trxInfo, msgID and orderId. */
-async function latestRequest(sandbox: SandboxClient, msgType: string, sinceSeq: number): Promise<Record<string, unknown>> {
-  const e = (await sandbox.journal({ since: sinceSeq, channel: 'api' })).entries.filter((x) => x.direction === 'in' && x.msgType === msgType).at(-1);
-  if (!e) throw new StepFailure(`the partner sent no ${msgType} in this scenario`);
+/** Where the scenario stands when a step runs: where its journal starts, and the partner's last action. */
+interface Progress {
+  sinceSeq: number;
+  lastDrive?: { action: string; result: { status: number; error?: string } };
+}
+
+/** The partner's latest request of a type in this scenario: its trxInfo, msgID and orderId. */
+async function latestRequest(sandbox: SandboxClient, msgType: string, progress: Progress): Promise<Record<string, unknown>> {
+  const e = (await sandbox.journal({ since: progress.sinceSeq, channel: 'api' })).entries.filter((x) => x.direction === 'in' && x.msgType === msgType).at(-1);
+  if (!e) {
+    // why, when the partner's last action says: a refusal names the order it refused to act on
+    const last = progress.lastDrive;
+    const why = last && last.result.status !== 200 ? ` (its last action, ${last.action}: it could not act (${last.result.status}): ${last.result.error ?? ''})` : '';
+    throw new StepFailure(`the partner sent no ${msgType} in this scenario${why}`);
+  }
   const trx = (e.parsed as { trxInfo?: Record<string, unknown> } | undefined)?.trxInfo ?? {};
   return { ...trx, ...(e.msgID ? { msgID: e.msgID } : {}), ...(e.orderId ? { orderId: e.orderId } : {}) };
 }
 
-async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars, sinceSeq: number): Promise<unknown> {
+async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars, progress: Progress): Promise<unknown> {
   const { sandbox } = env;
   if ('drive' in step) {
     const params = resolve(step.with ?? {}, vars);
@@ -136,7 +147,7 @@ async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars, sinceSe
       case 'answerFault':
         return sandbox.call('/api/faults', p);
       case 'findRequest':
-        return latestRequest(sandbox, String(p.msgType), sinceSeq);
+        return latestRequest(sandbox, String(p.msgType), progress);
       case 'resendNotice': {
         const n = await latestNotice(sandbox, String(p.orderId));
         const r = await sandbox.call<{ attempt: { responseCode?: string; httpStatus?: number; ok: boolean } }>(`/notices/${n.id}/send`, p.tamper ? { tamper: p.tamper } : {});
@@ -202,6 +213,7 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
     resetProblem = e.message;
   }
   const sinceSeq = (await sandbox.status()).journal.lastSeq;
+  const progress: Progress = { sinceSeq };
   const vars: Vars = {};
   const checks: CheckResult[] = [];
   const log: string[] = [];
@@ -268,8 +280,9 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
     if (broken) continue;
     await env.beforeStep?.(step, i, scenario, vars);
     try {
-      const out = await runStep(step, env, vars, sinceSeq);
+      const out = await runStep(step, env, vars, progress);
       if ('as' in step && step.as) vars[step.as] = out;
+      if ('drive' in step) progress.lastDrive = { action: step.drive, result: out as { status: number; error?: string } };
       say(`  · ${describeStep(step)}${out && typeof out === 'object' && 'responseCode' in out ? ` → ${String((out as { responseCode: unknown }).responseCode)}` : ''}`);
       // what the step set in motion (notices, inquiries, the partner's answers) finishes before the next step
       await settle(env);
