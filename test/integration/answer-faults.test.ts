@@ -8,7 +8,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrustStore, signMessage, verifyMessage } from '../../src/crypto/index.js';
 import type { ResponseCode } from '../../src/errors/index.js';
 import type { AnswerFaultKind } from '../../src/gateway/corrupt-answer.js';
+import { viewEntry } from '../../src/journal/journal.js';
 import { TEST_CARDS } from '../../src/protocol/issuer-rules.js';
+import { classifyRefusal } from '../../src/scenarios/causes.js';
+import { computeCoverage } from '../../src/scenarios/coverage.js';
+import type { ScenarioResult } from '../../src/scenarios/results.js';
 import { validateMessage } from '../../src/schemas/validate.js';
 import { makeHarness, PARTNER, type Harness } from '../support/harness.js';
 
@@ -171,5 +175,20 @@ describe('which answers a fault takes', () => {
     fault('unsigned');
     h.runtime.reset();
     expect(h.runtime.answerFaults.list()).toEqual([]);
+  });
+});
+
+describe('what the suite makes of a corrupted answer', () => {
+  it('not counted in the coverage matrix, and no fault of the partner', () => {
+    fault('content', 'PAYMENT_RESULT_INQUIRY', '11');
+    send('PAYMENT_RESULT_INQUIRY', { orderId: 'ORD12345678', merId: PARTNER.merId });
+    const messages = h.runtime.journal.query({ channel: 'api' }).map(viewEntry);
+    const [request, answer] = messages;
+    expect(answer!.responseCode).toBe('11');
+    const result = { id: 'x/y', title: 't', capability: 'frontend-payment', refs: [], status: 'PASSED', durationMs: 0, checks: [], messages, log: [] } as unknown as ScenarioResult;
+    const inquiry = computeCoverage([result]).exercised.filter((c) => c.msgType === 'PAYMENT_RESULT_INQUIRY');
+    expect(inquiry).toEqual([]);
+    // a claimed 11 is not the partner's signature fault: causes leave it alone
+    expect(classifyRefusal(request!, answer!)).toBeUndefined();
   });
 });
