@@ -66,6 +66,18 @@ export interface PartnerBugs {
   ignoreNoticeOrigQryId: boolean;
   /** notices.ts: remembers the orderId of every notice it rejects as handled; the genuine notice that follows is taken for a duplicate. */
   recordRejectedNotice: boolean;
+  /** ucsp-client.ts: takes UCSP's answers without verifying their signature (PROFILE §4). */
+  skipAnswerSignatureCheck: boolean;
+  /** ucsp-client.ts: takes an answer that carries no signature (the placeholder, or none) as it is, unverified and unvalidated. */
+  acceptUnsignedAnswer: boolean;
+  /** ucsp-client.ts: does not compare the answer's msgInfo with its request's (PROFILE §3), and reads it as the type it names. */
+  skipAnswerEchoCheck: boolean;
+  /** payments.ts, refunds.ts: acts on an inquiry's 00 but takes a 01 like a 05 (the order stays CREATED, the refund PENDING). */
+  ignoreInquiryFailure: boolean;
+  /** payments.ts, refunds.ts: takes an inquiry answered 34 (unknown to UCSP) as approved (PAID, refund SUCCEEDED). */
+  treatInquiry34AsApproved: boolean;
+  /** payments.ts, refunds.ts: gives up when a second inquiry still answers 05, and marks the order (refund) FAILED. */
+  failAfterRepeated05: boolean;
 }
 
 export type PartnerBug = keyof PartnerBugs;
@@ -102,6 +114,12 @@ export const NO_BUGS: Readonly<PartnerBugs> = Object.freeze({
   ignoreNoticeMerId: false,
   ignoreNoticeOrigQryId: false,
   recordRejectedNotice: false,
+  skipAnswerSignatureCheck: false,
+  acceptUnsignedAnswer: false,
+  skipAnswerEchoCheck: false,
+  ignoreInquiryFailure: false,
+  treatInquiry34AsApproved: false,
+  failAfterRepeated05: false,
 });
 
 export const BUG_NAMES = Object.keys(NO_BUGS) as PartnerBug[];

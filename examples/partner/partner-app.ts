@@ -85,6 +85,7 @@ export function createExamplePartner(options: ExamplePartnerOptions): ExamplePar
       trust: new TrustStore(options.ucspCertificates),
       variant,
       wire,
+      bugs,
       log,
     }),
     publicUrl() {

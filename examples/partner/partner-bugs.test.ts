@@ -3,6 +3,7 @@
  * correct partner and once against a partner with only that flag on, and must see a difference.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flipSignature } from '../../src/gateway/corrupt-answer.js';
 import { formatUcspTime } from '../../src/protocol/time.js';
 import { BUG_NAMES, resolveBugs, type PartnerBug } from './bugs.js';
 import { IDS, newQueryId, paidOrder, resultNotice, startHarness, type Harness } from './testing/harness.js';
@@ -31,6 +32,12 @@ const conflicting = async (h: Harness) => {
   await h.postNotice(payNotice(h, o));
   return [await code(h, payNotice(h, o, {}, '01')), await status(h, o.orderId)];
 };
+
+/** A scripted answer to PAYMENT_RESULT_INQUIRY about the probes' 12.34 HKD order. */
+const inquiryAnswer = (answerCode: string) => (t: Record<string, string>) => ({
+  code: answerCode,
+  trxInfo: { orderId: t.orderId!, txnType: 'PAY', txnAmt: '1234', currencyCode: '344', ...(answerCode === '05' ? {} : { queryId: newQueryId() }) },
+});
 
 interface Probe {
   run: (h: Harness) => Promise<unknown>;
@@ -267,6 +274,70 @@ const PROBES: Record<PartnerBug, Probe> = {
     correct: 'PAID',
     buggy: 'CREATED',
   },
+  skipAnswerSignatureCheck: {
+    run: async (h) => {
+      const o = await submit(h);
+      h.fake.script.PAYMENT_RESULT_INQUIRY = inquiryAnswer('00');
+      h.fake.rawAnswer = (text) => flipSignature(text, (JSON.parse(text) as { certificateSignature: { signature: string } }).certificateSignature.signature);
+      return [(await h.driver('inquirePayment', { orderId: o.orderId })).status, await status(h, o.orderId)];
+    },
+    correct: [502, 'CREATED'],
+    buggy: [200, 'PAID'],
+  },
+  acceptUnsignedAnswer: {
+    run: async (h) => {
+      const o = await submit(h);
+      h.fake.script.PAYMENT_RESULT_INQUIRY = inquiryAnswer('00');
+      h.fake.rawAnswer = (text) => text.replace(/"signature":"[^"]+"/, '"signature":"00000000"');
+      return [(await h.driver('inquirePayment', { orderId: o.orderId })).status, await status(h, o.orderId)];
+    },
+    correct: [502, 'CREATED'],
+    buggy: [200, 'PAID'],
+  },
+  skipAnswerEchoCheck: {
+    run: async (h) => {
+      const o = await submit(h);
+      h.fake.script.PAYMENT_RESULT_INQUIRY = inquiryAnswer('00');
+      // validly signed by UCSP, but an answer to another request (another msgID)
+      h.fake.rawAnswer = (text) => {
+        const m = JSON.parse(text) as { msgInfo: { msgID: string } };
+        m.msgInfo.msgID = `${m.msgInfo.msgID.slice(0, -1)}X`;
+        return h.sign(m);
+      };
+      return [(await h.driver('inquirePayment', { orderId: o.orderId })).status, await status(h, o.orderId)];
+    },
+    correct: [502, 'CREATED'],
+    buggy: [200, 'PAID'],
+  },
+  ignoreInquiryFailure: {
+    run: async (h) => {
+      const o = await submit(h);
+      h.fake.script.PAYMENT_RESULT_INQUIRY = inquiryAnswer('01');
+      await h.driver('inquirePayment', { orderId: o.orderId });
+      return status(h, o.orderId);
+    },
+    correct: 'FAILED',
+    buggy: 'CREATED',
+  },
+  treatInquiry34AsApproved: {
+    run: async (h) => {
+      const o = await submit(h); // the fake UCSP answers every inquiry 34 by default
+      return [(await h.driver('inquirePayment', { orderId: o.orderId })).body.result.responseCode, await status(h, o.orderId)];
+    },
+    correct: ['34', 'CREATED'],
+    buggy: ['34', 'PAID'],
+  },
+  failAfterRepeated05: {
+    run: async (h) => {
+      const o = await submit(h);
+      h.fake.script.PAYMENT_RESULT_INQUIRY = inquiryAnswer('05');
+      await h.driver('inquirePayment', { orderId: o.orderId });
+      await h.driver('inquirePayment', { orderId: o.orderId });
+      return status(h, o.orderId);
+    },
+    correct: 'CREATED',
+    buggy: 'FAILED',
+  },
 };
 
 let correct: Harness;
@@ -286,6 +357,7 @@ describe('deliberate bug flags', () => {
     const probe = PROBES[bug];
     await fetch(`${correct.url}/driver/reset`, { method: 'POST' });
     correct.fake.script = {};
+    delete correct.fake.rawAnswer;
     correct.fake.received.length = 0;
     correct.clock.now = Date.now();
     expect(await probe.run(correct)).toEqual(probe.correct);

@@ -44,6 +44,13 @@ export async function submitPaymentOrder(ctx: PartnerContext, params: Params) {
   return { orderId, responseCode: answer.code, tn, paymentUrl: answerField(answer, 'paymentUrl') };
 }
 
+/** How many inquiries of an order have been answered 05, this one included (for the failAfterRepeated05 bug). */
+export function countPending(ctx: PartnerContext, orderId: string): number {
+  const n = (ctx.store.pendingInquiries.get(orderId) ?? 0) + 1;
+  ctx.store.pendingInquiries.set(orderId, n);
+  return n;
+}
+
 export function knownPayment(ctx: PartnerContext, orderId: string): Payment {
   const p = ctx.store.payments.get(orderId);
   if (!p) throw new ActionError(404, `no payment order ${orderId}`);
@@ -54,7 +61,9 @@ export function knownPayment(ctx: PartnerContext, orderId: string): Payment {
 export async function inquirePayment(ctx: PartnerContext, params: Params) {
   const order = knownPayment(ctx, param(params, 'orderId'));
   const answer = await ask(ctx, 'PAYMENT_RESULT_INQUIRY', { orderId: order.orderId, merId: ctx.merId });
-  if ((answer.code === '00' || answer.code === '01') && !ctx.bugs.ignoreInquiryResult) {
+  // BUG ignoreInquiryFailure: a 01 is taken like a 05, and the order waits for ever.
+  const final = answer.code === '00' || (answer.code === '01' && !ctx.bugs.ignoreInquiryFailure);
+  if (final && !ctx.bugs.ignoreInquiryResult) {
     const t = answer.trxInfo;
     if (t.txnType === 'PAY' && t.txnAmt === order.txnAmt && t.currencyCode === order.currencyCode) {
       applyPaymentResult(ctx, order, answer.code === '00', answerField(answer, 'queryId'));
@@ -62,5 +71,9 @@ export async function inquirePayment(ctx: PartnerContext, params: Params) {
       ctx.log(`inquiry answer for ${order.orderId} does not match the order; ignored`);
     }
   }
+  // BUG treatInquiry34AsApproved: "not a failure" taken for "approved" — but 34 means UCSP has no such order.
+  if (answer.code === '34' && ctx.bugs.treatInquiry34AsApproved) applyPaymentResult(ctx, order, true, undefined);
+  // BUG failAfterRepeated05: gives up on an order still in progress at UCSP.
+  if (answer.code === '05' && ctx.bugs.failAfterRepeated05 && countPending(ctx, order.orderId) >= 2) applyPaymentResult(ctx, order, false, undefined);
   return { orderId: order.orderId, responseCode: answer.code };
 }

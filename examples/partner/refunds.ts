@@ -6,7 +6,7 @@
 import { answerField, ask, forced, param, type Params } from './action-kit.js';
 import { ActionError, REFUSED_CODES, backUrl, type PartnerContext } from './context.js';
 import { applyRefundResult } from './effects.js';
-import { knownPayment } from './payments.js';
+import { countPending, knownPayment } from './payments.js';
 import { lessOrEqual, type Payment, type RefundOrder } from './store.js';
 
 /** PAYMENT_CANCELLATION of the whole payment. Only a PAID payment with nothing refunded or pending. */
@@ -56,7 +56,9 @@ export async function inquireRefund(ctx: PartnerContext, params: Params) {
   const refund = ctx.store.refunds.get(orderId);
   if (!refund) throw new ActionError(404, `no cancellation or refund ${orderId}`);
   const answer = await ask(ctx, 'REFUND_RESULT_INQUIRY', { orderId, merId: ctx.merId });
-  if ((answer.code === '00' || answer.code === '01') && !ctx.bugs.ignoreInquiryResult) {
+  // BUG ignoreInquiryFailure: a 01 is taken like a 05, and the refund stays PENDING for ever.
+  const final = answer.code === '00' || (answer.code === '01' && !ctx.bugs.ignoreInquiryFailure);
+  if (final && !ctx.bugs.ignoreInquiryResult) {
     const t = answer.trxInfo;
     if (t.txnType === refund.kind && t.txnAmt === refund.txnAmt && t.origQryId === refund.origQryId) {
       applyRefundResult(ctx, refund, answer.code === '00', answerField(answer, 'queryId'));
@@ -64,5 +66,9 @@ export async function inquireRefund(ctx: PartnerContext, params: Params) {
       ctx.log(`inquiry answer for ${orderId} does not match the ${refund.kind.toLowerCase()}; ignored`);
     }
   }
+  // BUG treatInquiry34AsApproved: a refund UCSP never had is booked as made.
+  if (answer.code === '34' && ctx.bugs.treatInquiry34AsApproved) applyRefundResult(ctx, refund, true, undefined);
+  // BUG failAfterRepeated05: gives up on a refund still in progress at UCSP.
+  if (answer.code === '05' && ctx.bugs.failAfterRepeated05 && countPending(ctx, orderId) >= 2) applyRefundResult(ctx, refund, false, undefined);
   return { orderId, responseCode: answer.code };
 }

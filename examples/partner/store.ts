@@ -68,6 +68,8 @@ export class PartnerStore {
   readonly processedNotices = new Set<string>();
   /** msgIDs of the validly signed notices received (a repeat is recognised by them, or by the order's state). */
   readonly noticeMsgIds = new Set<string>();
+  /** How many inquiries of an order were answered 05 (only the failAfterRepeated05 bug reads it). */
+  readonly pendingInquiries = new Map<string, number>();
 
   reset(): void {
     this.payments.clear();
@@ -78,6 +80,7 @@ export class PartnerStore {
     this.seenLoginMsgIds.clear();
     this.processedNotices.clear();
     this.noticeMsgIds.clear();
+    this.pendingInquiries.clear();
   }
 
   /** Records a login msgID; false when it was already used. */

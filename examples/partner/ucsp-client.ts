@@ -15,6 +15,7 @@ import {
   type TrustStore,
   type UcspMessage,
 } from '../../src/index.js';
+import type { PartnerBugs } from './bugs.js';
 import type { Wire } from './wire.js';
 
 export interface UcspAnswer {
@@ -36,6 +37,8 @@ export interface UcspClientOptions {
   trust: TrustStore;
   variant: SignatureVariant;
   wire: Wire;
+  /** Deliberate bugs (bugs.ts): skipAnswerSignatureCheck, acceptUnsignedAnswer, skipAnswerEchoCheck. */
+  bugs?: Pick<PartnerBugs, 'skipAnswerSignatureCheck' | 'acceptUnsignedAnswer' | 'skipAnswerEchoCheck'>;
   timeoutMs?: number;
   log: (line: string) => void;
 }
@@ -75,16 +78,29 @@ export class UcspClient {
     } catch (e) {
       throw this.noAnswer(msgType, `unreadable answer: ${(e as Error).message}`);
     }
+    const bugs = this.o.bugs;
+    const signature = (parsed as { certificateSignature?: { signature?: unknown } } | null)?.certificateSignature?.signature;
+    // BUG acceptUnsignedAnswer: "no signature to check" taken for "nothing wrong".
+    const takenUnsigned = bugs?.acceptUnsignedAnswer === true && (signature === undefined || signature === '00000000');
     // Verify over the raw text as received, never over re-serialised JSON (PROFILE §4).
-    const verdict = verifyParsed(answerText, parsed, this.o.trust, { variant: this.o.variant });
-    if (!verdict.valid) throw this.noAnswer(msgType, `answer signature invalid: ${verdict.summary}`);
-
-    const echoed = (parsed as { msgInfo?: Record<string, unknown> } | null)?.msgInfo ?? {};
-    for (const k of ['versionNo', 'msgID', 'timeStamp', 'msgType', 'insID'] as const) {
-      if (echoed[k] !== msgInfo[k]) throw this.noAnswer(msgType, `answer does not echo msgInfo.${k}`);
+    // BUG skipAnswerSignatureCheck: the answer is believed whoever made it and whatever was changed.
+    if (!bugs?.skipAnswerSignatureCheck && !takenUnsigned) {
+      const verdict = verifyParsed(answerText, parsed, this.o.trust, { variant: this.o.variant });
+      if (!verdict.valid) throw this.noAnswer(msgType, `answer signature invalid: ${verdict.summary}`);
     }
-    const check = validateMessage(parsed, { role: 'response', msgType });
-    if (!check.valid) throw this.noAnswer(msgType, `answer is malformed: ${formatDiagnostics(check.errors).join('; ')}`);
+
+    // The answer must be to this very request: msgInfo echoed unchanged (PROFILE §3).
+    // BUG skipAnswerEchoCheck: an answer to another request is taken, as the type it names.
+    const echoed = (parsed as { msgInfo?: Record<string, unknown> } | null)?.msgInfo ?? {};
+    if (!bugs?.skipAnswerEchoCheck) {
+      for (const k of ['versionNo', 'msgID', 'timeStamp', 'msgType', 'insID'] as const) {
+        if (echoed[k] !== msgInfo[k]) throw this.noAnswer(msgType, `answer does not echo msgInfo.${k}`);
+      }
+    }
+    if (!takenUnsigned) {
+      const check = bugs?.skipAnswerEchoCheck ? validateMessage(parsed, { role: 'response' }) : validateMessage(parsed, { role: 'response', msgType });
+      if (!check.valid) throw this.noAnswer(msgType, `answer is malformed: ${formatDiagnostics(check.errors).join('; ')}`);
+    }
 
     const answer = parsed as UcspMessage;
     for (const k of KEY_FIELDS) {

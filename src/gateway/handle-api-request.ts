@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { isUcspError, type ResponseCode } from '../errors/index.js';
 import { verifyParsed, type SignatureVariant, type TrustStore } from '../crypto/index.js';
-import { isMsgType, isPartnerToUcsp } from '../schemas/message-types.js';
+import { isMsgType, isPartnerToUcsp, type MsgType } from '../schemas/message-types.js';
 import { decodeUtf8, parseStrictJson } from '../schemas/strict-json.js';
 import { formatDiagnostics, validateMessage } from '../schemas/validate.js';
 import { HANDLERS, KEY_FIELDS, type Effect, type HandlerContext, type ProtocolSettings } from '../protocol/handlers/index.js';
@@ -18,6 +18,8 @@ import type { Ledger } from '../protocol/ledger.js';
 import { parseUcspTime } from '../protocol/time.js';
 import type { SignatureVerdict } from '../journal/journal.js';
 import { answerMsgInfo, answerPlaceholder, echoKeyFields, responseMsg } from './answer.js';
+import { answerFields } from './answer-fields.js';
+import type { AnswerFault } from './answer-faults.js';
 
 export interface GatewayDeps {
   ledger: Ledger;
@@ -32,6 +34,8 @@ export interface GatewayDeps {
   issuerOverride(orderId: string): IssuerBehaviour | undefined;
   /** A code the control API forces on the next valid request of this type (state unchanged). */
   forcedAnswer?(msgType: string): ResponseCode | undefined;
+  /** A fault the control API set on the answer to the next valid request of this type. */
+  answerFault?(msgType: string): AnswerFault | undefined;
 }
 
 export interface GatewayResult {
@@ -52,6 +56,11 @@ export interface GatewayResult {
   reason?: string;
   replayed: boolean;
   effects: Effect[];
+  /**
+   * The answer is to be corrupted on its way to the partner (control API); `unsigned` is the
+   * genuine answer, processed and remembered as any. `requestTrx`: the request's trxInfo.
+   */
+  fault?: { fault: AnswerFault; requestTrx: Record<string, string> };
 }
 
 
@@ -115,11 +124,22 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
     return refuse(deps, msgInfo, echo, '11', `timeStamp ${msgInfo.timeStamp} is ${Math.round(skew)} s from UCSP's clock (allowed ±${settings.skew.timeStampSeconds} s, zone ${settings.zone})`, { ...base, signature });
   }
 
+  // A fault on the answer (control API): the request is processed as any, its answer broken on the way.
+  const taken = deps.answerFault?.(t);
+  const fault = taken ? { fault: { fault: taken, requestTrx: trx } } : {};
+
   // A fault set through the control API: answer this valid request with a given code, change nothing.
+  // The answer carries every field its type and code require (PROFILE §6), made new where UCSP holds none.
   const forced = deps.forcedAnswer?.(t);
+  let unforced: string | undefined;
   if (forced) {
-    const unsigned = answerPlaceholder(msgInfo, echo, forced, responseMsg(forced, 'answer forced by the sandbox (control API)'), deps.signCertID);
-    return { unsigned, ...(msgID ? { remember: { msgID, digest } } : {}), code: forced, requestText: text, msgType: t, msgID, orderId: echo.orderId, signature, reason: 'answer forced by the control API', replayed: false, effects: [] };
+    const built = answerFields(t as MsgType, forced, trx, echo, { ledger, ucspUrl: settings.ucspUrl, wallNow, zone: settings.zone });
+    if ('trxInfo' in built) {
+      const unsigned = answerPlaceholder(msgInfo, built.trxInfo, forced, responseMsg(forced, 'answer forced by the sandbox (control API)'), deps.signCertID);
+      return { unsigned, ...(msgID ? { remember: { msgID, digest } } : {}), code: forced, requestText: text, msgType: t, msgID, orderId: echo.orderId, signature, reason: 'answer forced by the control API', replayed: false, effects: [], ...fault };
+    }
+    // no honest answer with that code: answered as UCSP would, and the journal says why
+    unforced = `the forced answer ${forced} was not given: ${built.problem}`;
   }
 
   // 6. State transition.
@@ -145,7 +165,8 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
 
   // 7. Signed answer, remembered for byte-for-byte repeats.
   const unsigned = answerPlaceholder(msgInfo, trxOut, code, responseMsg(code, reason), deps.signCertID);
-  return { unsigned, ...(msgID ? { remember: { msgID, digest } } : {}), code, requestText: text, msgType: t, msgID, orderId, signature, ...(reason ? { reason } : {}), replayed: false, effects };
+  const note = [reason, unforced].filter(Boolean).join('; ');
+  return { unsigned, ...(msgID ? { remember: { msgID, digest } } : {}), code, requestText: text, msgType: t, msgID, orderId, signature, ...(note ? { reason: note } : {}), replayed: false, effects, ...fault };
 }
 
 function refuse(

@@ -34,6 +34,11 @@ export interface JournalEntry {
   replyTo?: number;
   peer?: string;
   note?: string;
+  /**
+   * An answer corrupted on purpose (control API answer fault): `raw` and `responseCode` are what
+   * was sent; `genuineCode` is UCSP's real answer, kept for byte-for-byte repeats.
+   */
+  corrupted?: { fault: string; genuineCode: string; code: string };
 }
 
 export interface JournalQuery {

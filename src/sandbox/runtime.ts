@@ -9,9 +9,14 @@ import type { SandboxConfig } from '../config/index.js';
 import { TrustStore, signMessage, signPlaceholderText, type CertInfo, type SignerCredentials } from '../crypto/index.js';
 import { UcspError, type ResponseCode } from '../errors/index.js';
 import { handleApiRequest, type GatewayResult } from '../gateway/handle-api-request.js';
+import { answerFields } from '../gateway/answer-fields.js';
+import { AnswerFaults } from '../gateway/answer-faults.js';
+import { claimFor, corruptAnswer } from '../gateway/corrupt-answer.js';
 import { Journal, type JournalEntry } from '../journal/journal.js';
 import { NoticeDispatcher } from '../notices/dispatcher.js';
-import type { ProtocolSettings } from '../protocol/handlers/index.js';
+import { KEY_FIELDS, type ProtocolSettings } from '../protocol/handlers/index.js';
+import { echoKeyFields } from '../gateway/answer.js';
+import type { MsgType } from '../schemas/message-types.js';
 import { DEFAULT_CARD, TEST_CARDS, decideBehaviour, startIssuerTxn, type IssuerBehaviour } from '../protocol/issuer-rules.js';
 import { Ledger } from '../protocol/ledger.js';
 import { paymentTransition, type PaymentOrder } from '../protocol/payment-machine.js';
@@ -68,6 +73,8 @@ export class SandboxRuntime {
   private readonly outcomeByOrder = new Map<string, IssuerBehaviour>();
   private lastLogin: string | undefined;
   private forcedAnswers: { msgType?: string; code: ResponseCode }[] = [];
+  /** Faults on UCSP's answers, set through the control API (POST /control/api/faults). */
+  readonly answerFaults = new AnswerFaults();
   private strangerKey: SignerCredentials | undefined;
 
   readonly store: SqliteStore | undefined;
@@ -187,11 +194,14 @@ export class SandboxRuntime {
       wallNow: () => Date.now(),
       issuerOverride: (orderId) => this.takeOutcome(orderId),
       forcedAnswer: (msgType) => this.takeForcedAnswer(msgType),
+      answerFault: (msgType) => this.answerFaults.take(msgType),
     });
   }
 
   private finish(result: GatewayResult, text: string, bytes: Uint8Array, started: number, peer?: string): ApiAnswer {
+    // UCSP keeps its genuine answer (a byte-for-byte repeat gets it); a corrupted one is what leaves
     if (result.remember) this.ledger.replay.remember(result.remember.msgID, result.remember.digest, text, this.clock.now());
+    const corrupted = result.fault ? this.corrupt(result, text) : undefined;
     const at = this.clock.now();
     const base = { at, wallAt: Date.now(), channel: 'api' as const, msgType: result.msgType, ...(result.msgID ? { msgID: result.msgID } : {}), ...(result.orderId ? { orderId: result.orderId } : {}) };
     const req = this.journal.add({
@@ -204,15 +214,36 @@ export class SandboxRuntime {
     this.journal.add({
       ...base,
       direction: 'out',
-      raw: text,
-      responseCode: result.code,
+      raw: corrupted?.text ?? text,
+      responseCode: corrupted?.code ?? result.code,
       replyTo: req.seq,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-      ...(result.replayed ? { note: 'byte-for-byte repeat: the first answer again' } : result.reason ? { note: result.reason } : {}),
+      ...(corrupted
+        ? { note: corrupted.note, corrupted: { fault: result.fault!.fault.fault, genuineCode: result.code, code: corrupted.code } }
+        : result.replayed
+          ? { note: 'byte-for-byte repeat: the first answer again' }
+          : result.reason
+            ? { note: result.reason }
+            : {}),
     });
     for (const e of result.effects) if (e.type === 'watch') this.watch.watch(e.orderId);
     this.persist();
-    return { ...result, text };
+    return { ...result, text: corrupted?.text ?? text };
+  }
+
+  /** The corrupted answer to send instead of the genuine `text`, and the journal's account of it. */
+  private corrupt(result: GatewayResult, text: string): { text: string; code: ResponseCode; note: string } {
+    const { fault, requestTrx } = result.fault!;
+    const msgType = result.msgType as MsgType;
+    const genuine = JSON.parse(text) as { trxInfo: Record<string, string>; msgResponse: { responseMsg: string } };
+    const keyFields = echoKeyFields(requestTrx, KEY_FIELDS[msgType] ?? []);
+    const ctx = { ledger: this.ledger, ucspUrl: this.urls.ucsp, wallNow: Date.now(), zone: this.config.zone };
+    const claim = claimFor(msgType, fault, { code: result.code, trxInfo: genuine.trxInfo, responseMsg: genuine.msgResponse.responseMsg }, (code) => answerFields(msgType, code, requestTrx, keyFields, ctx));
+    const out = corruptAnswer(text, fault.fault, claim, this.ucspSigner, this.config.partner.signatureVariant);
+    const note =
+      `answer corrupted on purpose (control API answer fault "${fault.fault}"): ${out.description}` +
+      `${claim.unmet ? ` (${claim.unmet})` : ''}; UCSP processed the request and its genuine answer was ${result.code}, which a byte-for-byte repeat of the request gets`;
+    return { text: out.text, code: claim.code, note };
   }
 
   private onFinal(orderId: string, status: 'APPROVED' | 'DECLINED'): void {
@@ -385,6 +416,7 @@ export class SandboxRuntime {
     this.outcomeByOrder.clear();
     this.lastLogin = undefined;
     this.forcedAnswers = [];
+    this.answerFaults.clear();
     this.store?.clear();
   }
 

@@ -100,7 +100,7 @@ function clockReason(note: string): string {
 export function classifyRefusal(request: Entry, answer: Entry): Pick<Fault, 'kind' | 'reason' | 'tokens'> | undefined {
   const code = answer.responseCode ?? '';
   const note = answer.note ?? '';
-  if (OK_CODES.has(code) || note.startsWith('answer forced') || note.startsWith('byte-for-byte repeat')) return undefined;
+  if (OK_CODES.has(code) || note.startsWith('answer forced') || note.startsWith('answer corrupted') || note.startsWith('byte-for-byte repeat')) return undefined;
   const msgID = request.msgID && request.msgID.length >= MIN_TOKEN ? [request.msgID] : [];
   const got = [...note.matchAll(/got "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!).filter((v) => v.length >= 4);
   const time = [...note.matchAll(/^(?:timeStamp|txnTime) ([0-9]{14})/g)].map((m) => m[1]!);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerText } from './checks.js';
+import { answerText, evaluate, type CheckContext } from './checks.js';
 
 describe('answerText: what the partner did with a notice, each fact once', () => {
   it('does not repeat the code or the HTTP status', () => {
@@ -15,5 +15,42 @@ describe('answerText: what the partner did with a notice, each fact once', () =>
     expect(answerText({ problem: 'no answer within 10000 ms' })).toBe('the partner sent no answer within 10000 ms');
     expect(answerText({ problem: 'cannot reach http://127.0.0.1:9/n: connect ECONNREFUSED' })).toBe('the partner did not answer: cannot reach http://127.0.0.1:9/n: connect ECONNREFUSED');
     expect(answerText({})).toBe('the partner did not answer');
+  });
+});
+
+describe('distrusted: what the partner reported after UCSP answered it unusably', () => {
+  const out = (o: Record<string, unknown>) => ({ seq: 1, at: 0, wallAt: 0, direction: 'out', channel: 'api', raw: '', msgType: 'PAYMENT_RESULT_INQUIRY', orderId: 'ORD00000001', ...o });
+  const corrupted = out({ responseCode: '00', corrupted: { fault: 'content', genuineCode: '01', code: '00' } });
+  const ctx = (result: Record<string, unknown>, entries: unknown[], mode: 'driver' | 'passive' = 'driver') =>
+    ({
+      sandbox: {},
+      partner: { mode, act: async () => ({ status: 0 }), reset: async () => {} },
+      vars: { r: result },
+      journal: async () => entries,
+      zone: '+08:00',
+      skew: { timeStampSeconds: 300, txnTimeSeconds: 900 },
+      inquiryScheduleMs: [0],
+    }) as unknown as CheckContext;
+  const judge = (result: Record<string, unknown>, entries: unknown[] = [corrupted], mode?: 'passive') => evaluate({ distrusted: { from: 'r', codes: ['01'] } }, ctx(result, entries, mode));
+
+  it('passes a partner that could not act, or reports the genuine code', async () => {
+    expect((await judge({ status: 502, error: 'no usable answer' })).status).toBe('passed');
+    expect((await judge({ status: 200, orderId: 'ORD00000001', responseCode: '01' })).status).toBe('passed');
+    // a retry with a new msgID, answered validly: its code is genuine too
+    expect((await judge({ status: 200, orderId: 'ORD00000001', responseCode: '05' }, [corrupted, out({ seq: 2, responseCode: '05' })])).status).toBe('passed');
+  });
+
+  it("fails a partner that reports the broken answer's code", async () => {
+    const v = await judge({ status: 200, orderId: 'ORD00000001', responseCode: '00' });
+    expect(v.status).toBe('failed');
+    expect(v.message).toBe("the partner reported 00: it took an answer it could not have verified for UCSP's");
+    // an answer to another message type about the same order does not make the code genuine
+    expect((await judge({ status: 200, orderId: 'ORD00000001', responseCode: '00' }, [out({ msgType: 'SUBMIT_PAYMENT_ORDER', responseCode: '00' }), corrupted])).status).toBe('failed');
+    expect((await judge({ status: 0, error: 'cannot reach the driver' })).status).toBe('failed');
+  });
+
+  it('is not judged when nothing about the order was corrupted, or without the driver', async () => {
+    expect((await judge({ status: 200, orderId: 'ORD00000001', responseCode: '10' }, [out({ responseCode: '10' })])).status).toBe('skipped');
+    expect((await judge({ status: 502 }, [corrupted], 'passive')).status).toBe('skipped');
   });
 });

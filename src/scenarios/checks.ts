@@ -64,7 +64,7 @@ async function requestsRule(rule: string, ctx: CheckContext): Promise<Verdict> {
     case 'schema':
       for (const r of requests) {
         const a = answers.get(r.seq);
-        if (a?.responseCode === '10') bad.push(`${r.msgType ?? '?'} ${r.msgID ?? ''}: ${a.note ?? 'answered 10'}`);
+        if ((a?.corrupted?.genuineCode ?? a?.responseCode) === '10') bad.push(`${r.msgType ?? '?'} ${r.msgID ?? ''}: ${a!.note ?? 'answered 10'}`);
       }
       break;
     case 'uniqueMsgIds': {
@@ -213,6 +213,27 @@ export async function evaluate(expect: ExpectationT, ctx: CheckContext): Promise
   if ('differs' in expect) {
     const { a, b } = expect.differs;
     return a !== b ? pass(`${a} ≠ ${b}`) : fail(`both are ${a}`, 'different values', a);
+  }
+  if ('distrusted' in expect) {
+    // PROFILE §9: a driver reports what the partner validly got from UCSP, or that it could not act
+    const e = expect.distrusted;
+    if (ctx.partner.mode !== 'driver') return skip("needs the partner's test driver (PROFILE §9): only it says what the partner made of the answer");
+    const v = varOf(ctx, e.from) ?? {};
+    if (typeof v.status === 'number' && v.status >= 400) return pass(`the partner could not act (${v.status}: ${String(v.error ?? '')}): it took the unusable answer as no answer`);
+    const expected = `could not act (4xx/5xx), or UCSP's genuine ${e.codes.join('/')}`;
+    if (v.status === 200) {
+      const reported = String(v.responseCode);
+      // UCSP's answers about the order the driver names: the corrupted ones, and the genuine ones of the same type
+      const orderId = typeof v.orderId === 'string' ? v.orderId : undefined;
+      const answers = orderId ? (await ctx.journal()).filter((a) => a.channel === 'api' && a.direction === 'out' && a.orderId === orderId) : [];
+      const broken = answers.filter((a) => a.corrupted);
+      if (answers.length && !broken.length) return skip(`no answer about order ${orderId} was corrupted (UCSP answered ${answers.map((a) => a.responseCode ?? '?').join(', ')}): nothing to judge`);
+      const types = new Set(broken.map((a) => a.msgType));
+      const genuine = new Set([...e.codes, ...answers.filter((a) => !a.corrupted && types.has(a.msgType) && a.responseCode).map((a) => a.responseCode!)]);
+      if (genuine.has(reported)) return pass(`the partner reported ${reported}, UCSP's genuine answer (got by a retry)`);
+      return fail(`the partner reported ${reported}: it took an answer it could not have verified for UCSP's`, expected, v);
+    }
+    return fail(`the partner failed (${String(v.status)}: ${String(v.error ?? '')})`, expected, v);
   }
   if ('requests' in expect) return requestsRule(expect.requests, ctx);
   return inquirySpacing(expect.inquirySpacing.orderId, ctx);

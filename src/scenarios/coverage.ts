@@ -27,7 +27,8 @@ export function computeCoverage(results: ScenarioResult[]): Coverage {
   };
   for (const r of results) {
     for (const e of r.messages) {
-      if (e.channel === 'api' && e.direction === 'out') bump(e.msgType, e.responseCode, 'answer');
+      // an answer corrupted on purpose (control API) never reached the partner as UCSP's: not counted
+      if (e.channel === 'api' && e.direction === 'out' && !e.corrupted) bump(e.msgType, e.responseCode, 'answer');
       if (e.channel === 'notice' && e.direction === 'out') bump(e.msgType, (e.parsed as { msgResponse?: { responseCode?: string } } | undefined)?.msgResponse?.responseCode, 'notice');
       if (e.channel === 'notice' && e.direction === 'in') bump(e.msgType, e.responseCode, 'notice-answer');
     }

@@ -163,6 +163,8 @@ export async function waitForRequest(sandbox: SandboxClient, msgType: string, si
       since = Math.max(since, e.seq);
       if (e.direction !== 'out' || e.msgType !== msgType) continue;
       const answer = e.parsed as { trxInfo?: Record<string, string>; msgResponse?: { responseCode?: string } } | undefined;
+      // an answer corrupted on purpose is not UCSP's: what the partner made of it cannot be seen here
+      if (e.corrupted) return { status: 0, error: `UCSP's answer to the partner's ${msgType} was corrupted on purpose (${e.corrupted.fault}): what the partner made of it is known only to its driver`, orderId: e.orderId, msgID: e.msgID };
       return { status: 200, ...(answer?.trxInfo ?? {}), ...(answer?.msgResponse?.responseCode ? { responseCode: answer.msgResponse.responseCode } : {}), msgID: e.msgID };
     }
   }

@@ -34,8 +34,8 @@ export interface ScenarioEnv {
    * kept so far (`as`), so that the step's `${name.field}` references can be shown resolved.
    */
   beforeStep?: (step: ScenarioStep, index: number, scenario: Scenario, vars: Readonly<Vars>) => Promise<void>;
-  /** Called after each step has run and what fell due has run (before the checks that follow). */
-  afterStep?: (step: ScenarioStep, index: number, scenario: Scenario) => Promise<void>;
+  /** Called after each step has run and what fell due has run (before the checks that follow), with the step's result. */
+  afterStep?: (step: ScenarioStep, index: number, scenario: Scenario, result: unknown) => Promise<void>;
   onLog?: (line: string) => void;
 }
 
@@ -77,7 +77,26 @@ async function latestNotice(sandbox: SandboxClient, orderId: string, status?: No
   return n;
 }
 
-async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars): Promise<unknown> {
+/** Where the scenario stands when a step runs: where its journal starts, and the partner's last action. */
+interface Progress {
+  sinceSeq: number;
+  lastDrive?: { action: string; result: { status: number; error?: string } };
+}
+
+/** The partner's latest request of a type in this scenario: its trxInfo, msgID and orderId. */
+async function latestRequest(sandbox: SandboxClient, msgType: string, progress: Progress): Promise<Record<string, unknown>> {
+  const e = (await sandbox.journal({ since: progress.sinceSeq, channel: 'api' })).entries.filter((x) => x.direction === 'in' && x.msgType === msgType).at(-1);
+  if (!e) {
+    // why, when the partner's last action says: a refusal names the order it refused to act on
+    const last = progress.lastDrive;
+    const why = last && last.result.status !== 200 ? ` (its last action, ${last.action}: it could not act (${last.result.status}): ${last.result.error ?? ''})` : '';
+    throw new StepFailure(`the partner sent no ${msgType} in this scenario${why}`);
+  }
+  const trx = (e.parsed as { trxInfo?: Record<string, unknown> } | undefined)?.trxInfo ?? {};
+  return { ...trx, ...(e.msgID ? { msgID: e.msgID } : {}), ...(e.orderId ? { orderId: e.orderId } : {}) };
+}
+
+async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars, progress: Progress): Promise<unknown> {
   const { sandbox } = env;
   if ('drive' in step) {
     const params = resolve(step.with ?? {}, vars);
@@ -125,6 +144,10 @@ async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars): Promis
         return sandbox.advance(Number(p.ms ?? 0));
       case 'forceAnswer':
         return sandbox.call('/api/answer', p);
+      case 'answerFault':
+        return sandbox.call('/api/faults', p);
+      case 'findRequest':
+        return latestRequest(sandbox, String(p.msgType), progress);
       case 'resendNotice': {
         // a byte-identical copy, or (tamper, trxInfo, result) a message of its own: its answer, and the copy as `copy`
         const n = await latestNotice(sandbox, String(p.orderId));
@@ -192,6 +215,7 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
     resetProblem = e.message;
   }
   const sinceSeq = (await sandbox.status()).journal.lastSeq;
+  const progress: Progress = { sinceSeq };
   const vars: Vars = {};
   const checks: CheckResult[] = [];
   const log: string[] = [];
@@ -258,12 +282,13 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
     if (broken) continue;
     await env.beforeStep?.(step, i, scenario, vars);
     try {
-      const out = await runStep(step, env, vars);
+      const out = await runStep(step, env, vars, progress);
       if ('as' in step && step.as) vars[step.as] = out;
+      if ('drive' in step) progress.lastDrive = { action: step.drive, result: out as { status: number; error?: string } };
       say(`  · ${describeStep(step)}${out && typeof out === 'object' && 'responseCode' in out ? ` → ${String((out as { responseCode: unknown }).responseCode)}` : ''}`);
       // what the step set in motion (notices, inquiries, the partner's answers) finishes before the next step
       await settle(env);
-      await env.afterStep?.(step, i, scenario);
+      await env.afterStep?.(step, i, scenario, out);
     } catch (e) {
       const timeout = e instanceof PartnerTimeout || e instanceof DriverUnavailable;
       broken = `step ${i + 1} (${describeStep(step)}) ${timeout ? 'timed out' : 'failed'}: ${(e as Error).message}`;

@@ -7,6 +7,7 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { RESPONSE_CODES } from '../errors/index.js';
+import { ANSWER_FAULT_KINDS } from '../gateway/corrupt-answer.js';
 import { NOTICE_FAULT_ACTIONS } from '../notices/faults.js';
 import { NOTICE_RESULTS, TAMPERS } from '../notices/tamper.js';
 import { SIGNING_STATUSES } from '../protocol/contract-machine.js';
@@ -24,7 +25,7 @@ const Name = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]*$', description: 'a n
 export const CAPABILITY_NAMES = ['login', 'frontend-payment', 'auto-debit', 'cancellation', 'refund'] as const;
 export const DRIVER_ACTIONS = ['submitPaymentOrder', 'inquirePayment', 'signAutoDebit', 'closeAutoDebit', 'submitAutoDebit', 'cancelPayment', 'refundPayment', 'inquireRefund'] as const;
 export const USER_ACTIONS = ['login', 'pay', 'abandon', 'sign', 'returnToFrontUrl', 'openPaymentPage'] as const;
-export const WORLD_ACTIONS = ['outcome', 'noticeFault', 'advance', 'resendNotice', 'releaseNotice', 'dropNotice', 'forceAnswer', 'findContract'] as const;
+export const WORLD_ACTIONS = ['outcome', 'noticeFault', 'advance', 'resendNotice', 'releaseNotice', 'dropNotice', 'forceAnswer', 'findContract', 'answerFault', 'findRequest'] as const;
 
 /** The partner's order statuses of PROFILE §9 (payments; then refunds and cancellations). */
 export const PARTNER_ORDER_STATUSES = ['CREATED', 'PAID', 'FAILED', 'CANCELLED', 'PARTIALLY_REFUNDED', 'REFUNDED', 'PENDING', 'SUCCEEDED'] as const;
@@ -62,6 +63,10 @@ const PARAMS: { step: 'user' | 'world'; action: string; param: string; values: r
   { step: 'world', action: 'resendNotice', param: 'result', values: NOTICE_RESULTS },
   { step: 'world', action: 'forceAnswer', param: 'code', values: RESPONSE_CODES, required: true },
   { step: 'world', action: 'forceAnswer', param: 'msgType', values: PARTNER_TO_UCSP_TYPES },
+  { step: 'world', action: 'answerFault', param: 'fault', values: ANSWER_FAULT_KINDS, required: true },
+  { step: 'world', action: 'answerFault', param: 'msgType', values: PARTNER_TO_UCSP_TYPES },
+  { step: 'world', action: 'answerFault', param: 'code', values: RESPONSE_CODES },
+  { step: 'world', action: 'findRequest', param: 'msgType', values: PARTNER_TO_UCSP_TYPES, required: true },
 ];
 
 /** `if the step is ACTION then its with.PARAM is one of …` rules, for one kind of step. */
@@ -159,6 +164,13 @@ export const Expectation = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object({ inquirySpacing: Type.Object({ orderId: Type.Optional(Type.String()) }, { additionalProperties: false }) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      /** the driver result `from` shows no trust in an unusable answer: could not act, or one of `codes` (UCSP's genuine answer, by a retry) */
+      distrusted: Type.Object({ from: Type.String(), codes: Type.Array(valueOrRef<string>(RESPONSE_CODES), { minItems: 1 }) }, { additionalProperties: false }),
+    },
+    { additionalProperties: false },
+  ),
 ]);
 
 export const CheckStep = Type.Object(

@@ -4,7 +4,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request } from 'express';
-import { RESPONSE_CODES, UcspError } from '../errors/index.js';
+import { RESPONSE_CODES, UcspError, type ResponseCode } from '../errors/index.js';
+import { ANSWER_FAULT_KINDS, type AnswerFaultKind } from '../gateway/corrupt-answer.js';
 import { viewEntry, type JournalChannel } from '../journal/journal.js';
 import { NOTICE_FAULT_ACTIONS, type NoticeFaultAction } from '../notices/faults.js';
 import { NOTICE_RESULTS, TAMPERS, type NoticeResult, type Tamper } from '../notices/tamper.js';
@@ -126,6 +127,27 @@ export function controlRouter(runtime: SandboxRuntime): Router {
     }
     runtime.forceAnswer(code, msgType);
     res.status(201).json({ code, scope: msgType ?? 'next request' });
+  });
+  // corrupt UCSP's answer to the next valid request (of a type) on its way: the request is processed as any
+  r.post('/api/faults', (req, res) => {
+    const b = body(req);
+    const fault = oneOf<AnswerFaultKind>(b, 'fault', ANSWER_FAULT_KINDS, true)!;
+    const msgType = oneOf(b, 'msgType', PARTNER_TO_UCSP_TYPES);
+    const code = oneOf<ResponseCode>(b, 'code', RESPONSE_CODES);
+    if (code && !msgType) throw new UcspError('usage', 'code needs msgType: the code a corrupted answer claims must be one its message type allows');
+    if (code && msgType && !allowedResponseCodes(msgType).includes(code)) {
+      throw new UcspError('usage', `${msgType} cannot be answered ${code}; PROFILE allows ${allowedResponseCodes(msgType).join(', ')}`);
+    }
+    const times = b.times === undefined ? 1 : b.times;
+    if (typeof times !== 'number' || !Number.isInteger(times) || times < 1 || times > 1000) throw new UcspError('usage', 'times must be an integer from 1 to 1000');
+    res.status(201).json(runtime.answerFaults.add({ fault, times, ...(msgType ? { msgType } : {}), ...(code ? { code } : {}) }));
+  });
+  r.get('/api/faults', (_req, res) => {
+    res.json(runtime.answerFaults.list());
+  });
+  r.delete('/api/faults', (_req, res) => {
+    runtime.answerFaults.clear();
+    res.status(204).end();
   });
   r.post('/notices/faults', (req, res) => {
     const b = body(req);

@@ -255,3 +255,36 @@ describe('the journal', () => {
     expect(j.json.entries[0]!.parsed).toBeTypeOf('object');
   });
 });
+
+describe('answer faults (control API)', () => {
+  type Entry = { direction: string; orderId?: string; note?: string; responseCode?: string; corrupted?: unknown; raw: string };
+
+  it('bad input is 400 with the allowed values; a fault can be listed and withdrawn', async () => {
+    const bad = await w.control<{ error: string }>('/api/faults', { fault: 'scramble' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toBe('fault must be one of signature, content, msg-id, msg-type, unsigned, no-signature');
+    expect((await w.control<{ error: string }>('/api/faults', { fault: 'content', code: '00' })).json.error).toMatch(/^code needs msgType/);
+    expect((await w.control<{ error: string }>('/api/faults', { fault: 'content', msgType: 'SUBMIT_AUTO_DEBIT', code: '00' })).json.error).toBe('SUBMIT_AUTO_DEBIT cannot be answered 00; PROFILE allows 05, 01, 34, 36, 10, 11, 99');
+    expect((await w.control('/api/faults', { fault: 'unsigned', times: 0 })).status).toBe(400);
+    const set = await w.control('/api/faults', { fault: 'unsigned', msgType: 'CLOSE_AUTO_DEBIT', times: 2 });
+    expect(set).toEqual({ status: 201, json: { id: expect.any(Number), fault: 'unsigned', msgType: 'CLOSE_AUTO_DEBIT', remaining: 2 } });
+    expect((await w.control<unknown[]>('/api/faults')).json).toHaveLength(1);
+    expect((await fetch(`${w.U}/control/api/faults`, { method: 'DELETE' })).status).toBe(204);
+    expect((await w.control<unknown[]>('/api/faults')).json).toEqual([]);
+  });
+
+  it('UCSP takes the order and keeps its answer; the partner, whose answer was altered, could not act and changed nothing', async () => {
+    expect((await w.control('/api/faults', { fault: 'content', msgType: 'SUBMIT_PAYMENT_ORDER' })).status).toBe(201);
+    const since = (await w.control<{ journal: { lastSeq: number } }>('/status')).json.journal.lastSeq;
+    const sub = await w.driver('submitPaymentOrder', { txnAmt: '1234', currencyCode: '344', userId: 'user-001' });
+    expect(sub.status).toBe(502);
+    expect(sub.body.error).toContain('answer signature invalid');
+    const j = await w.control<{ entries: Entry[] }>(`/journal?channel=api&since=${since}`);
+    const answer = j.json.entries.find((e) => e.direction === 'out')!;
+    expect(answer.corrupted).toEqual({ fault: 'content', genuineCode: '00', code: '36' });
+    expect(answer.responseCode).toBe('36');
+    expect(answer.note).toMatch(/^answer corrupted on purpose \(control API answer fault "content"\): responseCode 00 → 36 changed after signing/);
+    expect(await w.order(answer.orderId!)).toMatchObject({ status: 'CREATED' });
+    expect((await w.control<{ status: string }>(`/orders/${answer.orderId}`)).json.status).toBe('AWAITING_USER');
+  });
+});

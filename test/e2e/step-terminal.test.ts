@@ -38,10 +38,13 @@ async function step(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): 
   return { cli, tmp };
 }
 
-/** Answers "Run it?" for step `k` of 3 with Enter (yes); resolves to what the step line says. */
+/**
+ * Answers "Run it?" for step `k` of 3 with Enter — yes (a confirm, or for a step that makes the
+ * partner send a request, the first choice of a menu); resolves to what the step line says.
+ */
 async function runStep(cli: PtyCli, k: number): Promise<string> {
   await cli.expect(`Step ${k} of 3: `);
-  const said = await cli.expect('Run it? (Y/n)');
+  const said = await cli.expect('Run it?');
   cli.type(KEY.enter);
   return said;
 }
@@ -132,6 +135,24 @@ describe('ucsp-sandbox step on a terminal', { timeout: 90_000 }, () => {
     await runStep(cli, 3);
     await cli.expect('FAILED frontend-payment/happy-path: 8 of 10 checks passed, 2 failed');
     await cli.expect('✗ notice-answered-00 — ');
+    expect(await cli.exitCode()).toBe(1);
+    await expectClosed(cli, tmp);
+  });
+
+  it("corrupting UCSP's answer is chosen before the step; the journal says how, and the partner's reaction is judged", async () => {
+    const { cli, tmp } = await step([SCENARIO, '--example']);
+    await cli.expect('Step 1 of 3: ');
+    await cli.expect('Run it?');
+    await choose(cli, 2, "yes, and corrupt UCSP's answer to its SUBMIT_PAYMENT_ORDER on the way");
+    await cli.expect('Corrupt it how?');
+    cli.type(KEY.enter); // 1. signature
+    await cli.expect('What should the corrupted answer say?');
+    cli.type(KEY.enter); // UCSP's own answer
+    await cli.expect(/UCSP → partner answer to #\d+: 00 Approved · answer corrupted on purpose \(control API answer fault "signature"\): one character of the signature changed/);
+    // the example partner takes it as no answer; happy-path needs an answer, so it stops there
+    await cli.expect('→ the partner could not act: it took the corrupted answer as no answer, as PROFILE §3/§4 expect');
+    await cli.expect('FAILED frontend-payment/happy-path');
+    await cli.expect('step 1 of 3 could not run');
     expect(await cli.exitCode()).toBe(1);
     await expectClosed(cli, tmp);
   });

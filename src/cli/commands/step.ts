@@ -9,6 +9,9 @@ import type { SandboxClient } from '../../scenarios/sandbox-client.js';
 import type { Scenario } from '../../scenarios/scenario-schema.js';
 import { addConfigFlags, overridesFrom, type ConfigFlags } from '../config-flags.js';
 import { c, err, out } from '../output.js';
+import { ACTION_MESSAGE } from '../../scenarios/partner-drivers.js';
+import type { MsgType } from '../../schemas/message-types.js';
+import { ANSWER_FAULT_CHOICES, answerVerdict, codeChoices } from '../step-answer.js';
 import { decide } from '../step-notice.js';
 import { checkLine, describeAction, entryLines, numberActions, resultLines } from '../step-view.js';
 
@@ -25,7 +28,7 @@ interface Halt {
 
 /** Runs one scenario, asking before each action and before each notice; resolves to the result. */
 async function stepThrough(scenario: Scenario, config: SandboxConfig, sandbox: SandboxClient, halt: Halt): Promise<ScenarioResult> {
-  const [{ confirm }, { runConformance }] = await Promise.all([import('@inquirer/prompts'), import('../../scenarios/run-conformance.js')]);
+  const [{ confirm, select }, { runConformance }] = await Promise.all([import('@inquirer/prompts'), import('../../scenarios/run-conformance.js')]);
   const numbers = numberActions(scenario);
   const stop = (reason: string) => {
     halt.reason ??= reason;
@@ -35,6 +38,21 @@ async function stepThrough(scenario: Scenario, config: SandboxConfig, sandbox: S
   let started = false;
   let where = 'before the first step';
   let result: ScenarioResult | undefined;
+  /** A fault set on UCSP's answer to this step's request, and where the journal stood before it. */
+  let answerFault: { msgType: string; since: number } | undefined;
+  /** After a step whose answer was corrupted: the corrupted answer, and what the partner made of it. */
+  const judgeAnswer = async (stepResult: Record<string, unknown> | 'step-failed' | undefined) => {
+    if (!answerFault) return;
+    const { msgType, since } = answerFault;
+    answerFault = undefined;
+    await showNew();
+    const entries = (await sandbox.journal({ since, channel: 'api' })).entries;
+    const corrupted = entries.find((e) => e.direction === 'out' && e.msgType === msgType && e.corrupted);
+    // a partner that sent no request leaves the fault unused: it must not hit a later step
+    if (!corrupted) await sandbox.call('/api/faults', undefined, { method: 'DELETE' });
+    const verdict = answerVerdict(stepResult, corrupted, c);
+    if (verdict) out(verdict);
+  };
   const showNew = async () => {
     for (const e of (await sandbox.journal({ since: seen })).entries) {
       for (const line of entryLines(e, c)) out(line);
@@ -69,7 +87,30 @@ async function stepThrough(scenario: Scenario, config: SandboxConfig, sandbox: S
         if ('note' in step && step.note) out(c.dim(`  ${step.note}`));
         let go: boolean;
         try {
-          go = await confirm({ message: 'Run it?', default: true });
+          const msgType = 'drive' in step ? ACTION_MESSAGE[step.drive] : undefined;
+          if (msgType) {
+            // UCSP answers while the partner waits: a fault on its answer is chosen before the step
+            const choice = await select({
+              message: 'Run it?',
+              theme: { indexMode: 'number' },
+              choices: [
+                { value: 'yes', name: 'yes' },
+                { value: 'corrupt', name: `yes, and corrupt UCSP's answer to its ${msgType} on the way` },
+                { value: 'no', name: 'no — stop here' },
+              ],
+            });
+            go = choice !== 'no';
+            if (choice === 'corrupt') {
+              const fault = await select({ message: 'Corrupt it how?', theme: { indexMode: 'number' }, choices: ANSWER_FAULT_CHOICES });
+              const code = await select({ message: 'What should the corrupted answer say?', theme: { indexMode: 'number' }, choices: codeChoices(msgType as MsgType, fault) });
+              const since = (await sandbox.status()).journal.lastSeq;
+              await sandbox.call('/api/faults', { fault, msgType, ...(code === 'genuine' ? {} : { code }) });
+              answerFault = { msgType, since };
+              out(c.dim(`  UCSP processes the request as any and keeps its genuine answer; the partner gets a corrupted one (${fault}). PROFILE §3/§4: it must take it as no answer.`));
+            }
+          } else {
+            go = await confirm({ message: 'Run it?', default: true });
+          }
         } catch (e) {
           if (isPromptExit(e)) stop(`interrupted ${where}`);
           throw e;
@@ -80,8 +121,9 @@ async function stepThrough(scenario: Scenario, config: SandboxConfig, sandbox: S
         }
         where = `at ${label}`;
       },
-      afterStep: async (_step, index) => {
+      afterStep: async (_step, index, _scenario, stepResult) => {
         try {
+          await judgeAnswer(stepResult as Record<string, unknown> | undefined);
           for (;;) {
             await showNew();
             if (halt.controller.signal.aborted) return;
@@ -102,8 +144,9 @@ async function stepThrough(scenario: Scenario, config: SandboxConfig, sandbox: S
     throw e;
   });
   if (halt.reason !== undefined) throw new Stopped(halt.reason);
-  // the messages of a step that failed (its afterStep did not run)
+  // the messages of a step that failed (its afterStep did not run), and its corrupted answer judged
   await showNew();
+  await judgeAnswer('step-failed');
   if (!result) throw new UcspError('common', `scenario ${scenario.id} did not run (${summary.counts.total} run)`);
   return result;
 }
@@ -115,7 +158,8 @@ export function registerStep(program: Command): void {
       'after',
       `
 Needs a terminal. Without partner.driverUrl in the configuration it uses the bundled example partner.
-Before each step it asks "Run it?"; before UCSP sends a notice it asks what to do with it (keys 1–6).
+Before each step it asks "Run it?" — for a step that makes your partner send a request, it also offers
+to corrupt UCSP's answer to it on the way; before UCSP sends a notice it asks what to do with it (keys 1–6).
 "edit" opens $VISUAL or $EDITOR (vim when neither is set). Ctrl-C stops: exit code 130.
 
 Examples:
