@@ -42,6 +42,14 @@ export interface PartnerBugs {
   answerNoticeWith500: boolean;
   /** notices.ts: treats a 01 (failed) PAYMENT_RESULT_NOTICE like 00 (PAID, refund SUCCEEDED). */
   ignoreFailedNotice: boolean;
+  /**
+   * wire.ts: converts amounts to the wire through major units as if every currency had 2 decimals
+   * (major × 100): JPY 500 is sent as "50000", KWD 1.234 as "123". It reads UCSP's amounts back the
+   * same way, so its own bookkeeping agrees with itself.
+   */
+  assumeTwoDecimals: boolean;
+  /** wire.ts: keeps money with 2 decimals (a DECIMAL(…,2) column): KWD 1.234 is sent as "1230" (1.230). */
+  amountsRoundedToCents: boolean;
 }
 
 export type PartnerBug = keyof PartnerBugs;
@@ -66,6 +74,8 @@ export const NO_BUGS: Readonly<PartnerBugs> = Object.freeze({
   unsignedNoticeAnswer: false,
   answerNoticeWith500: false,
   ignoreFailedNotice: false,
+  assumeTwoDecimals: false,
+  amountsRoundedToCents: false,
 });
 
 export const BUG_NAMES = Object.keys(NO_BUGS) as PartnerBug[];

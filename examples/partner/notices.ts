@@ -62,7 +62,7 @@ function paymentNotice(ctx: PartnerContext, msg: UcspMessage): Verdict {
   if (t.txnType === 'PAY') {
     const p = store.payments.get(t.orderId);
     if (!p) return unknownOrder(ctx, `no payment ${t.orderId}`);
-    const diff = differences(msg.trxInfo, { merId: ctx.merId, txnAmt: p.txnAmt, currencyCode: p.currencyCode, tn: p.tn });
+    const diff = differences(msg.trxInfo, { merId: ctx.merId, txnAmt: ctx.wire.amount(p.txnAmt, p.currencyCode), currencyCode: p.currencyCode, tn: p.tn });
     if (diff.length && !bugs.ignoreNoticeAmountMismatch) return { code: '36', reason: diff.join(', ') };
     if ((store.processedNotices.has(key) || p.status !== 'CREATED') && !bugs.applyDuplicateNotice) {
       return { code: '00', reason: `duplicate: order ${t.orderId} is already ${p.status}` };
@@ -74,7 +74,7 @@ function paymentNotice(ctx: PartnerContext, msg: UcspMessage): Verdict {
     const diff = differences(msg.trxInfo, {
       merId: ctx.merId,
       txnType: r.kind,
-      txnAmt: r.txnAmt,
+      txnAmt: ctx.wire.amount(r.txnAmt, r.currencyCode),
       currencyCode: r.currencyCode,
       origQryId: r.origQryId,
     });

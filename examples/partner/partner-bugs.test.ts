@@ -166,6 +166,30 @@ const PROBES: Record<PartnerBug, Probe> = {
     correct: 'FAILED',
     buggy: 'PAID',
   },
+  assumeTwoDecimals: {
+    run: async (h) => {
+      const sent: unknown[] = [];
+      for (const [txnAmt, currencyCode] of [['500', '392'], ['1234', '414'], ['1234', '344']]) {
+        await h.driver('submitPaymentOrder', { txnAmt, currencyCode, userId: 'user-001' });
+        sent.push(h.fake.received.at(-1)?.message.trxInfo.txnAmt);
+      }
+      return sent;
+    },
+    correct: ['500', '1234', '1234'],
+    buggy: ['50000', '123', '1234'],
+  },
+  amountsRoundedToCents: {
+    run: async (h) => {
+      const sent: unknown[] = [];
+      for (const [txnAmt, currencyCode] of [['500', '392'], ['1234', '414'], ['1234', '344']]) {
+        await h.driver('submitPaymentOrder', { txnAmt, currencyCode, userId: 'user-001' });
+        sent.push(h.fake.received.at(-1)?.message.trxInfo.txnAmt);
+      }
+      return sent;
+    },
+    correct: ['500', '1234', '1234'],
+    buggy: ['500', '1230', '1234'],
+  },
 };
 
 let correct: Harness;

@@ -26,7 +26,7 @@ export async function submitPaymentOrder(ctx: PartnerContext, params: Params) {
     orderId,
     merId: ctx.merId,
     acqIIN: ctx.acqIIN,
-    txnAmt: ctx.wire.amount(txnAmt),
+    txnAmt: ctx.wire.amount(txnAmt, currencyCode),
     currencyCode,
     txnTime: order.txnTime,
     userId,
@@ -56,7 +56,7 @@ export async function inquirePayment(ctx: PartnerContext, params: Params) {
   const answer = await ask(ctx, 'PAYMENT_RESULT_INQUIRY', { orderId: order.orderId, merId: ctx.merId });
   if ((answer.code === '00' || answer.code === '01') && !ctx.bugs.ignoreInquiryResult) {
     const t = answer.trxInfo;
-    if (t.txnType === 'PAY' && t.txnAmt === order.txnAmt && t.currencyCode === order.currencyCode) {
+    if (t.txnType === 'PAY' && t.txnAmt === ctx.wire.amount(order.txnAmt, order.currencyCode) && t.currencyCode === order.currencyCode) {
       applyPaymentResult(ctx, order, answer.code === '00', answerField(answer, 'queryId'));
     } else {
       ctx.log(`inquiry answer for ${order.orderId} does not match the order; ignored`);

@@ -158,6 +158,13 @@ export const Expectation = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object({ inquirySpacing: Type.Object({ orderId: Type.Optional(Type.String()) }, { additionalProperties: false }) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      /** every partner request for `orderId` that carries txnAmt carries exactly this amount (minor units) and currency */
+      amountSent: Type.Object({ orderId: Type.String(), txnAmt: Type.String(), currencyCode: Type.Optional(Type.String()) }, { additionalProperties: false }),
+    },
+    { additionalProperties: false },
+  ),
 ]);
 
 export const CheckStep = Type.Object(

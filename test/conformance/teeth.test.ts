@@ -29,6 +29,11 @@ const BROKEN: [keyof PartnerBugs, string, string][] = [
   ['unsignedNoticeAnswer', 'answers notices unsigned', 'frontend-payment/happy-path#notice-answered-00'],
   ['answerNoticeWith500', 'answers notices with HTTP 500', 'frontend-payment/happy-path#notice-answered-00'],
   ['ignoreFailedNotice', 'treats a failed-payment notice as paid', 'frontend-payment/notice-failed-payment#order-failed-not-paid'],
+  ['assumeTwoDecimals', 'sends JPY 500 as "50000" (× 100 as if JPY had cents)', 'frontend-payment/amount-zero-decimals#amount-sent-in-yen'],
+  ['majorUnitAmounts', 'sends JPY 500 as "5.00"', 'frontend-payment/amount-zero-decimals#amounts-in-minor-units'],
+  ['assumeTwoDecimals', 'sends KWD 1.234 as "123" (as if KWD had 2 decimals)', 'frontend-payment/amount-three-decimals#amount-sent-in-fils'],
+  ['amountsRoundedToCents', 'sends KWD 1.234 as "1230" (rounded to 2 decimals)', 'frontend-payment/amount-three-decimals#amount-sent-in-fils'],
+  ['amountsRoundedToCents', 'refunds KWD 0.235 as "240" (rounded to 2 decimals)', 'refund/amount-three-decimals#refund-amount-sent-in-fils'],
 ];
 
 describe('the example partner', () => {
