@@ -50,6 +50,16 @@ export interface PartnerBugs {
   assumeTwoDecimals: boolean;
   /** wire.ts: keeps money with 2 decimals (a DECIMAL(…,2) column): KWD 1.234 is sent as "1230" (1.230). */
   amountsRoundedToCents: boolean;
+  /** login.ts: checks only that a login timeStamp is not too old; one 10 minutes in the future passes. */
+  acceptFutureLogin: boolean;
+  /** login.ts: skips the signature check of a hand-off that carries none (no certificateSignature, or the placeholder "00000000"). */
+  acceptUnsignedLogin: boolean;
+  /** login.ts: does not catch a request_data it cannot decode or parse: the login page answers HTTP 500. */
+  loginCrashesOnMalformed: boolean;
+  /** login.ts: does not compare the hand-off's insID with its own: a login meant for another service is accepted. */
+  loginIgnoresInsId: boolean;
+  /** login.ts: opens the session for the userId it finds in request_data before checking the hand-off, and keeps it when it refuses. */
+  openSessionBeforeChecks: boolean;
 }
 
 export type PartnerBug = keyof PartnerBugs;
@@ -76,6 +86,11 @@ export const NO_BUGS: Readonly<PartnerBugs> = Object.freeze({
   ignoreFailedNotice: false,
   assumeTwoDecimals: false,
   amountsRoundedToCents: false,
+  acceptFutureLogin: false,
+  acceptUnsignedLogin: false,
+  loginCrashesOnMalformed: false,
+  loginIgnoresInsId: false,
+  openSessionBeforeChecks: false,
 });
 
 export const BUG_NAMES = Object.keys(NO_BUGS) as PartnerBug[];

@@ -3,6 +3,7 @@
  * correct partner and once against a partner with only that flag on, and must see a difference.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { placeholderText } from '../../src/crypto/index.js';
 import { formatUcspTime } from '../../src/protocol/time.js';
 import { BUG_NAMES, resolveBugs, type PartnerBug } from './bugs.js';
 import { IDS, newQueryId, paidOrder, resultNotice, startHarness, type Harness } from './testing/harness.js';
@@ -189,6 +190,42 @@ const PROBES: Record<PartnerBug, Probe> = {
     },
     correct: ['500', '1234', '1234'],
     buggy: ['500', '1230', '1234'],
+  },
+  acceptFutureLogin: {
+    run: async (h) => {
+      const text = h.sign(loginInfo(h));
+      h.clock.now -= 600_000; // the message's timeStamp is 10 minutes ahead of the partner's clock
+      return (await h.login(text)).status;
+    },
+    correct: 401,
+    buggy: 200,
+  },
+  acceptUnsignedLogin: {
+    run: async (h) => [(await h.login(placeholderText(loginInfo(h), h.keys.ucsp.certificate.serial))).status, (await h.login(JSON.stringify(loginInfo(h)))).status],
+    correct: [401, 401],
+    buggy: [200, 200],
+  },
+  loginCrashesOnMalformed: {
+    run: async (h) => [(await fetch(`${h.url}/ucsp/login?request_data=%7Gabc`)).status, (await h.login('{"msgInfo":')).status],
+    correct: [400, 400],
+    buggy: [500, 500],
+  },
+  loginIgnoresInsId: {
+    run: async (h) => {
+      const m = loginInfo(h);
+      (m.msgInfo as { insID: string }).insID = '87654321';
+      return (await h.login(h.sign(m))).status;
+    },
+    correct: 401,
+    buggy: 200,
+  },
+  openSessionBeforeChecks: {
+    run: async (h) => {
+      const res = await h.login(h.sign(loginInfo(h), h.keys.rogue));
+      return [res.status, res.headers.getSetCookie().length > 0];
+    },
+    correct: [401, false],
+    buggy: [401, true],
   },
 };
 

@@ -34,6 +34,20 @@ const BROKEN: [keyof PartnerBugs, string, string][] = [
   ['assumeTwoDecimals', 'sends KWD 1.234 as "123" (as if KWD had 2 decimals)', 'frontend-payment/amount-three-decimals#amount-sent-in-fils'],
   ['amountsRoundedToCents', 'sends KWD 1.234 as "1230" (rounded to 2 decimals)', 'frontend-payment/amount-three-decimals#amount-sent-in-fils'],
   ['amountsRoundedToCents', 'refunds KWD 0.235 as "240" (rounded to 2 decimals)', 'refund/amount-three-decimals#refund-amount-sent-in-fils'],
+  ['acceptFutureLogin', 'checks only the age of a login timeStamp', 'login/future-timestamp#future-login-refused'],
+  ['openSessionBeforeChecks', 'opens the session before checking the hand-off', 'login/future-timestamp#no-session-on-future-login'],
+  ['acceptUnsignedLogin', 'takes a placeholder signature for a test message', 'login/unsigned#placeholder-signature-refused'],
+  ['acceptUnsignedLogin', 'verifies only when a signature is present', 'login/unsigned#missing-signature-refused'],
+  ['openSessionBeforeChecks', 'opens the session before checking the hand-off', 'login/unsigned#no-session-on-placeholder-signature'],
+  ['acceptUnsignedLogin', 'verifies only when a signature is present', 'login/unsigned#no-session-on-missing-signature'],
+  ['loginCrashesOnMalformed', 'answers 500 to a broken percent-encoding', 'login/malformed-request-data#bad-encoding-refused'],
+  ['loginCrashesOnMalformed', 'answers 500 to a request_data that is not JSON', 'login/malformed-request-data#not-json-refused'],
+  ['loginCrashesOnMalformed', 'answers 500 to a cut-off request_data', 'login/malformed-request-data#truncated-refused'],
+  ['openSessionBeforeChecks', 'reads the userId out of a broken request_data', 'login/malformed-request-data#no-session-on-bad-encoding'],
+  ['openSessionBeforeChecks', 'reads the userId out of a request_data that is not JSON', 'login/malformed-request-data#no-session-on-not-json'],
+  ['openSessionBeforeChecks', 'reads the userId out of a cut-off request_data', 'login/malformed-request-data#no-session-on-truncated'],
+  ['loginIgnoresInsId', "accepts another institution's hand-off", 'login/other-ins-id#other-ins-id-refused'],
+  ['openSessionBeforeChecks', 'opens the session before checking the hand-off', 'login/other-ins-id#no-session-on-other-ins-id'],
 ];
 
 describe('the example partner', () => {
