@@ -60,6 +60,12 @@ export interface PartnerBugs {
   loginIgnoresInsId: boolean;
   /** login.ts: opens the session for the userId it finds in request_data before checking the hand-off, and keeps it when it refuses. */
   openSessionBeforeChecks: boolean;
+  /** payments.ts: reports a paymentUrl of its own making (UCSP's host, a path built from tn) instead of the one UCSP answered. */
+  ownPaymentUrl: boolean;
+  /** return-page.ts: marks the order PAID when the browser comes back from another site (a Referer that is not the partner's own). */
+  markPaidOnCashierReturn: boolean;
+  /** notices.ts: answers a notice it processed with the notice's own responseCode, so a 01 notice is answered 01. */
+  echoNoticeResponseCode: boolean;
 }
 
 export type PartnerBug = keyof PartnerBugs;
@@ -91,6 +97,9 @@ export const NO_BUGS: Readonly<PartnerBugs> = Object.freeze({
   loginCrashesOnMalformed: false,
   loginIgnoresInsId: false,
   openSessionBeforeChecks: false,
+  ownPaymentUrl: false,
+  markPaidOnCashierReturn: false,
+  echoNoticeResponseCode: false,
 });
 
 export const BUG_NAMES = Object.keys(NO_BUGS) as PartnerBug[];

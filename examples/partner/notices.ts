@@ -43,7 +43,10 @@ export function processNotice(ctx: PartnerContext, raw: Uint8Array): NoticeOutco
   const msg = parsed as UcspMessage;
   if (msg.msgInfo.insID !== ctx.insID) return reply({ code: '10', reason: `insID ${msg.msgInfo.insID} is not this partner's` });
 
-  return reply(msgType === 'PAYMENT_RESULT_NOTICE' ? paymentNotice(ctx, msg) : signingNotice(ctx, msg));
+  const verdict = msgType === 'PAYMENT_RESULT_NOTICE' ? paymentNotice(ctx, msg) : signingNotice(ctx, msg);
+  // BUG echoNoticeResponseCode: the answer's code says whether the notice was processed, not what it reported.
+  if (ctx.bugs.echoNoticeResponseCode && verdict.code === '00' && msg.msgResponse?.responseCode === '01') return reply({ ...verdict, code: '01' });
+  return reply(verdict);
 }
 
 function unknownOrder(ctx: PartnerContext, what: string): Verdict {

@@ -227,6 +227,31 @@ const PROBES: Record<PartnerBug, Probe> = {
     correct: [401, false],
     buggy: [401, true],
   },
+  ownPaymentUrl: {
+    run: async (h) => {
+      const { body } = await h.driver('submitPaymentOrder', { txnAmt: '1234', currencyCode: '344', userId: 'user-001' });
+      return new URL(body.result.paymentUrl as string).pathname; // the fake UCSP answers …/ucsp/cashier?tn=…
+    },
+    correct: '/ucsp/cashier',
+    buggy: '/ucsp/pay',
+  },
+  markPaidOnCashierReturn: {
+    run: async (h) => {
+      const o = await submit(h);
+      await fetch(`${h.url}/ucsp/return?orderId=${o.orderId}`, { headers: { referer: 'http://127.0.0.1:7301/' } });
+      return status(h, o.orderId);
+    },
+    correct: 'CREATED',
+    buggy: 'PAID',
+  },
+  echoNoticeResponseCode: {
+    run: async (h) => {
+      const o = await submit(h);
+      return [await code(h, payNotice(h, o, {}, '01')), await status(h, o.orderId)];
+    },
+    correct: ['00', 'FAILED'],
+    buggy: ['01', 'FAILED'],
+  },
 };
 
 let correct: Harness;

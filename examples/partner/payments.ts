@@ -41,7 +41,10 @@ export async function submitPaymentOrder(ctx: PartnerContext, params: Params) {
   } else if (isNew && REFUSED_CODES.has(answer.code) && order.status === 'CREATED') {
     order.status = 'FAILED'; // UCSP refused it: no payment can follow.
   }
-  return { orderId, responseCode: answer.code, tn, paymentUrl: answerField(answer, 'paymentUrl') };
+  let paymentUrl = answerField(answer, 'paymentUrl');
+  // BUG ownPaymentUrl: the user must be sent to UCSP's paymentUrl as answered, not to a URL built from tn.
+  if (ctx.bugs.ownPaymentUrl && paymentUrl && tn) paymentUrl = `${new URL(paymentUrl).origin}/ucsp/pay?tn=${tn}`;
+  return { orderId, responseCode: answer.code, tn, paymentUrl };
 }
 
 export function knownPayment(ctx: PartnerContext, orderId: string): Payment {

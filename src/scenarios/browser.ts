@@ -1,4 +1,5 @@
 /** The user's browser, as far as the suite needs one: GET with cookies, following redirects by hand. */
+import { decodeEntities, formRequest, parseForms } from './html-forms.js';
 
 export interface BrowseResult {
   /** Status of the first response from the partner's origin (a redirect counts as accepted). */
@@ -26,4 +27,119 @@ export async function browse(url: string, cookies: string[] = [], maxHops = 5): 
     }
     return { status: first ?? res.status, url: current, cookies: jar, body };
   }
+}
+
+// ── the frontend payment as a user walks it ───────────────────────────────────────────────────
+
+/** One request the walking browser made. */
+export interface WalkStep {
+  method: 'GET' | 'POST';
+  url: string;
+  status: number;
+}
+
+export interface PaymentWalk {
+  /** `paid`/`abandoned`: the card was confirmed or the payment cancelled, and the browser came back; `stopped`: see `problem`. */
+  outcome: 'paid' | 'abandoned' | 'stopped';
+  /** Why the walk could not go on, in words (only when stopped or when the page it came back to failed). */
+  problem?: string;
+  /** Every request, redirects included, in order. */
+  steps: WalkStep[];
+  /** Where the browser ended: the page it came back to after confirming or cancelling. */
+  returnedTo?: string;
+  returnStatus?: number;
+}
+
+/** Referrer-Policy strict-origin-when-cross-origin, browsers' default: the full URL within an origin, only the origin across. */
+export function referrerFor(from: string, to: string): string {
+  const a = new URL(from);
+  const b = new URL(to);
+  if (a.protocol === 'https:' && b.protocol === 'http:') return '';
+  a.hash = '';
+  return a.origin === b.origin ? a.href : `${a.origin}/`;
+}
+
+const PAY_LABEL = /^(confirm|pay)\b/i;
+const CANCEL_LABEL = /\b(cancel|close|back)\b/i;
+const MAX_PAGES = 6;
+
+/**
+ * A user's browser, without JavaScript, from the paymentUrl the partner gave to the page it comes
+ * back to: it opens the cashier, goes on with its one form (Pay), and on the channel app's payment
+ * page (the form offering cards) chooses `card` (default: the one checked) and presses Confirm — or
+ * Cancel, for `choice: 'cancel'` — then follows the redirect back (the partner's frontUrl). Cookies
+ * are kept and the Referer is sent as a browser sends it. Nothing in the walk throws: what stops it
+ * is reported in `problem`.
+ */
+export async function walkPayment(paymentUrl: string, o: { choice: 'pay' | 'cancel'; card?: string; timeoutMs?: number }): Promise<PaymentWalk> {
+  const steps: WalkStep[] = [];
+  const jar = new Map<string, string>();
+  const stop = (problem: string): PaymentWalk => ({ outcome: 'stopped', problem, steps });
+  /** One navigation, following redirects (a 303, or a 301/302 after a POST, becomes a GET). */
+  const navigate = async (first: { method: 'GET' | 'POST'; url: string; body?: string }, referrer?: string) => {
+    let req = first;
+    for (let hop = 0; ; hop++) {
+      const headers: Record<string, string> = {};
+      if (jar.size) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+      const ref = referrer ? referrerFor(referrer, req.url) : '';
+      if (ref) headers.referer = ref;
+      if (req.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+      const res = await fetch(req.url, { method: req.method, headers, ...(req.body !== undefined ? { body: req.body } : {}), redirect: 'manual', signal: AbortSignal.timeout(o.timeoutMs ?? 30_000) });
+      for (const c of res.headers.getSetCookie()) {
+        const pair = c.split(';')[0]!;
+        const eq = pair.indexOf('=');
+        if (eq > 0) jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+      }
+      const body = await res.text();
+      steps.push({ method: req.method, url: req.url, status: res.status });
+      const location = res.headers.get('location');
+      if (res.status >= 300 && res.status < 400 && location && hop < 5) {
+        const keep = res.status === 307 || res.status === 308;
+        req = keep ? { ...req, url: new URL(location, req.url).href } : { method: 'GET', url: new URL(location, req.url).href };
+        continue;
+      }
+      return { url: req.url, status: res.status, body };
+    }
+  };
+
+  let page: { url: string; status: number; body: string };
+  try {
+    page = await navigate({ method: 'GET', url: paymentUrl });
+  } catch (e) {
+    return stop(`the paymentUrl ${paymentUrl} could not be opened: ${(e as Error).message}`);
+  }
+  if (page.status !== 200) return stop(`the paymentUrl ${paymentUrl} answered HTTP ${page.status}${page.url !== paymentUrl ? ` (at ${page.url})` : ''}: it is not UCSP's cashier page`);
+  for (let n = 0; n < MAX_PAGES; n++) {
+    const forms = parseForms(page.body);
+    const sdk = forms.find((f) => f.controls.some((c) => c.type === 'radio' && c.name === 'card'));
+    try {
+      if (sdk) {
+        // the channel app's payment page: choose the card, then Confirm or Cancel
+        const button = o.choice === 'pay' ? (sdk.buttons.find((b) => PAY_LABEL.test(b.label)) ?? sdk.buttons[0]) : sdk.buttons.find((b) => CANCEL_LABEL.test(b.label));
+        if (!button) return stop(`the payment page ${page.url} has no ${o.choice === 'pay' ? 'Confirm' : 'Cancel'} button`);
+        const submitted = steps.length;
+        const back = await navigate(formRequest(sdk, page.url, { button, ...(o.card ? { choose: { card: o.card } } : {}) }), page.url);
+        const answer = steps[submitted]!;
+        if (answer.status >= 400) return stop(`pressing ${button.label} on the payment page answered HTTP ${answer.status}${errorText(back.body)}`);
+        const outcome = o.choice === 'pay' ? 'paid' : 'abandoned';
+        const walk: PaymentWalk = { outcome, steps, returnedTo: back.url, returnStatus: back.status };
+        if (back.status >= 400) walk.problem = `after ${button.label} the browser came back to ${back.url}, which answered HTTP ${back.status}`;
+        return walk;
+      }
+      if (forms.length !== 1 || !forms[0]!.buttons.length) return stop(`the page at ${page.url} (HTTP ${page.status}) offers ${forms.length ? `${forms.length} forms` : 'no form'} to go on with${errorText(page.body)}`);
+      const next = await navigate(formRequest(forms[0]!, page.url), page.url);
+      if (next.status !== 200) return stop(`going on from ${page.url} answered HTTP ${next.status} at ${next.url}${errorText(next.body)}`);
+      page = next;
+    } catch (e) {
+      return stop(`at ${page.url}: ${(e as Error).message}`);
+    }
+  }
+  return stop(`no payment page after ${MAX_PAGES} pages`);
+}
+
+/** The error a page shows (the sandbox's pages mark it with class "error"), as " — text". */
+function errorText(html: string): string {
+  const m = /<[^>]+class="error"[^>]*>([\s\S]*?)<\//i.exec(html) ?? /<p>([\s\S]*?)<\/p>/i.exec(html);
+  const t = m ? decodeEntities(m[1]!.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim() : '';
+  return t ? ` — ${t.slice(0, 200)}` : '';
 }

@@ -1,6 +1,7 @@
 /** Each kind of `expect`, evaluated against the partner (its driver), the sandbox and the journal. */
 import { CURRENCIES, formatAmount } from '../protocol/currencies.js';
 import { parseUcspTime } from '../protocol/time.js';
+import type { PaymentWalk } from './browser.js';
 import type { ExpectationT } from './scenario-schema.js';
 import type { PartnerDriver } from './partner-drivers.js';
 import type { JournalView, SandboxClient } from './sandbox-client.js';
@@ -189,6 +190,15 @@ async function amountSent(e: { orderId: string; txnAmt: string; currencyCode?: s
   return pass(`${requests.length} request(s) for order ${e.orderId} carried txnAmt ${money(e.txnAmt, e.currencyCode ?? (trxOf(requests[0]!).currencyCode as string | undefined))}`);
 }
 
+/** A walk of the payment pages (payInBrowser, abandonInBrowser) went through, and the page it came back to answered. */
+function browserWalk(from: string, ctx: CheckContext): Verdict {
+  const w = varOf(ctx, from) as Partial<PaymentWalk> | undefined;
+  if (!w || typeof w.outcome !== 'string') return fail(`${from} is not a browser walk${whyMissing(ctx.vars, from)}`, 'a payInBrowser or abandonInBrowser result', w);
+  const path = (w.steps ?? []).map((s) => `${s.method} ${s.url} → ${s.status}`);
+  if (w.outcome === 'stopped' || w.problem) return fail(w.problem ?? 'the walk stopped', 'paymentUrl → cashier → payment page → back to frontUrl (2xx)', path);
+  return pass(`${w.outcome === 'paid' ? 'paid' : 'cancelled'} through the pages and came back to ${String(w.returnedTo)} (HTTP ${String(w.returnStatus)}) in ${path.length} requests`, path);
+}
+
 export async function evaluate(expect: ExpectationT, ctx: CheckContext): Promise<Verdict> {
   if ('orderStatus' in expect) {
     const e = expect.orderStatus;
@@ -263,5 +273,6 @@ export async function evaluate(expect: ExpectationT, ctx: CheckContext): Promise
   }
   if ('requests' in expect) return requestsRule(expect.requests, ctx);
   if ('amountSent' in expect) return amountSent(expect.amountSent, ctx);
+  if ('browserWalk' in expect) return browserWalk(expect.browserWalk.from, ctx);
   return inquirySpacing(expect.inquirySpacing.orderId, ctx);
 }

@@ -3,14 +3,14 @@
  * each), evaluate the checks, and keep the messages exchanged as evidence.
  */
 import type { NoticeRecord } from '../protocol/notice-machine.js';
-import { browse } from './browser.js';
+import { browse, walkPayment, type PaymentWalk } from './browser.js';
 import { evaluate, type CheckContext } from './checks.js';
 import type { PartnerDriver } from './partner-drivers.js';
 import { DriverUnavailable, waitForRequest } from './partner-drivers.js';
 import type { CheckResult, ScenarioResult, ScenarioStatus } from './results.js';
 import type { InFlightView, SandboxClient } from './sandbox-client.js';
 import type { CheckStepT, Scenario, ScenarioStep } from './scenario-schema.js';
-import { resolve, type Vars } from './template.js';
+import { WHOLE_REFERENCE, lookup, resolve, type Vars } from './template.js';
 
 export interface ScenarioEnv {
   sandbox: SandboxClient;
@@ -77,6 +77,29 @@ async function latestNotice(sandbox: SandboxClient, orderId: string, status?: No
   return n;
 }
 
+/**
+ * payInBrowser / abandonInBrowser: the user's browser follows the paymentUrl the partner returned.
+ * A paymentUrl the partner did not give (its order was refused, say) is no step failure but a walk
+ * that stopped, naming the order, so that the check judging the walk fails with the reason.
+ */
+async function walkStep(action: 'payInBrowser' | 'abandonInBrowser', given: Record<string, unknown>, vars: Vars, env: ScenarioEnv): Promise<PaymentWalk> {
+  const stopped = (problem: string): PaymentWalk => ({ outcome: 'stopped', problem, steps: [] });
+  let p: Record<string, unknown>;
+  try {
+    p = resolve(given, vars);
+  } catch (e) {
+    const ref = typeof given.paymentUrl === 'string' ? WHOLE_REFERENCE.exec(given.paymentUrl)?.[1] : undefined;
+    const from = ref ? lookup(vars, ref.split('.')[0]!) : undefined;
+    const r = from !== null && typeof from === 'object' ? (from as Record<string, unknown>) : {};
+    const about = typeof r.orderId === 'string' ? ` — the partner's result for order ${r.orderId} carries no paymentUrl${r.responseCode !== undefined ? ` (responseCode ${String(r.responseCode)})` : ''}` : '';
+    return stopped(`no paymentUrl to follow: ${(e as Error).message}${about}`);
+  }
+  const url = p.paymentUrl;
+  if (typeof url !== 'string' || !URL.canParse(url)) return stopped(`no paymentUrl to follow: ${url === undefined ? 'with.paymentUrl is missing (give the paymentUrl the partner returned)' : `not an absolute URL: ${JSON.stringify(url)}`}`);
+  const card = typeof p.card === 'string' ? p.card : undefined;
+  return walkPayment(url, { choice: action === 'payInBrowser' ? 'pay' : 'cancel', ...(card ? { card } : {}), timeoutMs: env.stepTimeoutMs });
+}
+
 async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars): Promise<unknown> {
   const { sandbox } = env;
   if ('drive' in step) {
@@ -87,6 +110,7 @@ async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars): Promis
     return r;
   }
   if ('user' in step) {
+    if (step.user === 'payInBrowser' || step.user === 'abandonInBrowser') return walkStep(step.user, step.with ?? {}, vars, env);
     const p = resolve(step.with ?? {}, vars) as Record<string, string>;
     switch (step.user) {
       case 'login': {

@@ -23,7 +23,7 @@ const Name = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]*$', description: 'a n
 
 export const CAPABILITY_NAMES = ['login', 'frontend-payment', 'auto-debit', 'cancellation', 'refund'] as const;
 export const DRIVER_ACTIONS = ['submitPaymentOrder', 'inquirePayment', 'signAutoDebit', 'closeAutoDebit', 'submitAutoDebit', 'cancelPayment', 'refundPayment', 'inquireRefund'] as const;
-export const USER_ACTIONS = ['login', 'pay', 'abandon', 'sign', 'returnToFrontUrl', 'openPaymentPage'] as const;
+export const USER_ACTIONS = ['login', 'pay', 'abandon', 'sign', 'returnToFrontUrl', 'openPaymentPage', 'payInBrowser', 'abandonInBrowser'] as const;
 export const WORLD_ACTIONS = ['outcome', 'noticeFault', 'advance', 'resendNotice', 'releaseNotice', 'dropNotice', 'forceAnswer', 'findContract'] as const;
 
 /** The partner's order statuses of PROFILE §9 (payments; then refunds and cancellations). */
@@ -158,6 +158,8 @@ export const Expectation = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object({ inquirySpacing: Type.Object({ orderId: Type.Optional(Type.String()) }, { additionalProperties: false }) }, { additionalProperties: false }),
+  /** the browser walk kept under `from` (payInBrowser, abandonInBrowser) went through and came back to a page that answered 2xx */
+  Type.Object({ browserWalk: Type.Object({ from: Type.String() }, { additionalProperties: false }) }, { additionalProperties: false }),
   Type.Object(
     {
       /** every partner request for `orderId` that carries txnAmt carries exactly this amount (minor units) and currency */

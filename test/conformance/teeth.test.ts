@@ -48,6 +48,12 @@ const BROKEN: [keyof PartnerBugs, string, string][] = [
   ['openSessionBeforeChecks', 'reads the userId out of a cut-off request_data', 'login/malformed-request-data#no-session-on-truncated'],
   ['loginIgnoresInsId', "accepts another institution's hand-off", 'login/other-ins-id#other-ins-id-refused'],
   ['openSessionBeforeChecks', 'opens the session before checking the hand-off', 'login/other-ins-id#no-session-on-other-ins-id'],
+  ['ownPaymentUrl', 'sends the user to a paymentUrl of its own making', 'frontend-payment/browser-pay#payment-url-leads-to-cashier'],
+  ['ownPaymentUrl', 'sends the user to a paymentUrl of its own making', 'frontend-payment/browser-abandon#payment-url-leads-to-cashier'],
+  ['markPaidOnCashierReturn', 'marks an order paid when the browser comes back from the cashier', 'frontend-payment/browser-pay#not-paid-on-return-from-cashier'],
+  ['unsignedNoticeAnswer', 'answers notices unsigned', 'frontend-payment/browser-pay#notice-answered-00'],
+  ['echoNoticeResponseCode', 'answers a 01 notice with 01', 'frontend-payment/browser-abandon#abandon-notice-answered-00'],
+  ['ignoreFailedNotice', 'treats the 01 notice of a cancelled payment as paid', 'frontend-payment/browser-abandon#abandoned-order-failed'],
 ];
 
 describe('the example partner', () => {
