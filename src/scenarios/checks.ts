@@ -194,9 +194,10 @@ async function amountSent(e: { orderId: string; txnAmt: string; currencyCode?: s
 function browserWalk(from: string, ctx: CheckContext): Verdict {
   const w = varOf(ctx, from) as Partial<PaymentWalk> | undefined;
   if (!w || typeof w.outcome !== 'string') return fail(`${from} is not a browser walk${whyMissing(ctx.vars, from)}`, 'a payInBrowser or abandonInBrowser result', w);
-  const path = (w.steps ?? []).map((s) => `${s.method} ${s.url} → ${s.status}`);
-  if (w.outcome === 'stopped' || w.problem) return fail(w.problem ?? 'the walk stopped', 'paymentUrl → cashier → payment page → back to frontUrl (2xx)', path);
-  return pass(`${w.outcome === 'paid' ? 'paid' : 'cancelled'} through the pages and came back to ${String(w.returnedTo)} (HTTP ${String(w.returnStatus)}) in ${path.length} requests`, path);
+  const path = (w.steps ?? []).map((s) => `${s.method} ${s.url} → ${s.status || s.error || 'no answer'}`);
+  if (w.outcome === 'stopped' || w.problem) return fail(w.problem ?? 'the walk stopped', 'paymentUrl → cashier → payment page → back to frontUrl', path);
+  const landed = w.returnError ? `, which could not be reached from here (${w.returnError})` : ` (HTTP ${String(w.returnStatus)})`;
+  return pass(`${w.outcome === 'paid' ? 'paid' : 'cancelled'} through the pages and came back to ${String(w.returnedTo)}${landed} in ${path.length} requests`, path);
 }
 
 export async function evaluate(expect: ExpectationT, ctx: CheckContext): Promise<Verdict> {

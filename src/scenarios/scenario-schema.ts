@@ -158,7 +158,7 @@ export const Expectation = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object({ inquirySpacing: Type.Object({ orderId: Type.Optional(Type.String()) }, { additionalProperties: false }) }, { additionalProperties: false }),
-  /** the browser walk kept under `from` (payInBrowser, abandonInBrowser) went through and came back to a page that answered 2xx */
+  /** the browser walk kept under `from` (payInBrowser, abandonInBrowser) went through the pages and back to the frontUrl (no 5xx there) */
   Type.Object({ browserWalk: Type.Object({ from: Type.String() }, { additionalProperties: false }) }, { additionalProperties: false }),
   Type.Object(
     {

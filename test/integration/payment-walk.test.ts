@@ -3,9 +3,14 @@
  * partner's paymentUrl through UCSP's cashier and the channel app's payment page, and back to the
  * partner's frontUrl — over real HTTP on loopback, against the example partner.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleWorld, type ExampleWorld } from '../../examples/partner/with-sandbox.js';
+import { loadSigner, signMessage } from '../../src/crypto/index.js';
 import { TEST_CARDS } from '../../src/protocol/issuer-rules.js';
+import { formatUcspTime } from '../../src/protocol/time.js';
 import { referrerFor, walkPayment } from '../../src/scenarios/browser.js';
 
 let world: ExampleWorld;
@@ -27,6 +32,26 @@ async function order(txnAmt = '1234'): Promise<{ orderId: string; paymentUrl: st
   return result;
 }
 const ucspStatus = (orderId: string) => world.sandbox.runtime.ledger.payment(orderId)?.status;
+
+let seq = 0;
+/** An order sent straight to UCSP (signed with the partner's key) with a frontUrl of the test's choosing. */
+async function orderWithFrontUrl(frontUrl: string): Promise<{ orderId: string; paymentUrl: string }> {
+  const { insID, merId, acqIIN } = world.config.partner;
+  const signer = await loadSigner(join(world.config.keysDir, 'partner.key.pem'), join(world.config.keysDir, 'partner.cert.pem'));
+  const now = formatUcspTime(Date.now(), world.config.zone);
+  const orderId = `WALK${now}${String(++seq).padStart(4, '0')}`;
+  const text = signMessage(
+    {
+      msgInfo: { versionNo: '1.0.0', msgID: `P${insID}${now}${String(900000 + seq)}`, timeStamp: now, msgType: 'SUBMIT_PAYMENT_ORDER', insID },
+      trxInfo: { orderId, merId, acqIIN, txnAmt: '1234', currencyCode: '344', txnTime: now, userId: 'user-001', backUrl: 'http://127.0.0.1:9/notify', frontUrl },
+    },
+    signer,
+  );
+  const res = await fetch(`${world.sandbox.urls.ucsp}/ucsp/api`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: text });
+  const answer = (await res.json()) as { trxInfo: { paymentUrl: string }; msgResponse: { responseCode: string } };
+  expect(answer.msgResponse.responseCode).toBe('00');
+  return { orderId, paymentUrl: answer.trxInfo.paymentUrl };
+}
 
 describe('walkPayment', () => {
   it('pays: cashier → Pay → the channel app’s page → Confirm → 303 back to the frontUrl', async () => {
@@ -77,7 +102,43 @@ describe('walkPayment', () => {
     const wrong = await walkPayment(`${new URL(o.paymentUrl).origin}/ucsp/pay?tn=1`, { choice: 'pay' });
     expect(wrong.problem).toMatch(/answered HTTP 404: it is not UCSP's cashier page$/);
     const closed = await walkPayment('http://127.0.0.1:9/cashier', { choice: 'pay' });
-    expect(closed.problem).toMatch(/^the paymentUrl http:\/\/127\.0\.0\.1:9\/cashier could not be opened/);
+    expect(closed.problem).toMatch(/^the paymentUrl http:\/\/127\.0\.0\.1:9\/cashier could not be opened: /);
+    expect(closed.steps).toEqual([{ method: 'GET', url: 'http://127.0.0.1:9/cashier', status: 0, error: closed.problem!.split(': ').slice(1).join(': ') }]);
+  });
+});
+
+describe('the page the browser comes back to is the partner’s', () => {
+  let server: Server;
+  let base = '';
+  const seen: { url: string; referer?: string }[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      seen.push({ url: req.url ?? '', ...(req.headers.referer ? { referer: req.headers.referer } : {}) });
+      res.statusCode = req.url?.startsWith('/500') ? 500 : req.url?.startsWith('/401') ? 401 : 200;
+      res.end('ok');
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((done) => server.close(() => done())));
+
+  it('gets the Referer a browser sends: the channel app’s origin only', async () => {
+    const o = await orderWithFrontUrl(`${base}/200/back`);
+    const w = await walkPayment(o.paymentUrl, { choice: 'pay' });
+    expect(w).toMatchObject({ outcome: 'paid', returnedTo: `${base}/200/back`, returnStatus: 200 });
+    expect(seen.at(-1)).toEqual({ url: '/200/back', referer: `${world.sandbox.urls.channel}/` });
+  });
+
+  it('a 4xx or no answer there is noted, not a problem; a 5xx is', async () => {
+    const unauthorised = await walkPayment((await orderWithFrontUrl(`${base}/401`)).paymentUrl, { choice: 'pay' });
+    expect(unauthorised).toMatchObject({ outcome: 'paid', returnStatus: 401 });
+    expect(unauthorised.problem).toBeUndefined();
+    const unreachable = await walkPayment((await orderWithFrontUrl('http://127.0.0.1:9/back')).paymentUrl, { choice: 'cancel' });
+    expect(unreachable).toMatchObject({ outcome: 'abandoned', returnedTo: 'http://127.0.0.1:9/back' });
+    expect(unreachable.returnError).toBeTruthy();
+    expect(unreachable.problem).toBeUndefined();
+    const broken = await walkPayment((await orderWithFrontUrl(`${base}/500`)).paymentUrl, { choice: 'pay' });
+    expect(broken.problem).toBe(`after Confirm the browser came back to ${base}/500, which answered HTTP 500`);
   });
 });
 
