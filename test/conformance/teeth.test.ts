@@ -52,6 +52,7 @@ const BROKEN: [keyof PartnerBugs, string, string][] = [
   ['ownPaymentUrl', 'sends the user to a paymentUrl of its own making', 'frontend-payment/browser-abandon#payment-url-leads-to-cashier'],
   ['markPaidOnCashierReturn', 'marks an order paid when the browser comes back from the cashier', 'frontend-payment/browser-pay#not-paid-on-return-from-cashier'],
   ['unsignedNoticeAnswer', 'answers notices unsigned', 'frontend-payment/browser-pay#notice-answered-00'],
+  ['ownPaymentUrl', 'sends the user where nothing can be paid', 'frontend-payment/browser-pay#paid-after-notice'],
   ['echoNoticeResponseCode', 'answers a 01 notice with 01', 'frontend-payment/browser-abandon#abandon-notice-answered-00'],
   ['ignoreFailedNotice', 'treats the 01 notice of a cancelled payment as paid', 'frontend-payment/browser-abandon#abandoned-order-failed'],
 ];
