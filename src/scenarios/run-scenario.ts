@@ -44,6 +44,9 @@ class StepFailure extends Error {}
 /** The partner (or something it had to answer) did not finish within the step limit. */
 class PartnerTimeout extends StepFailure {}
 
+/** The partner declined a step marked skipIfRefused: it does not offer what the scenario is about. */
+class ScenarioSkip extends Error {}
+
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 export function describeInFlight(items: InFlightView[]): string {
@@ -106,7 +109,10 @@ async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars): Promis
     const params = resolve(step.with ?? {}, vars);
     const r = await env.partner.act(step.drive, params);
     if (r.status === 0 && r.error?.startsWith('the partner did not answer within')) throw new PartnerTimeout(r.error);
-    if (r.status !== 200 && !step.mayRefuse) throw new StepFailure(`the partner could not ${step.drive}: ${r.error ?? `status ${r.status}`}`);
+    if (r.status !== 200 && !step.mayRefuse) {
+      if (step.skipIfRefused && r.status >= 400 && r.status < 500) throw new ScenarioSkip(`the partner declined ${step.drive} (${r.status}: ${r.error ?? ''}) — it does not offer what this scenario is about`);
+      throw new StepFailure(`the partner could not ${step.drive}: ${r.error ?? `status ${r.status}`}`);
+    }
     return r;
   }
   if ('user' in step) {
@@ -231,6 +237,7 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
     inquiryScheduleMs: env.inquiryScheduleMs,
   };
   let broken: string | undefined;
+  let declined = false;
   const stepFailure = (id: string, title: string, message: string, hint: string) => {
     checks.push({
       key: `${scenario.id}#${id}`,
@@ -287,6 +294,12 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
       await settle(env);
       await env.afterStep?.(step, i, scenario);
     } catch (e) {
+      if (e instanceof ScenarioSkip) {
+        broken = e.message;
+        declined = true;
+        say(`  - ${broken}`);
+        continue;
+      }
       const timeout = e instanceof PartnerTimeout || e instanceof DriverUnavailable;
       broken = `step ${i + 1} (${describeStep(step)}) ${timeout ? 'timed out' : 'failed'}: ${(e as Error).message}`;
       stepFailure(
@@ -301,7 +314,7 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
   // the evidence is complete only once nothing is in flight (bounded by the step limit)
   if (!broken) await sandbox.settle(env.stepTimeoutMs).catch(() => undefined);
   const messages = (await sandbox.journal({ since: sinceSeq })).entries;
-  const status = broken === 'interrupted' && checks.length === 0 ? 'SKIPPED' : scenarioStatus(checks);
+  const status = (broken === 'interrupted' && checks.length === 0) || (declined && !checks.some((c) => c.status === 'failed')) ? 'SKIPPED' : scenarioStatus(checks);
   return {
     id: scenario.id,
     title: scenario.title,

@@ -86,6 +86,11 @@ export const DriveStep = Type.Object(
     as: Type.Optional(Name),
     /** The partner may refuse (a 4xx from the driver) without failing the scenario; the check decides. */
     mayRefuse: Type.Optional(Type.Boolean()),
+    /**
+     * A refusal (a 4xx from the driver) means the partner does not offer this (a currency, say):
+     * the scenario ends SKIPPED with the partner's reason, never FAILED.
+     */
+    skipIfRefused: Type.Optional(Type.Boolean()),
     note: Type.Optional(Type.String()),
   },
   { additionalProperties: false, description: 'make the partner act (PROFILE §9), or ask a person to, or wait for it' },
