@@ -60,7 +60,7 @@ export async function submitAutoDebit(ctx: PartnerContext, params: Params) {
     contractId,
     merId: ctx.merId,
     acqIIN: ctx.acqIIN,
-    txnAmt: ctx.wire.amount(txnAmt),
+    txnAmt: ctx.wire.amount(txnAmt, currencyCode),
     currencyCode,
     txnTime: order.txnTime,
     backUrl: backUrl(ctx),

@@ -78,6 +78,30 @@ export interface PartnerBugs {
   treatInquiry34AsApproved: boolean;
   /** payments.ts, refunds.ts: gives up when a second inquiry still answers 05, and marks the order (refund) FAILED. */
   failAfterRepeated05: boolean;
+  /**
+   * wire.ts: converts amounts to the wire through major units as if every currency had 2 decimals
+   * (major × 100): JPY 500 is sent as "50000", KWD 1.234 as "123". It reads UCSP's amounts back the
+   * same way, so its own bookkeeping agrees with itself.
+   */
+  assumeTwoDecimals: boolean;
+  /** wire.ts: keeps money with 2 decimals (a DECIMAL(…,2) column): KWD 1.234 is sent as "1230" (1.230). */
+  amountsRoundedToCents: boolean;
+  /** login.ts: checks only that a login timeStamp is not too old; one 10 minutes in the future passes. */
+  acceptFutureLogin: boolean;
+  /** login.ts: skips the signature check of a hand-off that carries none (no certificateSignature, or the placeholder "00000000"). */
+  acceptUnsignedLogin: boolean;
+  /** login.ts: does not catch a request_data it cannot decode or parse: the login page answers HTTP 500. */
+  loginCrashesOnMalformed: boolean;
+  /** login.ts: does not compare the hand-off's insID with its own: a login meant for another service is accepted. */
+  loginIgnoresInsId: boolean;
+  /** login.ts: opens the session for the userId it finds in request_data before checking the hand-off, and keeps it when it refuses. */
+  openSessionBeforeChecks: boolean;
+  /** payments.ts: reports a paymentUrl of its own making (UCSP's host, a path built from tn) instead of the one UCSP answered. */
+  ownPaymentUrl: boolean;
+  /** return-page.ts: marks the order PAID when the browser comes back from another site (a Referer that is not the partner's own). */
+  markPaidOnCashierReturn: boolean;
+  /** notices.ts: answers a notice it processed with the notice's own responseCode, so a 01 notice is answered 01. */
+  echoNoticeResponseCode: boolean;
 }
 
 export type PartnerBug = keyof PartnerBugs;
@@ -120,6 +144,16 @@ export const NO_BUGS: Readonly<PartnerBugs> = Object.freeze({
   ignoreInquiryFailure: false,
   treatInquiry34AsApproved: false,
   failAfterRepeated05: false,
+  assumeTwoDecimals: false,
+  amountsRoundedToCents: false,
+  acceptFutureLogin: false,
+  acceptUnsignedLogin: false,
+  loginCrashesOnMalformed: false,
+  loginIgnoresInsId: false,
+  openSessionBeforeChecks: false,
+  ownPaymentUrl: false,
+  markPaidOnCashierReturn: false,
+  echoNoticeResponseCode: false,
 });
 
 export const BUG_NAMES = Object.keys(NO_BUGS) as PartnerBug[];

@@ -5,6 +5,7 @@
  * not fresh, already used, or not a login for this partner.
  */
 import { randomBytes } from 'node:crypto';
+import { unescape as lenientUnescape } from 'node:querystring';
 import type { Request, Response } from 'express';
 import { formatDiagnostics, parseStrictJson, validateMessage, verifyParsed, type UcspMessage } from '../../src/index.js';
 import { parseUcspTime } from '../../src/protocol/time.js';
@@ -40,19 +41,24 @@ export function checkLogin(ctx: PartnerContext, originalUrl: string): LoginCheck
   let values: string[];
   try {
     values = rawQueryValues(originalUrl, 'request_data');
-  } catch {
+  } catch (e) {
+    if (bugs.loginCrashesOnMalformed) throw e; // BUG loginCrashesOnMalformed: the URIError escapes (HTTP 500)
     return malformed('request_data is not correctly percent-encoded');
   }
   if (values.length !== 1 || !values[0]) return malformed(values.length > 1 ? 'request_data appears more than once' : 'request_data is missing');
   const text = values[0];
   let parsed: unknown;
   try {
-    parsed = parseStrictJson(text);
+    parsed = bugs.loginCrashesOnMalformed ? JSON.parse(text) : parseStrictJson(text);
   } catch (e) {
+    if (bugs.loginCrashesOnMalformed) throw e; // BUG loginCrashesOnMalformed: the SyntaxError escapes (HTTP 500)
     return malformed(`request_data is not valid JSON: ${(e as Error).message}`);
   }
+  // BUG acceptUnsignedLogin: a hand-off with no real signature is taken for a test message.
+  const cs = (parsed as { certificateSignature?: { signature?: unknown } } | null)?.certificateSignature;
+  const unsignedAccepted = bugs.acceptUnsignedLogin && (cs === undefined || cs.signature === '00000000');
   // 2. Signed by UCSP, over the text exactly as received.
-  if (!bugs.skipLoginSignatureCheck) {
+  if (!bugs.skipLoginSignatureCheck && !unsignedAccepted) {
     const verdict = verifyParsed(text, parsed, ctx.ucspTrust, { variant: ctx.variant });
     if (!verdict.valid) return refused(`signature: ${verdict.summary}`);
   }
@@ -63,15 +69,17 @@ export function checkLogin(ctx: PartnerContext, originalUrl: string): LoginCheck
   }
   // 4. Well-formed as an INDUSTRY_LOGIN_INFO.
   const check = validateMessage(parsed, { role: 'request', msgType: 'INDUSTRY_LOGIN_INFO' });
-  const errors = bugs.loginIgnoresMsgType ? check.errors.filter((e) => e.path !== 'msgInfo.msgType') : check.errors;
+  const errors = check.errors.filter((e) => !(bugs.loginIgnoresMsgType && e.path === 'msgInfo.msgType') && !(unsignedAccepted && e.path.startsWith('certificateSignature')));
   if (errors.length) return malformed(`request_data is malformed: ${formatDiagnostics(errors).join('; ')}`);
   const msg = parsed as UcspMessage;
   // 5. Meant for this partner.
-  if (msg.msgInfo.insID !== ctx.insID) return refused(`insID ${msg.msgInfo.insID} is not this partner's`);
+  if (msg.msgInfo.insID !== ctx.insID && !bugs.loginIgnoresInsId) return refused(`insID ${msg.msgInfo.insID} is not this partner's`);
   // 6. Fresh: within ±300 s of the partner's clock, read in the profile's zone.
   const now = ctx.wire.now();
   const sentAt = parseUcspTime(msg.msgInfo.timeStamp, ctx.zone);
-  if (!(Math.abs(now - sentAt) <= LOGIN_MAX_SKEW_MS) && !bugs.acceptStaleLogin) {
+  // BUG acceptFutureLogin: only the age is checked, so a timeStamp ahead of the clock passes.
+  const off = bugs.acceptFutureLogin ? now - sentAt : Math.abs(now - sentAt);
+  if (!(off <= LOGIN_MAX_SKEW_MS) && !bugs.acceptStaleLogin) {
     return refused(`timeStamp ${msg.msgInfo.timeStamp} is more than 300 s from this partner's clock`);
   }
   // 7. Never used before. A msgID can be forgotten once a message carrying it would be stale.
@@ -86,6 +94,7 @@ export function loginHandler(ctx: PartnerContext) {
   return async (req: Request, res: Response): Promise<void> => {
     // request_data is a bearer credential in the URL: keep it out of caches and referrers.
     res.set({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+    if (ctx.bugs.openSessionBeforeChecks) openSessionFirst(ctx, req, res);
     const result = checkLogin(ctx, req.originalUrl);
     if (!result.ok) {
       ctx.log(`login refused (${result.status}): ${result.reason}`);
@@ -100,6 +109,21 @@ export function loginHandler(ctx: PartnerContext) {
     res.cookie(SESSION_COOKIE, sessionId, { httpOnly: true, sameSite: 'lax', path: '/' });
     res.status(200).type('html').send(htmlPage('Signed in', `<p>Signed in as ${escapeHtml(result.userId)}</p>`));
   };
+}
+
+/**
+ * BUG openSessionBeforeChecks: reads a userId out of request_data however it is written (leniently
+ * decoded, no parsing, no verification) and opens the session for it at once — the checks that
+ * follow refuse the hand-off but leave the session open.
+ */
+function openSessionFirst(ctx: PartnerContext, req: Request, res: Response): void {
+  const q = req.originalUrl.indexOf('?');
+  const raw = (q < 0 ? '' : req.originalUrl.slice(q + 1)).split('&').find((p) => p.startsWith('request_data='));
+  const userId = raw && /userId"?\s*[:=]\s*"?([A-Za-z0-9._@-]+)/.exec(lenientUnescape(raw.slice('request_data='.length)))?.[1];
+  if (!userId) return;
+  const sessionId = randomBytes(32).toString('base64url');
+  ctx.store.sessions.set(sessionId, userId);
+  res.cookie(SESSION_COOKIE, sessionId, { httpOnly: true, sameSite: 'lax', path: '/' });
 }
 
 /** The userId of the session named by the request's ucsp_session cookie. */

@@ -7,7 +7,8 @@ import { RESPONSE_MESSAGES, signMessage, type ResponseCode } from '../../src/ind
 import type { PartnerContext } from './context.js';
 
 export interface NoticeOutcome {
-  code: Extract<ResponseCode, '00' | '10' | '11' | '34' | '36'>;
+  /** 01 only when the echoNoticeResponseCode bug is on. */
+  code: Extract<ResponseCode, '00' | '01' | '10' | '11' | '34' | '36'>;
   /** Why, for the log and for responseMsg. */
   reason: string;
   msgInfo: Record<string, string>;

@@ -66,7 +66,10 @@ function judgeNotice(ctx: PartnerContext, raw: Uint8Array): NoticeOutcome {
   }
   ctx.store.noticeMsgIds.add(msg.msgInfo.msgID);
 
-  return reply(msgType === 'PAYMENT_RESULT_NOTICE' ? paymentNotice(ctx, msg) : signingNotice(ctx, msg));
+  const verdict = msgType === 'PAYMENT_RESULT_NOTICE' ? paymentNotice(ctx, msg) : signingNotice(ctx, msg);
+  // BUG echoNoticeResponseCode: the answer's code says whether the notice was processed, not what it reported.
+  if (ctx.bugs.echoNoticeResponseCode && verdict.code === '00' && msg.msgResponse?.responseCode === '01') return reply({ ...verdict, code: '01' });
+  return reply(verdict);
 }
 
 function unknownOrder(ctx: PartnerContext, what: string): Verdict {
@@ -88,7 +91,7 @@ function paymentNotice(ctx: PartnerContext, msg: UcspMessage): Verdict {
   if (t.txnType === 'PAY' || (bugs.ignoreNoticeTxnType && store.payments.has(t.orderId))) {
     const p = store.payments.get(t.orderId);
     if (!p) return unknownOrder(ctx, `no payment ${t.orderId}`);
-    const diff = differences(msg.trxInfo, { ...merId, txnAmt: p.txnAmt, currencyCode: p.currencyCode, tn: p.tn });
+    const diff = differences(msg.trxInfo, { ...merId, txnAmt: ctx.wire.amount(p.txnAmt, p.currencyCode), currencyCode: p.currencyCode, tn: p.tn });
     if (diff.length && !bugs.ignoreNoticeAmountMismatch) return { code: '36', reason: diff.join(', ') };
     if ((store.processedNotices.has(key) || p.status !== 'CREATED') && !bugs.applyDuplicateNotice) {
       const conflicting = approved ? p.status === 'FAILED' : p.status === 'PAID';
@@ -104,7 +107,7 @@ function paymentNotice(ctx: PartnerContext, msg: UcspMessage): Verdict {
     const diff = differences(msg.trxInfo, {
       ...merId,
       ...(bugs.ignoreNoticeTxnType ? {} : { txnType: r.kind }),
-      txnAmt: r.txnAmt,
+      txnAmt: ctx.wire.amount(r.txnAmt, r.currencyCode),
       currencyCode: r.currencyCode,
       // BUG ignoreNoticeOrigQryId: the refunded payment is never compared.
       ...(bugs.ignoreNoticeOrigQryId ? {} : { origQryId: r.origQryId }),

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flipSignature } from '../../src/gateway/corrupt-answer.js';
+import { placeholderText } from '../../src/crypto/index.js';
 import { formatUcspTime } from '../../src/protocol/time.js';
 import { BUG_NAMES, resolveBugs, type PartnerBug } from './bugs.js';
 import { IDS, newQueryId, paidOrder, resultNotice, startHarness, type Harness } from './testing/harness.js';
@@ -337,6 +338,91 @@ const PROBES: Record<PartnerBug, Probe> = {
     },
     correct: 'CREATED',
     buggy: 'FAILED',
+  },
+  assumeTwoDecimals: {
+    run: async (h) => {
+      const sent: unknown[] = [];
+      for (const [txnAmt, currencyCode] of [['500', '392'], ['1234', '414'], ['1234', '344']]) {
+        await h.driver('submitPaymentOrder', { txnAmt, currencyCode, userId: 'user-001' });
+        sent.push(h.fake.received.at(-1)?.message.trxInfo.txnAmt);
+      }
+      return sent;
+    },
+    correct: ['500', '1234', '1234'],
+    buggy: ['50000', '123', '1234'],
+  },
+  amountsRoundedToCents: {
+    run: async (h) => {
+      const sent: unknown[] = [];
+      for (const [txnAmt, currencyCode] of [['500', '392'], ['1234', '414'], ['1234', '344']]) {
+        await h.driver('submitPaymentOrder', { txnAmt, currencyCode, userId: 'user-001' });
+        sent.push(h.fake.received.at(-1)?.message.trxInfo.txnAmt);
+      }
+      return sent;
+    },
+    correct: ['500', '1234', '1234'],
+    buggy: ['500', '1230', '1234'],
+  },
+  acceptFutureLogin: {
+    run: async (h) => {
+      const text = h.sign(loginInfo(h));
+      h.clock.now -= 600_000; // the message's timeStamp is 10 minutes ahead of the partner's clock
+      return (await h.login(text)).status;
+    },
+    correct: 401,
+    buggy: 200,
+  },
+  acceptUnsignedLogin: {
+    run: async (h) => [(await h.login(placeholderText(loginInfo(h), h.keys.ucsp.certificate.serial))).status, (await h.login(JSON.stringify(loginInfo(h)))).status],
+    correct: [401, 401],
+    buggy: [200, 200],
+  },
+  loginCrashesOnMalformed: {
+    run: async (h) => [(await fetch(`${h.url}/ucsp/login?request_data=%7Gabc`)).status, (await h.login('{"msgInfo":')).status],
+    correct: [400, 400],
+    buggy: [500, 500],
+  },
+  loginIgnoresInsId: {
+    run: async (h) => {
+      const m = loginInfo(h);
+      (m.msgInfo as { insID: string }).insID = '87654321';
+      return (await h.login(h.sign(m))).status;
+    },
+    correct: 401,
+    buggy: 200,
+  },
+  openSessionBeforeChecks: {
+    run: async (h) => {
+      const res = await h.login(h.sign(loginInfo(h), h.keys.rogue));
+      return [res.status, res.headers.getSetCookie().length > 0];
+    },
+    correct: [401, false],
+    buggy: [401, true],
+  },
+  ownPaymentUrl: {
+    run: async (h) => {
+      const { body } = await h.driver('submitPaymentOrder', { txnAmt: '1234', currencyCode: '344', userId: 'user-001' });
+      return new URL(body.result.paymentUrl as string).pathname; // the fake UCSP answers …/ucsp/cashier?tn=…
+    },
+    correct: '/ucsp/cashier',
+    buggy: '/ucsp/pay',
+  },
+  markPaidOnCashierReturn: {
+    run: async (h) => {
+      const o = await submit(h);
+      await fetch(`${h.url}/ucsp/return?orderId=${o.orderId}`, { headers: { referer: 'http://127.0.0.1:7301/' } });
+      return status(h, o.orderId);
+    },
+    correct: 'CREATED',
+    buggy: 'PAID',
+  },
+  echoNoticeResponseCode: {
+    run: async (h) => {
+      const o = await submit(h);
+      return [await code(h, payNotice(h, o, {}, '01')), await status(h, o.orderId)];
+    },
+    correct: ['00', 'FAILED'],
+    buggy: ['01', 'FAILED'],
   },
 };
 

@@ -26,7 +26,7 @@ export async function submitPaymentOrder(ctx: PartnerContext, params: Params) {
     orderId,
     merId: ctx.merId,
     acqIIN: ctx.acqIIN,
-    txnAmt: ctx.wire.amount(txnAmt),
+    txnAmt: ctx.wire.amount(txnAmt, currencyCode),
     currencyCode,
     txnTime: order.txnTime,
     userId,
@@ -41,7 +41,10 @@ export async function submitPaymentOrder(ctx: PartnerContext, params: Params) {
   } else if (isNew && REFUSED_CODES.has(answer.code) && order.status === 'CREATED') {
     order.status = 'FAILED'; // UCSP refused it: no payment can follow.
   }
-  return { orderId, responseCode: answer.code, tn, paymentUrl: answerField(answer, 'paymentUrl') };
+  let paymentUrl = answerField(answer, 'paymentUrl');
+  // BUG ownPaymentUrl: the user must be sent to UCSP's paymentUrl as answered, not to a URL built from tn.
+  if (ctx.bugs.ownPaymentUrl && paymentUrl && tn) paymentUrl = `${new URL(paymentUrl).origin}/ucsp/pay?tn=${tn}`;
+  return { orderId, responseCode: answer.code, tn, paymentUrl };
 }
 
 /** How many inquiries of an order have been answered 05, this one included (for the failAfterRepeated05 bug). */
@@ -65,7 +68,7 @@ export async function inquirePayment(ctx: PartnerContext, params: Params) {
   const final = answer.code === '00' || (answer.code === '01' && !ctx.bugs.ignoreInquiryFailure);
   if (final && !ctx.bugs.ignoreInquiryResult) {
     const t = answer.trxInfo;
-    if (t.txnType === 'PAY' && t.txnAmt === order.txnAmt && t.currencyCode === order.currencyCode) {
+    if (t.txnType === 'PAY' && t.txnAmt === ctx.wire.amount(order.txnAmt, order.currencyCode) && t.currencyCode === order.currencyCode) {
       applyPaymentResult(ctx, order, answer.code === '00', answerField(answer, 'queryId'));
     } else {
       ctx.log(`inquiry answer for ${order.orderId} does not match the order; ignored`);

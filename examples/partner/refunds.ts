@@ -40,7 +40,7 @@ async function startRefund(ctx: PartnerContext, payment: Payment, kind: RefundOr
   const orderId = ctx.bugs.reuseOrderIdForRefund ? payment.orderId : ctx.wire.orderId(kind === 'CANCEL' ? 'CNL' : 'RFD');
   const refund: RefundOrder = { orderId, kind, origOrderId: payment.orderId, origQryId, status: 'PENDING', txnAmt, currencyCode: payment.currencyCode };
   ctx.store.refunds.set(orderId, refund);
-  const common = { orderId, origQryId, merId: ctx.merId, txnAmt: ctx.wire.amount(txnAmt) };
+  const common = { orderId, origQryId, merId: ctx.merId, txnAmt: ctx.wire.amount(txnAmt, payment.currencyCode) };
   const answer =
     kind === 'CANCEL'
       ? await ask(ctx, 'PAYMENT_CANCELLATION', { ...common, txnTime: ctx.wire.time(), backUrl: backUrl(ctx) })
@@ -60,7 +60,7 @@ export async function inquireRefund(ctx: PartnerContext, params: Params) {
   const final = answer.code === '00' || (answer.code === '01' && !ctx.bugs.ignoreInquiryFailure);
   if (final && !ctx.bugs.ignoreInquiryResult) {
     const t = answer.trxInfo;
-    if (t.txnType === refund.kind && t.txnAmt === refund.txnAmt && t.origQryId === refund.origQryId) {
+    if (t.txnType === refund.kind && t.txnAmt === ctx.wire.amount(refund.txnAmt, refund.currencyCode) && t.origQryId === refund.origQryId) {
       applyRefundResult(ctx, refund, answer.code === '00', answerField(answer, 'queryId'));
     } else {
       ctx.log(`inquiry answer for ${orderId} does not match the ${refund.kind.toLowerCase()}; ignored`);

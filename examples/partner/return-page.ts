@@ -14,6 +14,11 @@ export function returnHandler(ctx: PartnerContext) {
     if (payment && payment.status === 'CREATED' && ctx.bugs.markPaidOnFrontUrlReturn) {
       payment.status = 'PAID'; // BUG markPaidOnFrontUrlReturn: the browser's word is not a payment result.
     }
+    // BUG markPaidOnCashierReturn: "came back from the payment pages" (a foreign Referer) is not a payment result either.
+    const referer = req.get('referer');
+    if (payment && payment.status === 'CREATED' && ctx.bugs.markPaidOnCashierReturn && referer && URL.canParse(referer) && new URL(referer).origin !== new URL(ctx.publicUrl()).origin) {
+      payment.status = 'PAID';
+    }
     const what = ctx.store.signings.has(orderId) ? 'auto-debit signing' : 'payment';
     res
       .status(200)

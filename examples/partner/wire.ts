@@ -3,6 +3,7 @@
  * zone, unique msgIDs and orderIds, amounts in minor units.
  */
 import { randomInt } from 'node:crypto';
+import { CURRENCIES } from '../../src/protocol/currencies.js';
 import { formatUcspTime } from '../../src/protocol/time.js';
 import type { PartnerBugs } from './bugs.js';
 
@@ -49,10 +50,22 @@ export class Wire {
     return `${prefix}${formatUcspTime(this.o.now(), this.o.zone)}${this.nextSeq()}`;
   }
 
-  /** txnAmt as sent: the minor-unit digit string unchanged. */
-  amount(minorUnits: string): string {
-    if (!this.o.bugs.majorUnitAmounts) return minorUnits;
+  /**
+   * txnAmt as sent: the minor-unit digit string unchanged, whatever the currency's minor unit
+   * (PROFILE §5). The partner compares UCSP's amounts with what it sent, so each bug below is
+   * consistent with itself: only the amount on the wire is wrong.
+   */
+  amount(minorUnits: string, currencyCode: string): string {
     const n = BigInt(minorUnits);
-    return `${n / 100n}.${String(n % 100n).padStart(2, '0')}`;
+    if (this.o.bugs.majorUnitAmounts) return `${n / 100n}.${String(n % 100n).padStart(2, '0')}`;
+    const decimals = BigInt(CURRENCIES[currencyCode]?.decimals ?? 2);
+    // BUG assumeTwoDecimals: major units × 100, as if every currency had cents (rounded half up).
+    if (this.o.bugs.assumeTwoDecimals) return String((n * 100n * 2n + 10n ** decimals) / (2n * 10n ** decimals));
+    // BUG amountsRoundedToCents: money kept with 2 decimals, then written in the currency's minor units.
+    if (this.o.bugs.amountsRoundedToCents && decimals > 2n) {
+      const unit = 10n ** (decimals - 2n);
+      return String(((n * 2n + unit) / (2n * unit)) * unit);
+    }
+    return minorUnits;
   }
 }

@@ -1,4 +1,8 @@
-/** ISO 4217 numeric codes the sandbox knows, with their minor-unit digits. Unknown codes are 36. */
+/**
+ * ISO 4217 numeric codes the sandbox knows, with their minor-unit digits (ISO 4217's "minor unit":
+ * JPY and KRW have none, the dinars and the rial three). txnAmt is always in these minor units
+ * (PROFILE §5). Unknown codes are 36.
+ */
 export const CURRENCIES: Record<string, { alpha: string; decimals: number }> = {
   '344': { alpha: 'HKD', decimals: 2 },
   '156': { alpha: 'CNY', decimals: 2 },
@@ -12,6 +16,11 @@ export const CURRENCIES: Record<string, { alpha: string; decimals: number }> = {
   '764': { alpha: 'THB', decimals: 2 },
   '458': { alpha: 'MYR', decimals: 2 },
   '036': { alpha: 'AUD', decimals: 2 },
+  '048': { alpha: 'BHD', decimals: 3 },
+  '400': { alpha: 'JOD', decimals: 3 },
+  '414': { alpha: 'KWD', decimals: 3 },
+  '512': { alpha: 'OMR', decimals: 3 },
+  '788': { alpha: 'TND', decimals: 3 },
 };
 
 /** "1234" in 344 → "HKD 12.34". */

@@ -24,6 +24,7 @@ import { abandon, decideSigning, settle, type SettleContext } from '../protocol/
 import { formatUcspTime } from '../protocol/time.js';
 import { ClockHold } from './clock-hold.js';
 import { IssuerWatch } from './issuer-watch.js';
+import { buildHandoff } from './login-handoff.js';
 import type { LoginTamper } from '../servers/control-values.js';
 import type { SqliteStore, StoredState } from '../store/sqlite-store.js';
 import type { SigningPool } from './signing-pool.js';
@@ -335,27 +336,32 @@ export class SandboxRuntime {
     const industryCode = o.industryCode ?? this.config.partner.industryCode;
     if (industryCode !== this.config.partner.industryCode) throw new UcspError('not-found', `unknown industryCode ${industryCode}`);
     let requestData: string;
-    if (o.tamper === 'replay' && this.lastLogin) requestData = this.lastLogin;
-    else {
-      const wall = o.tamper === 'stale' ? Date.now() - 10 * 60_000 : Date.now();
-      const timeStamp = formatUcspTime(wall, this.config.zone);
-      const message = {
-        msgInfo: { versionNo: '1.0.0', msgID: this.ledger.ids.msgID(timeStamp), timeStamp, msgType: o.tamper === 'msg-type' ? 'SIGN_AUTO_DEBIT_NOTICE' : 'INDUSTRY_LOGIN_INFO', insID: this.config.partner.insID },
-        trxInfo: { userId: user.userId, mobile: user.mobile, channelCode, industryCode },
-      };
-      const signer = o.tamper === 'wrong-cert' ? this.stranger() : this.ucspSigner;
-      requestData = signMessage(message, signer, { variant: this.config.partner.signatureVariant });
-      if (o.tamper === 'signature') {
-        const sig = (JSON.parse(requestData) as { certificateSignature: { signature: string } }).certificateSignature.signature;
-        const i = sig.length >> 1;
-        requestData = requestData.replace(sig, sig.slice(0, i) + (sig[i] === 'A' ? 'B' : 'A') + sig.slice(i + 1));
-      }
+    let query: string;
+    let msgID: string;
+    if (o.tamper === 'replay' && this.lastLogin) {
+      requestData = this.lastLogin;
+      query = encodeURIComponent(requestData);
+      msgID = (JSON.parse(requestData) as { msgInfo: { msgID: string } }).msgInfo.msgID;
+    } else {
+      const h = buildHandoff({
+        user,
+        channelCode,
+        industryCode,
+        insID: this.config.partner.insID,
+        zone: this.config.zone,
+        variant: this.config.partner.signatureVariant,
+        wallNow: Date.now(),
+        msgID: (timeStamp) => this.ledger.ids.msgID(timeStamp),
+        ucsp: this.ucspSigner,
+        stranger: () => this.stranger(),
+        ...(o.tamper && o.tamper !== 'replay' ? { tamper: o.tamper } : {}),
+      });
+      ({ text: requestData, query, msgID } = h);
       if (!o.tamper) this.lastLogin = requestData;
     }
     const index = this.config.partner.indexUrl;
-    const url = `${index}${index.includes('?') ? '&' : '?'}request_data=${encodeURIComponent(requestData)}`;
-    const msgID = (JSON.parse(requestData) as { msgInfo: { msgID: string } }).msgInfo.msgID;
-    this.journal.add({ at: this.clock.now(), wallAt: Date.now(), direction: 'out', channel: 'login', msgType: 'INDUSTRY_LOGIN_INFO', msgID, raw: requestData, peer: index, ...(o.tamper ? { note: `tampered on purpose: ${o.tamper}` } : {}) });
+    const url = `${index}${index.includes('?') ? '&' : '?'}request_data=${query}`;
+    this.journal.add({ at: this.clock.now(), wallAt: Date.now(), direction: 'out', channel: 'login', msgType: 'INDUSTRY_LOGIN_INFO', msgID, raw: requestData, peer: index, ...(o.tamper ? { note: `tampered on purpose: ${o.tamper}${o.tamper === 'bad-encoding' ? ' (request_data as sent, percent-encoded)' : ''}` } : {}) });
     return { url, requestData, userId: user.userId };
   }
 

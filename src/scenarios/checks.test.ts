@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerText, evaluate, type CheckContext } from './checks.js';
+import { amountDiagnosis, answerText, evaluate, type CheckContext } from './checks.js';
 
 describe('answerText: what the partner did with a notice, each fact once', () => {
   it('does not repeat the code or the HTTP status', () => {
@@ -52,5 +52,24 @@ describe('distrusted: what the partner reported after UCSP answered it unusably'
   it('is not judged when nothing about the order was corrupted, or without the driver', async () => {
     expect((await judge({ status: 200, orderId: 'ORD00000001', responseCode: '10' }, [out({ responseCode: '10' })])).status).toBe('skipped');
     expect((await judge({ status: 502 }, [corrupted], 'passive')).status).toBe('skipped');
+  });
+});
+
+describe('amountDiagnosis: why an amount sent is not the one asked for', () => {
+  it('names a power of ten as a wrong minor unit', () => {
+    expect(amountDiagnosis('500', '50000', '392')).toBe('100 times the amount asked for — written as if JPY had 2 decimals (it has 0)');
+    expect(amountDiagnosis('1234', '123', '414')).toBe('1/10 of the amount asked for, rounded — written as if KWD had 2 decimals (it has 3)');
+    expect(amountDiagnosis('1230', '123', '414')).toBe('1/10 of the amount asked for — written as if KWD had 2 decimals (it has 3)');
+    expect(amountDiagnosis('1234', '12340', '344')).toBe('10 times the amount asked for — written as if HKD had 3 decimals (it has 2)');
+  });
+  it('names rounding to 2 decimals in a currency with 3', () => {
+    expect(amountDiagnosis('1234', '1230', '414')).toBe('rounded to 2 decimals; KWD has 3');
+    expect(amountDiagnosis('235', '240', '048')).toBe('rounded to 2 decimals; BHD has 3');
+  });
+  it('says when the amount is not minor units at all, and nothing when there is no pattern', () => {
+    expect(amountDiagnosis('500', '5.00', '392')).toBe('not a whole count of minor units (PROFILE §5)');
+    expect(amountDiagnosis('500', 500, '392')).toBe('not a whole count of minor units (PROFILE §5)');
+    expect(amountDiagnosis('500', '501', '392')).toBe('');
+    expect(amountDiagnosis('500', '50000', undefined)).toBe('100 times the amount asked for');
   });
 });

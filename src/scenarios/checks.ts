@@ -1,5 +1,7 @@
 /** Each kind of `expect`, evaluated against the partner (its driver), the sandbox and the journal. */
+import { CURRENCIES, formatAmount } from '../protocol/currencies.js';
 import { parseUcspTime } from '../protocol/time.js';
+import type { PaymentWalk } from './browser.js';
 import type { ExpectationT } from './scenario-schema.js';
 import type { PartnerDriver } from './partner-drivers.js';
 import type { JournalView, SandboxClient } from './sandbox-client.js';
@@ -142,6 +144,62 @@ async function inquirySpacing(orderId: string | undefined, ctx: CheckContext): P
   return bad.length ? fail(bad.join('; '), `inquiries no closer than ${s.map((x) => x / 1000).join(', ')} s`, bad) : pass('inquiries respect the schedule');
 }
 
+/**
+ * Why an amount sent differs from the one asked for, when the difference has a recognisable cause:
+ * a power of ten (the currency's minor unit taken for another one), or rounding to 2 decimals.
+ */
+export function amountDiagnosis(asked: string, sent: unknown, currencyCode?: string): string {
+  if (typeof sent !== 'string' || !AMOUNT.test(sent)) return 'not a whole count of minor units (PROFILE §5)';
+  if (!AMOUNT.test(asked)) return '';
+  const c = currencyCode ? CURRENCIES[currencyCode] : undefined;
+  const a = BigInt(asked);
+  const s = BigInt(sent);
+  const as = (decimals: number) => (c ? ` — written as if ${c.alpha} had ${decimals} decimal${decimals === 1 ? '' : 's'} (it has ${c.decimals})` : '');
+  for (let k = 1, p = 10n; k <= 6; k++, p *= 10n) {
+    if (s === a * p) return `${p} times the amount asked for${as(c ? c.decimals + k : 0)}`;
+    const diff = a - s * p;
+    if (s > 0n && diff > -p && diff < p) return `1/${p} of the amount asked for${diff === 0n ? '' : ', rounded'}${c && c.decimals >= k ? as(c.decimals - k) : ''}`;
+  }
+  if (c && c.decimals > 2) {
+    const unit = 10n ** BigInt(c.decimals - 2);
+    const off = s - a;
+    if (s % unit === 0n && off > -unit && off < unit) return `rounded to 2 decimals; ${c.alpha} has ${c.decimals}`;
+  }
+  return '';
+}
+
+const money = (amount: unknown, currencyCode: string | undefined) =>
+  typeof amount === 'string' && AMOUNT.test(amount) && currencyCode ? `${JSON.stringify(amount)} (${formatAmount(amount, currencyCode)})` : JSON.stringify(amount);
+
+/** Every request for the order that carries txnAmt carries exactly the amount (and currency) the driver was asked for. */
+async function amountSent(e: { orderId: string; txnAmt: string; currencyCode?: string }, ctx: CheckContext): Promise<Verdict> {
+  const requests = (await ctx.journal()).filter((r) => r.channel === 'api' && r.direction === 'in' && trxOf(r).orderId === e.orderId && trxOf(r).txnAmt !== undefined);
+  const expected = { txnAmt: e.txnAmt, ...(e.currencyCode ? { currencyCode: e.currencyCode } : {}) };
+  if (requests.length === 0) return fail(`the partner sent no request with a txnAmt for order ${e.orderId}`, expected, 'no request');
+  const bad: string[] = [];
+  for (const r of requests) {
+    const t = trxOf(r);
+    const currency = typeof t.currencyCode === 'string' ? t.currencyCode : e.currencyCode;
+    if (e.currencyCode && t.currencyCode !== undefined && t.currencyCode !== e.currencyCode) bad.push(`${r.msgType ?? '?'}: currencyCode ${JSON.stringify(t.currencyCode)}, not ${JSON.stringify(e.currencyCode)}`);
+    else if (t.txnAmt !== e.txnAmt) {
+      const why = amountDiagnosis(e.txnAmt, t.txnAmt, currency);
+      bad.push(`${r.msgType ?? '?'}: txnAmt ${money(t.txnAmt, currency)}, not ${money(e.txnAmt, currency)}${why ? `: ${why}` : ''}`);
+    }
+  }
+  if (bad.length) return fail(`order ${e.orderId}: ${bad.join('; ')}`, expected, bad);
+  return pass(`${requests.length} request(s) for order ${e.orderId} carried txnAmt ${money(e.txnAmt, e.currencyCode ?? (trxOf(requests[0]!).currencyCode as string | undefined))}`);
+}
+
+/** A walk of the payment pages (payInBrowser, abandonInBrowser) went through, and the page it came back to answered. */
+function browserWalk(from: string, ctx: CheckContext): Verdict {
+  const w = varOf(ctx, from) as Partial<PaymentWalk> | undefined;
+  if (!w || typeof w.outcome !== 'string') return fail(`${from} is not a browser walk${whyMissing(ctx.vars, from)}`, 'a payInBrowser or abandonInBrowser result', w);
+  const path = (w.steps ?? []).map((s) => `${s.method} ${s.url} → ${s.status || s.error || 'no answer'}`);
+  if (w.outcome === 'stopped' || w.problem) return fail(w.problem ?? 'the walk stopped', 'paymentUrl → cashier → payment page → back to frontUrl', path);
+  const landed = w.returnError ? `, which could not be reached from here (${w.returnError})` : ` (HTTP ${String(w.returnStatus)})`;
+  return pass(`${w.outcome === 'paid' ? 'paid' : 'cancelled'} through the pages and came back to ${String(w.returnedTo)}${landed} in ${path.length} requests`, path);
+}
+
 export async function evaluate(expect: ExpectationT, ctx: CheckContext): Promise<Verdict> {
   if ('orderStatus' in expect) {
     const e = expect.orderStatus;
@@ -236,5 +294,7 @@ export async function evaluate(expect: ExpectationT, ctx: CheckContext): Promise
     return fail(`the partner failed (${String(v.status)}: ${String(v.error ?? '')})`, expected, v);
   }
   if ('requests' in expect) return requestsRule(expect.requests, ctx);
+  if ('amountSent' in expect) return amountSent(expect.amountSent, ctx);
+  if ('browserWalk' in expect) return browserWalk(expect.browserWalk.from, ctx);
   return inquirySpacing(expect.inquirySpacing.orderId, ctx);
 }

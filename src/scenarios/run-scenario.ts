@@ -3,14 +3,14 @@
  * each), evaluate the checks, and keep the messages exchanged as evidence.
  */
 import type { NoticeRecord } from '../protocol/notice-machine.js';
-import { browse } from './browser.js';
+import { browse, walkPayment, type PaymentWalk } from './browser.js';
 import { evaluate, type CheckContext } from './checks.js';
 import type { PartnerDriver } from './partner-drivers.js';
 import { DriverUnavailable, waitForRequest } from './partner-drivers.js';
 import type { CheckResult, ScenarioResult, ScenarioStatus } from './results.js';
 import type { InFlightView, SandboxClient } from './sandbox-client.js';
 import type { CheckStepT, Scenario, ScenarioStep } from './scenario-schema.js';
-import { resolve, type Vars } from './template.js';
+import { WHOLE_REFERENCE, lookup, resolve, type Vars } from './template.js';
 
 export interface ScenarioEnv {
   sandbox: SandboxClient;
@@ -43,6 +43,9 @@ class StepFailure extends Error {}
 
 /** The partner (or something it had to answer) did not finish within the step limit. */
 class PartnerTimeout extends StepFailure {}
+
+/** The partner declined a step marked skipIfRefused: it does not offer what the scenario is about. */
+class ScenarioSkip extends Error {}
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
@@ -96,16 +99,43 @@ async function latestRequest(sandbox: SandboxClient, msgType: string, progress: 
   return { ...trx, ...(e.msgID ? { msgID: e.msgID } : {}), ...(e.orderId ? { orderId: e.orderId } : {}) };
 }
 
+/**
+ * payInBrowser / abandonInBrowser: the user's browser follows the paymentUrl the partner returned.
+ * A paymentUrl the partner did not give (its order was refused, say) is no step failure but a walk
+ * that stopped, naming the order, so that the check judging the walk fails with the reason.
+ */
+async function walkStep(action: 'payInBrowser' | 'abandonInBrowser', given: Record<string, unknown>, vars: Vars, env: ScenarioEnv): Promise<PaymentWalk> {
+  const stopped = (problem: string): PaymentWalk => ({ outcome: 'stopped', problem, steps: [] });
+  let p: Record<string, unknown>;
+  try {
+    p = resolve(given, vars);
+  } catch (e) {
+    const ref = typeof given.paymentUrl === 'string' ? WHOLE_REFERENCE.exec(given.paymentUrl)?.[1] : undefined;
+    const from = ref ? lookup(vars, ref.split('.')[0]!) : undefined;
+    const r = from !== null && typeof from === 'object' ? (from as Record<string, unknown>) : {};
+    const about = typeof r.orderId === 'string' ? ` — the partner's result for order ${r.orderId} carries no paymentUrl${r.responseCode !== undefined ? ` (responseCode ${String(r.responseCode)})` : ''}` : '';
+    return stopped(`no paymentUrl to follow: ${(e as Error).message}${about}`);
+  }
+  const url = p.paymentUrl;
+  if (typeof url !== 'string' || !URL.canParse(url)) return stopped(`no paymentUrl to follow: ${url === undefined ? 'with.paymentUrl is missing (give the paymentUrl the partner returned)' : `not an absolute URL: ${JSON.stringify(url)}`}`);
+  const card = typeof p.card === 'string' ? p.card : undefined;
+  return walkPayment(url, { choice: action === 'payInBrowser' ? 'pay' : 'cancel', ...(card ? { card } : {}), timeoutMs: env.stepTimeoutMs });
+}
+
 async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars, progress: Progress): Promise<unknown> {
   const { sandbox } = env;
   if ('drive' in step) {
     const params = resolve(step.with ?? {}, vars);
     const r = await env.partner.act(step.drive, params);
     if (r.status === 0 && r.error?.startsWith('the partner did not answer within')) throw new PartnerTimeout(r.error);
-    if (r.status !== 200 && !step.mayRefuse) throw new StepFailure(`the partner could not ${step.drive}: ${r.error ?? `status ${r.status}`}`);
+    if (r.status !== 200 && !step.mayRefuse) {
+      if (step.skipIfRefused && r.status >= 400 && r.status < 500) throw new ScenarioSkip(`the partner declined ${step.drive} (${r.status}: ${r.error ?? ''}) — it does not offer what this scenario is about`);
+      throw new StepFailure(`the partner could not ${step.drive}: ${r.error ?? `status ${r.status}`}`);
+    }
     return r;
   }
   if ('user' in step) {
+    if (step.user === 'payInBrowser' || step.user === 'abandonInBrowser') return walkStep(step.user, step.with ?? {}, vars, env);
     const p = resolve(step.with ?? {}, vars) as Record<string, string>;
     switch (step.user) {
       case 'login': {
@@ -233,6 +263,7 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
     inquiryScheduleMs: env.inquiryScheduleMs,
   };
   let broken: string | undefined;
+  let declined = false;
   const stepFailure = (id: string, title: string, message: string, hint: string) => {
     checks.push({
       key: `${scenario.id}#${id}`,
@@ -290,6 +321,12 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
       await settle(env);
       await env.afterStep?.(step, i, scenario, out);
     } catch (e) {
+      if (e instanceof ScenarioSkip) {
+        broken = e.message;
+        declined = true;
+        say(`  - ${broken}`);
+        continue;
+      }
       const timeout = e instanceof PartnerTimeout || e instanceof DriverUnavailable;
       broken = `step ${i + 1} (${describeStep(step)}) ${timeout ? 'timed out' : 'failed'}: ${(e as Error).message}`;
       stepFailure(
@@ -304,7 +341,7 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
   // the evidence is complete only once nothing is in flight (bounded by the step limit)
   if (!broken) await sandbox.settle(env.stepTimeoutMs).catch(() => undefined);
   const messages = (await sandbox.journal({ since: sinceSeq })).entries;
-  const status = broken === 'interrupted' && checks.length === 0 ? 'SKIPPED' : scenarioStatus(checks);
+  const status = (broken === 'interrupted' && checks.length === 0) || (declined && !checks.some((c) => c.status === 'failed')) ? 'SKIPPED' : scenarioStatus(checks);
   return {
     id: scenario.id,
     title: scenario.title,

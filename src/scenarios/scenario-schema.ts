@@ -24,7 +24,7 @@ const Name = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]*$', description: 'a n
 
 export const CAPABILITY_NAMES = ['login', 'frontend-payment', 'auto-debit', 'cancellation', 'refund'] as const;
 export const DRIVER_ACTIONS = ['submitPaymentOrder', 'inquirePayment', 'signAutoDebit', 'closeAutoDebit', 'submitAutoDebit', 'cancelPayment', 'refundPayment', 'inquireRefund'] as const;
-export const USER_ACTIONS = ['login', 'pay', 'abandon', 'sign', 'returnToFrontUrl', 'openPaymentPage'] as const;
+export const USER_ACTIONS = ['login', 'pay', 'abandon', 'sign', 'returnToFrontUrl', 'openPaymentPage', 'payInBrowser', 'abandonInBrowser'] as const;
 export const WORLD_ACTIONS = ['outcome', 'noticeFault', 'advance', 'resendNotice', 'releaseNotice', 'dropNotice', 'forceAnswer', 'findContract', 'answerFault', 'findRequest'] as const;
 
 /** The partner's order statuses of PROFILE §9 (payments; then refunds and cancellations). */
@@ -92,6 +92,11 @@ export const DriveStep = Type.Object(
     as: Type.Optional(Name),
     /** The partner may refuse (a 4xx from the driver) without failing the scenario; the check decides. */
     mayRefuse: Type.Optional(Type.Boolean()),
+    /**
+     * A refusal (a 4xx from the driver) means the partner does not offer this (a currency, say):
+     * the scenario ends SKIPPED with the partner's reason, never FAILED.
+     */
+    skipIfRefused: Type.Optional(Type.Boolean()),
     note: Type.Optional(Type.String()),
   },
   { additionalProperties: false, description: 'make the partner act (PROFILE §9), or ask a person to, or wait for it' },
@@ -168,6 +173,15 @@ export const Expectation = Type.Union([
     {
       /** the driver result `from` shows no trust in an unusable answer: could not act, or one of `codes` (UCSP's genuine answer, by a retry) */
       distrusted: Type.Object({ from: Type.String(), codes: Type.Array(valueOrRef<string>(RESPONSE_CODES), { minItems: 1 }) }, { additionalProperties: false }),
+    },
+    { additionalProperties: false },
+  ),
+  /** the browser walk kept under `from` (payInBrowser, abandonInBrowser) went through the pages and back to the frontUrl (no 5xx there) */
+  Type.Object({ browserWalk: Type.Object({ from: Type.String() }, { additionalProperties: false }) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      /** every partner request for `orderId` that carries txnAmt carries exactly this amount (minor units) and currency */
+      amountSent: Type.Object({ orderId: Type.String(), txnAmt: Type.String(), currencyCode: Type.Optional(Type.String()) }, { additionalProperties: false }),
     },
     { additionalProperties: false },
   ),

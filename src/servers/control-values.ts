@@ -4,8 +4,11 @@
  */
 import type { MsgType } from '../schemas/message-types.js';
 
-/** How `POST /control/login` breaks the hand-off (`msg-type`: validly signed, but not an INDUSTRY_LOGIN_INFO). */
-export const LOGIN_TAMPERS = ['signature', 'stale', 'replay', 'wrong-cert', 'msg-type'] as const;
+/**
+ * How `POST /control/login` breaks the hand-off (`msg-type`: validly signed, but not an
+ * INDUSTRY_LOGIN_INFO; the others are described in src/sandbox/login-handoff.ts and the README).
+ */
+export const LOGIN_TAMPERS = ['signature', 'stale', 'replay', 'wrong-cert', 'msg-type', 'future', 'unsigned', 'no-signature', 'bad-encoding', 'not-json', 'truncated', 'other-ins-id'] as const;
 export type LoginTamper = (typeof LOGIN_TAMPERS)[number];
 
 /** The user's answer to a signing request (`POST /control/sign`). */
