@@ -73,3 +73,40 @@ describe('amountDiagnosis: why an amount sent is not the one asked for', () => {
     expect(amountDiagnosis('500', '50000', undefined)).toBe('100 times the amount asked for');
   });
 });
+
+describe('orderStatus: a final status the partner learned by its own inquiry is no failure of "still open"', () => {
+  const answer = (o: Record<string, unknown>) => ({ seq: 7, at: 0, wallAt: 0, direction: 'out', channel: 'api', raw: '', msgType: 'PAYMENT_RESULT_INQUIRY', orderId: 'ORD00000001', responseCode: '00', ...o });
+  const ctx = (status: string, entries: unknown[]) =>
+    ({
+      sandbox: {},
+      partner: { mode: 'driver', act: async () => ({ status: 0 }), reset: async () => {}, state: { order: async () => ({ orderId: 'ORD00000001', status }), contract: async () => undefined, session: async () => ({ status: 401 }) } },
+      vars: {},
+      journal: async () => entries,
+      zone: '+08:00',
+      skew: { timeStampSeconds: 300, txnTimeSeconds: 900 },
+      inquiryScheduleMs: [0],
+    }) as unknown as CheckContext;
+  const judge = (status: string, entries: unknown[], is: string | string[] = 'CREATED') => evaluate({ orderStatus: { orderId: 'ORD00000001', is } } as never, ctx(status, entries));
+
+  it('passes PAID after an inquiry UCSP answered 00, FAILED after one answered 01, saying so', async () => {
+    const v = await judge('PAID', [answer({})]);
+    expect(v.status).toBe('passed');
+    expect(v.message).toBe('order ORD00000001 is PAID: the partner learned it by its own PAYMENT_RESULT_INQUIRY (journal #7), which UCSP answered 00 — as PROFILE §7 allows');
+    expect((await judge('FAILED', [answer({ responseCode: '01' })])).status).toBe('passed');
+    expect((await judge('SUCCEEDED', [answer({ msgType: 'REFUND_RESULT_INQUIRY', responseCode: '00' })], 'PENDING')).status).toBe('passed');
+  });
+
+  it('still fails without such an answer: none, another order, 05, a result that does not match, an answer corrupted on purpose', async () => {
+    expect((await judge('PAID', [])).status).toBe('failed');
+    expect((await judge('PAID', [answer({ orderId: 'ORD00000002' })])).status).toBe('failed');
+    expect((await judge('PAID', [answer({ responseCode: '05' })])).status).toBe('failed');
+    expect((await judge('PAID', [answer({ responseCode: '01' })])).status).toBe('failed');
+    expect((await judge('PAID', [answer({ corrupted: { fault: 'content', genuineCode: '01', code: '00' } })])).status).toBe('failed');
+    // a request that is not an inquiry (the order's own 00) teaches nothing about payment
+    expect((await judge('PAID', [answer({ msgType: 'SUBMIT_PAYMENT_ORDER' })])).status).toBe('failed');
+  });
+
+  it('applies only where the check expects the order still open', async () => {
+    expect((await judge('PAID', [answer({})], 'FAILED')).status).toBe('failed');
+  });
+});
