@@ -42,6 +42,8 @@ export interface PartnerBugs {
   answerNoticeWith500: boolean;
   /** notices.ts: treats a 01 (failed) PAYMENT_RESULT_NOTICE like 00 (PAID, refund SUCCEEDED). */
   ignoreFailedNotice: boolean;
+  /** payments.ts: asks again at once when an inquiry is answered 05 (a tight loop, not the waits of PROFILE §7). */
+  inquireAgainAtOnce: boolean;
 }
 
 export type PartnerBug = keyof PartnerBugs;
@@ -66,6 +68,7 @@ export const NO_BUGS: Readonly<PartnerBugs> = Object.freeze({
   unsignedNoticeAnswer: false,
   answerNoticeWith500: false,
   ignoreFailedNotice: false,
+  inquireAgainAtOnce: false,
 });
 
 export const BUG_NAMES = Object.keys(NO_BUGS) as PartnerBug[];

@@ -166,6 +166,16 @@ const PROBES: Record<PartnerBug, Probe> = {
     correct: 'FAILED',
     buggy: 'PAID',
   },
+  inquireAgainAtOnce: {
+    run: async (h) => {
+      const o = await submit(h);
+      h.fake.script.PAYMENT_RESULT_INQUIRY = (t) => ({ code: '05', trxInfo: { orderId: t.orderId!, txnType: 'PAY', txnAmt: '1234', currencyCode: '344' } });
+      await h.driver('inquirePayment', { orderId: o.orderId });
+      return h.fake.received.filter((r) => r.msgType === 'PAYMENT_RESULT_INQUIRY').length;
+    },
+    correct: 1,
+    buggy: 2,
+  },
 };
 
 let correct: Harness;

@@ -53,7 +53,9 @@ export function knownPayment(ctx: PartnerContext, orderId: string): Payment {
 /** PAYMENT_RESULT_INQUIRY: 00 → PAID, 01 → FAILED (once); 05 and 34 change nothing. */
 export async function inquirePayment(ctx: PartnerContext, params: Params) {
   const order = knownPayment(ctx, param(params, 'orderId'));
-  const answer = await ask(ctx, 'PAYMENT_RESULT_INQUIRY', { orderId: order.orderId, merId: ctx.merId });
+  let answer = await ask(ctx, 'PAYMENT_RESULT_INQUIRY', { orderId: order.orderId, merId: ctx.merId });
+  // BUG inquireAgainAtOnce: 05 means "ask later" (waits of 1, 2, 4… s, PROFILE §7), not "ask again now".
+  if (ctx.bugs.inquireAgainAtOnce && answer.code === '05') answer = await ask(ctx, 'PAYMENT_RESULT_INQUIRY', { orderId: order.orderId, merId: ctx.merId });
   if ((answer.code === '00' || answer.code === '01') && !ctx.bugs.ignoreInquiryResult) {
     const t = answer.trxInfo;
     if (t.txnType === 'PAY' && t.txnAmt === order.txnAmt && t.currencyCode === order.currencyCode) {

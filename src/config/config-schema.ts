@@ -8,6 +8,7 @@ import { CloneType, Type, type Static, type TSchema } from '@sinclair/typebox';
 import { F } from '../schemas/fields.js';
 import { stringEnum } from '../schemas/string-enum.js';
 import { SIGNATURE_VARIANTS } from '../crypto/rsa.js';
+import { INQUIRY_SCHEDULE_MODES } from '../protocol/inquiry-schedule.js';
 import { CAPABILITIES, DEFAULT_CONFIG } from './defaults.js';
 
 /** A field pattern of PROFILE §5 with the configuration's own description and default. */
@@ -149,7 +150,17 @@ export const SandboxConfigFileSchema = Type.Object(
       ),
     ),
     inquiryScheduleSeconds: Type.Optional(
-      seconds('When a partner is expected to inquire about a pending payment, in seconds after it (non-decreasing; PROFILE §7)', d.inquiryScheduleSeconds),
+      seconds(
+        "UCSP's inquiries of the downstream system after an accepted asynchronous transaction, and the spacing a partner's own inquiries must keep (PROFILE §6.8, §7), in seconds; read as inquiryScheduleMode says",
+        d.inquiryScheduleSeconds,
+      ),
+    ),
+    inquiryScheduleMode: Type.Optional(
+      stringEnum(INQUIRY_SCHEDULE_MODES, {
+        description:
+          'How inquiryScheduleSeconds is read: waits (PROFILE §6.8: each number is the wait after the inquiry before, so 0,1,2,4,8,16,32 puts inquiries at +0,1,3,7,15,31,63 s) or offsets (the profile option: each number is counted from the start, non-decreasing)',
+        default: d.inquiryScheduleMode,
+      }),
     ),
     skew: Type.Optional(
       Type.Object(

@@ -4,6 +4,7 @@
  * annotations and the docs are generated from it.
  */
 import type { SignatureVariant } from '../crypto/rsa.js';
+import type { InquiryScheduleMode } from '../protocol/inquiry-schedule.js';
 import type { SandboxConfig } from './config-schema.js';
 
 /** The name of the configuration file that `loadConfig` looks for in the working folder. */
@@ -22,6 +23,7 @@ export const DEFAULT_PARTNER_CERTIFICATE_FILE = 'partner.cert.pem';
 export type SandboxConfigDefaults = Omit<SandboxConfig, 'partner'> & { partner: Omit<SandboxConfig['partner'], 'certificate'> };
 
 const signatureVariant: SignatureVariant = 'SHA256withRSA';
+const inquiryScheduleMode: InquiryScheduleMode = 'waits';
 
 /**
  * Every default (deeply frozen). Its type is inferred, not annotated, because the schema's
@@ -52,6 +54,7 @@ export const DEFAULT_CONFIG = deepFreeze({
   ],
   notices: { retryScheduleSeconds: [0, 15, 30, 60, 300, 900, 3600, 21600], timeoutMs: 10000 },
   inquiryScheduleSeconds: [0, 1, 2, 4, 8, 16, 32],
+  inquiryScheduleMode,
   skew: { timeStampSeconds: 300, txnTimeSeconds: 900 },
 });
 

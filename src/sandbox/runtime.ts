@@ -17,6 +17,7 @@ import { Ledger } from '../protocol/ledger.js';
 import { paymentTransition, type PaymentOrder } from '../protocol/payment-machine.js';
 import { abandon, decideSigning, settle, type SettleContext } from '../protocol/settlement.js';
 import { formatUcspTime } from '../protocol/time.js';
+import { inquiryOffsetsMs } from '../protocol/inquiry-schedule.js';
 import { ClockHold } from './clock-hold.js';
 import { IssuerWatch } from './issuer-watch.js';
 import type { LoginTamper } from '../servers/control-values.js';
@@ -113,7 +114,7 @@ export class SandboxRuntime {
       ledger: this.ledger,
       clock: this.clock,
       journal: this.journal,
-      inquiryScheduleMs: o.config.inquiryScheduleSeconds.map((s) => s * 1000),
+      inquiryScheduleMs: inquiryOffsetsMs(o.config.inquiryScheduleSeconds.map((s) => s * 1000), o.config.inquiryScheduleMode),
       wallNow: () => Date.now(),
       onFinal: (orderId, status) => this.onFinal(orderId, status),
     });

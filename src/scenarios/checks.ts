@@ -1,5 +1,6 @@
 /** Each kind of `expect`, evaluated against the partner (its driver), the sandbox and the journal. */
 import { parseUcspTime } from '../protocol/time.js';
+import { minimumSpacingMs, type InquiryScheduleMode } from '../protocol/inquiry-schedule.js';
 import type { ExpectationT } from './scenario-schema.js';
 import type { PartnerDriver } from './partner-drivers.js';
 import type { JournalView, SandboxClient } from './sandbox-client.js';
@@ -14,6 +15,8 @@ export interface CheckContext {
   zone: string;
   skew: { timeStampSeconds: number; txnTimeSeconds: number };
   inquiryScheduleMs: readonly number[];
+  /** How inquiryScheduleMs is read (PROFILE §7): waits between inquiries (default) or offsets from the first. */
+  inquiryScheduleMode?: InquiryScheduleMode;
 }
 
 export interface Verdict {
@@ -132,14 +135,19 @@ async function inquirySpacing(orderId: string | undefined, ctx: CheckContext): P
   if (byOrder.size === 0) return skip('no inquiries to judge');
   const bad: string[] = [];
   const s = ctx.inquiryScheduleMs;
+  const mode = ctx.inquiryScheduleMode ?? 'waits';
   for (const [id, times] of byOrder) {
     for (let k = 1; k < times.length; k++) {
-      const min = s[k] ?? s.at(-1)! + (k - s.length + 1) * (s.at(-1)! - (s.at(-2) ?? 0));
-      const at = times[k]! - times[0]!;
-      if (at < min) bad.push(`order ${id}: inquiry #${k + 1} came ${at / 1000} s after the first; no sooner than ${min / 1000} s`);
+      const min = minimumSpacingMs(s, mode, k);
+      const gap = times[k]! - times[min.fromInquiry]!;
+      if (gap >= min.ms) continue;
+      const after = min.fromInquiry === 0 ? 'the first' : `inquiry #${min.fromInquiry + 1}`;
+      bad.push(`order ${id}: inquiry #${k + 1} came ${gap / 1000} s after ${after}; no sooner than ${min.ms / 1000} s`);
     }
   }
-  return bad.length ? fail(bad.join('; '), `inquiries no closer than ${s.map((x) => x / 1000).join(', ')} s`, bad) : pass('inquiries respect the schedule');
+  const schedule = s.map((x) => x / 1000).join(', ');
+  const expected = mode === 'waits' ? `waits of at least ${schedule} s between inquiries` : `inquiries no sooner than ${schedule} s after the first`;
+  return bad.length ? fail(bad.join('; '), expected, bad) : pass('inquiries respect the schedule');
 }
 
 export async function evaluate(expect: ExpectationT, ctx: CheckContext): Promise<Verdict> {

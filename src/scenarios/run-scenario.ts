@@ -3,6 +3,7 @@
  * each), evaluate the checks, and keep the messages exchanged as evidence.
  */
 import type { NoticeRecord } from '../protocol/notice-machine.js';
+import type { InquiryScheduleMode } from '../protocol/inquiry-schedule.js';
 import { browse } from './browser.js';
 import { evaluate, type CheckContext } from './checks.js';
 import type { PartnerDriver } from './partner-drivers.js';
@@ -18,6 +19,7 @@ export interface ScenarioEnv {
   zone: string;
   skew: { timeStampSeconds: number; txnTimeSeconds: number };
   inquiryScheduleMs: readonly number[];
+  inquiryScheduleMode?: InquiryScheduleMode;
   /** Checks known to fail, by key: reported as waived. */
   waived: ReadonlySet<string>;
   /** Default timeout of wait steps. */
@@ -205,6 +207,7 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
     zone: env.zone,
     skew: env.skew,
     inquiryScheduleMs: env.inquiryScheduleMs,
+    ...(env.inquiryScheduleMode ? { inquiryScheduleMode: env.inquiryScheduleMode } : {}),
   };
   let broken: string | undefined;
   const stepFailure = (id: string, title: string, message: string, hint: string) => {

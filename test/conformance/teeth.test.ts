@@ -31,6 +31,11 @@ const BROKEN: [keyof PartnerBugs, string, string][] = [
   ['ignoreFailedNotice', 'treats a failed-payment notice as paid', 'frontend-payment/notice-failed-payment#order-failed-not-paid'],
 ];
 
+/** Bugs caught by a check of severity warning: the scenario ends WARNING, the run still exits 0. */
+const WARNED: [keyof PartnerBugs, string, string][] = [
+  ['inquireAgainAtOnce', 'inquires again at once after 05', 'frontend-payment/inquiry-spacing#inquiries-spaced-by-schedule'],
+];
+
 describe('the example partner', () => {
   let world: ExampleWorld;
   beforeAll(async () => {
@@ -66,6 +71,26 @@ describe(`${BROKEN.length} deliberately broken partners each fail with the right
       expect(check!.severity).toBe('failure');
       expect(s.scenarios[0]!.status).toBe('FAILED');
       expect(s.exitCode).toBe(1);
+    } finally {
+      await world.close();
+    }
+  });
+});
+
+describe(`${WARNED.length} partners with a flaw a warning check names`, () => {
+  it.each(WARNED)('%s (%s) is warned of by %s', async (bug, _what, key) => {
+    const world = await startExampleWorld({ bugs: { [bug]: true } });
+    try {
+      const scenarioId = key.split('#')[0]!;
+      const s = await runConformance({ config: world.config, sandboxUrl: world.sandbox.urls.ucsp, filters: [scenarioId] });
+      const checks = s.scenarios[0]!.checks;
+      const check = checks.find((c) => c.key === key);
+      expect(check, `${key} exists`).toBeDefined();
+      expect(check!.status, `${key}: ${check!.message}`).toBe('failed');
+      expect(check!.severity).toBe('warning');
+      expect(checks.filter((c) => c.status === 'failed').map((c) => c.key)).toEqual([key]);
+      expect(s.scenarios[0]!.status).toBe('WARNING');
+      expect(s.exitCode).toBe(0);
     } finally {
       await world.close();
     }
