@@ -1,14 +1,14 @@
 /**
  * The request path of `POST /ucsp/api`, as a story:
- *   raw bytes → strict JSON → verify signature → replay check → validate schema → registration
- *   and clock checks → state transition (handler) → signed answer and effects (notices, issuer).
+ *   raw bytes → strict JSON → verify signature → replay check → layout and schema (msgResponse
+ *   absent, certificateSignature last: PROFILE §3) → registration and clock checks → state transition (handler) → signed answer and effects (notices, issuer).
  * Every failure becomes a coded answer here and nowhere else; nothing rejected changes state. The
  * answer comes back as placeholder text: the caller signs it (in this thread or a worker) and
  * remembers it for byte-for-byte repeats.
  */
 import { createHash } from 'node:crypto';
 import { isUcspError, type ResponseCode } from '../errors/index.js';
-import { verifyParsed, type SignatureVariant, type TrustStore } from '../crypto/index.js';
+import { LAYOUT_RULE, signatureIsLast, verifyParsed, type SignatureVariant, type TrustStore } from '../crypto/index.js';
 import { isMsgType, isPartnerToUcsp } from '../schemas/message-types.js';
 import { decodeUtf8, parseStrictJson } from '../schemas/strict-json.js';
 import { formatDiagnostics, validateMessage } from '../schemas/validate.js';
@@ -103,6 +103,8 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
     const why = t === 'UNKNOWN' ? `unknown msgType ${JSON.stringify((msg.msgInfo as { msgType?: unknown }).msgType)}` : `${t} is not a message a partner sends to UCSP`;
     return refuse(deps, msgInfo, echo, '10', why, { ...base, signature });
   }
+  // The layout of PROFILE §3: certificateSignature last, signature its last member (signing is one substitution).
+  if (signatureIsLast(text, (msg.certificateSignature as { signature: string }).signature) === false) return refuse(deps, msgInfo, echo, '10', LAYOUT_RULE, { ...base, signature });
   const check = validateMessage(parsed, { role: 'request', msgType: t as never });
   if (!check.valid) return refuse(deps, msgInfo, echo, '10', formatDiagnostics(check.errors).join('; '), { ...base, signature });
 
