@@ -44,6 +44,8 @@ export interface PartnerBugs {
   ignoreFailedNotice: boolean;
   /** payments.ts: asks again at once when an inquiry is answered 05 (a tight loop, not the waits of PROFILE §7). */
   inquireAgainAtOnce: boolean;
+  /** notice-answer.ts: answers notices without trxInfo (msgInfo, msgResponse and the signature only). */
+  noticeAnswerWithoutTrxInfo: boolean;
 }
 
 export type PartnerBug = keyof PartnerBugs;
@@ -69,6 +71,7 @@ export const NO_BUGS: Readonly<PartnerBugs> = Object.freeze({
   answerNoticeWith500: false,
   ignoreFailedNotice: false,
   inquireAgainAtOnce: false,
+  noticeAnswerWithoutTrxInfo: false,
 });
 
 export const BUG_NAMES = Object.keys(NO_BUGS) as PartnerBug[];

@@ -176,6 +176,11 @@ const PROBES: Record<PartnerBug, Probe> = {
     correct: 1,
     buggy: 2,
   },
+  noticeAnswerWithoutTrxInfo: {
+    run: async (h) => (await h.postNotice(payNotice(h, await submit(h)))).validation?.valid,
+    correct: true,
+    buggy: false,
+  },
 };
 
 let correct: Harness;

@@ -196,6 +196,8 @@ export async function evaluate(expect: ExpectationT, ctx: CheckContext): Promise
     if (!a) return fail(`notice ${n.id} has no ${which} attempt${n.attempts.length ? '' : `: UCSP never sent it (${n.status})`}`, list(e.code), n.attempts);
     const code = a.responseCode ?? (a.httpStatus ? `HTTP ${a.httpStatus}` : 'no answer');
     if (!list(e.code).includes(code)) return fail(answerText(a), list(e.code), code);
+    // a code in a malformed answer is no answer UCSP can take (PROFILE §6.3)
+    if (a.problem?.startsWith('answer is malformed')) return fail(answerText(a), `a well-formed answer with ${list(e.code).join(' or ')}`, a.problem);
     if (e.delivered !== undefined && (n.status === 'DELIVERED') !== e.delivered) return fail(`notice ${n.id} is ${n.status}`, e.delivered ? 'DELIVERED' : 'not delivered', n.status);
     return pass(`the partner answered ${code}`, { notice: n.id, attempt: a });
   }
