@@ -46,6 +46,8 @@ export interface PartnerBugs {
   inquireAgainAtOnce: boolean;
   /** notice-answer.ts: answers notices without trxInfo (msgInfo, msgResponse and the signature only). */
   noticeAnswerWithoutTrxInfo: boolean;
+  /** notices.ts: on a PAY notice 01 keeps the order CREATED (open for another try) instead of FAILED. */
+  keepOrderOpenOnFailedNotice: boolean;
 }
 
 export type PartnerBug = keyof PartnerBugs;
@@ -72,6 +74,7 @@ export const NO_BUGS: Readonly<PartnerBugs> = Object.freeze({
   ignoreFailedNotice: false,
   inquireAgainAtOnce: false,
   noticeAnswerWithoutTrxInfo: false,
+  keepOrderOpenOnFailedNotice: false,
 });
 
 export const BUG_NAMES = Object.keys(NO_BUGS) as PartnerBug[];

@@ -67,6 +67,8 @@ function paymentNotice(ctx: PartnerContext, msg: UcspMessage): Verdict {
     if ((store.processedNotices.has(key) || p.status !== 'CREATED') && !bugs.applyDuplicateNotice) {
       return { code: '00', reason: `duplicate: order ${t.orderId} is already ${p.status}` };
     }
+    // BUG keepOrderOpenOnFailedNotice: 01 is the order's final result (PROFILE §6.3), not a failed try to repeat.
+    if (!approved && bugs.keepOrderOpenOnFailedNotice) return { code: '00', reason: `payment of ${t.orderId} failed; the order stays open for another try` };
     applyPaymentResult(ctx, p, approved, t.queryId, bugs.applyDuplicateNotice);
   } else {
     const r = store.refunds.get(t.orderId);

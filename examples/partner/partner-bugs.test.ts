@@ -176,6 +176,14 @@ const PROBES: Record<PartnerBug, Probe> = {
     correct: 1,
     buggy: 2,
   },
+  keepOrderOpenOnFailedNotice: {
+    run: async (h) => {
+      const o = await submit(h);
+      return [await code(h, payNotice(h, o, {}, '01')), await status(h, o.orderId)];
+    },
+    correct: ['00', 'FAILED'],
+    buggy: ['00', 'CREATED'],
+  },
   noticeAnswerWithoutTrxInfo: {
     run: async (h) => (await h.postNotice(payNotice(h, await submit(h)))).validation?.valid,
     correct: true,

@@ -162,6 +162,14 @@ export const SandboxConfigFileSchema = Type.Object(
         default: d.inquiryScheduleMode,
       }),
     ),
+    orderExpirySeconds: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'How long a frontend payment order (SUBMIT_PAYMENT_ORDER) waits for its user at the cashier, in seconds of sandbox time from when UCSP took it; then UCSP fails it and sends PAYMENT_RESULT_NOTICE 01. Default 15 minutes, the payTimeout UnionPay\'s acp SDK suggests',
+        default: d.orderExpirySeconds,
+      }),
+    ),
     skew: Type.Optional(
       Type.Object(
         {

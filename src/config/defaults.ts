@@ -55,6 +55,10 @@ export const DEFAULT_CONFIG = deepFreeze({
   notices: { retryScheduleSeconds: [0, 15, 30, 60, 300, 900, 3600, 21600], timeoutMs: 10000 },
   inquiryScheduleSeconds: [0, 1, 2, 4, 8, 16, 32],
   inquiryScheduleMode,
+  // UnionPay's own online-payment SDK (acp) sets an order's payTimeout to "Beijing time at payment
+  // plus 15 minutes", and PROFILE §5 accepts a txnTime only within ±15 minutes: an order the user
+  // has not paid 15 minutes after UCSP took it is as good as dead.
+  orderExpirySeconds: 900,
   skew: { timeStampSeconds: 300, txnTimeSeconds: 900 },
 });
 

@@ -72,6 +72,7 @@ describe('loadConfig', () => {
       notices: { retryScheduleSeconds: [0, 15, 30, 60, 300, 900, 3600, 21600], timeoutMs: 10000 },
       inquiryScheduleSeconds: [0, 1, 2, 4, 8, 16, 32],
       inquiryScheduleMode: 'waits',
+      orderExpirySeconds: 900,
       skew: { timeStampSeconds: 300, txnTimeSeconds: 900 },
     });
     expect(config.controlToken).toBeUndefined();

@@ -15,11 +15,12 @@ import type { ProtocolSettings } from '../protocol/handlers/index.js';
 import { DEFAULT_CARD, TEST_CARDS, decideBehaviour, startIssuerTxn, type IssuerBehaviour } from '../protocol/issuer-rules.js';
 import { Ledger } from '../protocol/ledger.js';
 import { paymentTransition, type PaymentOrder } from '../protocol/payment-machine.js';
-import { abandon, decideSigning, settle, type SettleContext } from '../protocol/settlement.js';
+import { abandon, decideSigning, expire, settle, type SettleContext } from '../protocol/settlement.js';
 import { formatUcspTime } from '../protocol/time.js';
 import { inquiryOffsetsMs } from '../protocol/inquiry-schedule.js';
 import { ClockHold } from './clock-hold.js';
 import { IssuerWatch } from './issuer-watch.js';
+import { OrderExpiry } from './order-expiry.js';
 import type { LoginTamper } from '../servers/control-values.js';
 import type { SqliteStore, StoredState } from '../store/sqlite-store.js';
 import type { SigningPool } from './signing-pool.js';
@@ -58,6 +59,8 @@ export class SandboxRuntime {
   readonly journal: Journal;
   readonly notices: NoticeDispatcher;
   readonly watch: IssuerWatch;
+  /** Unpaid frontend orders fail when orderExpirySeconds have passed. */
+  readonly expiry: OrderExpiry;
   readonly partnerTrust: TrustStore;
   readonly settings: ProtocolSettings;
   /** Work set in motion and not finished: notice attempts, timer callbacks, signing, advances. */
@@ -118,6 +121,12 @@ export class SandboxRuntime {
       wallNow: () => Date.now(),
       onFinal: (orderId, status) => this.onFinal(orderId, status),
     });
+    this.expiry = new OrderExpiry({
+      ledger: this.ledger,
+      clock: this.clock,
+      expiryMs: o.config.orderExpirySeconds * 1000,
+      onExpire: (orderId) => this.onExpire(orderId),
+    });
     if (o.store && stored) this.attachStore(o.store, stored);
   }
 
@@ -137,6 +146,8 @@ export class SandboxRuntime {
     // pending notices go on at their place in the retry schedule; issuer inquiries resume
     this.notices.resume();
     this.watch.resume((stored.kv.watches as ReturnType<IssuerWatch['pending']> | undefined) ?? []);
+    // unpaid orders keep their deadlines (counted from their createdAt, on the restored clock)
+    this.expiry.resume();
   }
 
   /** Writes what changed (durable state only); called before answers are sent and after timers. */
@@ -210,7 +221,10 @@ export class SandboxRuntime {
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       ...(result.replayed ? { note: 'byte-for-byte repeat: the first answer again' } : result.reason ? { note: result.reason } : {}),
     });
-    for (const e of result.effects) if (e.type === 'watch') this.watch.watch(e.orderId);
+    for (const e of result.effects) {
+      if (e.type === 'watch') this.watch.watch(e.orderId);
+      else this.expiry.track(e.orderId);
+    }
     this.persist();
     return { ...result, text };
   }
@@ -218,6 +232,15 @@ export class SandboxRuntime {
   private onFinal(orderId: string, status: 'APPROVED' | 'DECLINED'): void {
     const draft = settle(this.ledger, orderId, status, this.settleCtx());
     if (draft) this.notices.enqueue(draft);
+  }
+
+  /** An order still unpaid when its time ran out: it fails, and the partner gets a 01 notice. */
+  private onExpire(orderId: string): void {
+    const draft = expire(this.ledger, orderId, this.settleCtx());
+    if (!draft) return;
+    const after = this.config.orderExpirySeconds;
+    this.journal.add({ at: this.clock.now(), wallAt: Date.now(), direction: 'out', channel: 'cashier', orderId, raw: JSON.stringify({ expired: draft.message.trxInfo.tn, afterSeconds: after }), note: `the order expired unpaid after ${after} s` });
+    this.notices.enqueue(draft);
   }
 
   // ── issuer outcomes (control API) ─────────────────────────────────────────
@@ -269,6 +292,7 @@ export class SandboxRuntime {
     this.journal.add({ at: this.clock.now(), wallAt: Date.now(), direction: 'out', channel: 'cashier', orderId: p.orderId, raw: JSON.stringify({ pay: p.tn, card: `${card.slice(0, 6)}******${card.slice(-4)}`, behaviour }) });
     if (!txn) return { order: p, behaviour, error: 'the issuer reported a system error (99); the order still awaits payment' };
     this.ledger.putOrder(paymentTransition(p, { type: 'user-pay', card }));
+    this.expiry.refresh();
     this.ledger.issuer.set(p.tn, txn);
     this.watch.watch(p.orderId);
     return { order: this.findPayment({ orderId: p.orderId }), behaviour };
@@ -278,6 +302,7 @@ export class SandboxRuntime {
   abandon(ref: { tn?: string; orderId?: string }): PaymentOrder {
     const p = this.findPayment(ref);
     this.notices.enqueue(abandon(this.ledger, p.orderId, this.settleCtx()));
+    this.expiry.refresh();
     return this.findPayment({ orderId: p.orderId });
   }
 
@@ -378,6 +403,7 @@ export class SandboxRuntime {
   reset(): void {
     this.notices.stop();
     this.watch.stop();
+    this.expiry.stop();
     this.notices.faults.clear();
     this.ledger.reset();
     this.journal.clear();
@@ -397,6 +423,7 @@ export class SandboxRuntime {
     this.persist();
     this.notices.stop();
     this.watch.stop();
+    this.expiry.stop();
     this.clock.close();
     this.store?.close();
     void this.signingPool?.close();

@@ -140,6 +140,13 @@ async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars): Promis
         const n = await latestNotice(sandbox, String(p.orderId), 'PENDING');
         return sandbox.call(`/notices/${n.id}/drop`, {});
       }
+      case 'advanceToExpiry': {
+        // time passes until UCSP's deadline for the unpaid order, whatever orderExpirySeconds says
+        const o = await sandbox.order<{ status?: string; expiresAt?: number }>(String(p.orderId));
+        if (o?.expiresAt === undefined) throw new StepFailure(`UCSP's order ${String(p.orderId)} is not awaiting payment (${o ? String(o.status) : 'no such order'}): it has no expiry`);
+        const { clock } = await sandbox.status();
+        return sandbox.advance(Math.max(0, o.expiresAt - clock.now));
+      }
       case 'findContract': {
         const all = await sandbox.call<{ contractId: string; userId: string; createdAt: number }[]>('/contracts');
         const c = all.filter((x) => x.userId === p.userId).sort((a, b) => a.createdAt - b.createdAt).at(-1);

@@ -30,6 +30,7 @@ const BROKEN: [keyof PartnerBugs, string, string][] = [
   ['answerNoticeWith500', 'answers notices with HTTP 500', 'frontend-payment/happy-path#notice-answered-00'],
   ['ignoreFailedNotice', 'treats a failed-payment notice as paid', 'frontend-payment/notice-failed-payment#order-failed-not-paid'],
   ['noticeAnswerWithoutTrxInfo', 'answers notices without trxInfo (malformed)', 'frontend-payment/happy-path#notice-answered-00'],
+  ['keepOrderOpenOnFailedNotice', 'keeps an order open after its 01 notice (an expired order)', 'frontend-payment/unpaid-order-expires#expired-order-failed'],
 ];
 
 /** Bugs caught by a check of severity warning: the scenario ends WARNING, the run still exits 0. */
