@@ -2,6 +2,12 @@
  * Partner → UCSP (PROFILE §2–§4): build the envelope, sign it, POST it to the one API endpoint,
  * and accept the answer only if it is a validly signed response that echoes our msgInfo.
  * Anything else is "no answer": the partner then knows nothing more than before it asked.
+ *
+ * With `answerForm: 'minimal'` (the profile option for the form one of the UCSP pages' answer
+ * tables shows) UCSP's answers are `{trxInfo, msgResponse}`, unsigned: then exactly that form is
+ * accepted — no msgInfo, no certificateSignature — judged against the response schema as if our
+ * msgInfo were echoed, with the key fields checked as always. It is tied to its request by the
+ * HTTP exchange alone, so in production it must come over TLS from UCSP's own address.
  */
 import {
   formatDiagnostics,
@@ -37,6 +43,8 @@ export interface UcspClientOptions {
   variant: SignatureVariant;
   wire: Wire;
   timeoutMs?: number;
+  /** The form of UCSP's answers: signed (PROFILE §3, the default) or minimal (trxInfo and msgResponse, unsigned). */
+  answerForm?: 'signed' | 'minimal';
   log: (line: string) => void;
 }
 
@@ -75,13 +83,20 @@ export class UcspClient {
     } catch (e) {
       throw this.noAnswer(msgType, `unreadable answer: ${(e as Error).message}`);
     }
-    // Verify over the raw text as received, never over re-serialised JSON (PROFILE §4).
-    const verdict = verifyParsed(answerText, parsed, this.o.trust, { variant: this.o.variant });
-    if (!verdict.valid) throw this.noAnswer(msgType, `answer signature invalid: ${verdict.summary}`);
+    if (this.o.answerForm === 'minimal') {
+      const keys = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? Object.keys(parsed) : [];
+      if (keys.includes('msgInfo') || keys.includes('certificateSignature')) throw this.noAnswer(msgType, 'answer is not in the minimal form (trxInfo and msgResponse only)');
+      // the response schema's rules, with our msgInfo standing in for the echo and a dummy signature
+      parsed = { msgInfo, ...(parsed as object), certificateSignature: { signCertID: '0', signature: 'AA==' } };
+    } else {
+      // Verify over the raw text as received, never over re-serialised JSON (PROFILE §4).
+      const verdict = verifyParsed(answerText, parsed, this.o.trust, { variant: this.o.variant });
+      if (!verdict.valid) throw this.noAnswer(msgType, `answer signature invalid: ${verdict.summary}`);
 
-    const echoed = (parsed as { msgInfo?: Record<string, unknown> } | null)?.msgInfo ?? {};
-    for (const k of ['versionNo', 'msgID', 'timeStamp', 'msgType', 'insID'] as const) {
-      if (echoed[k] !== msgInfo[k]) throw this.noAnswer(msgType, `answer does not echo msgInfo.${k}`);
+      const echoed = (parsed as { msgInfo?: Record<string, unknown> } | null)?.msgInfo ?? {};
+      for (const k of ['versionNo', 'msgID', 'timeStamp', 'msgType', 'insID'] as const) {
+        if (echoed[k] !== msgInfo[k]) throw this.noAnswer(msgType, `answer does not echo msgInfo.${k}`);
+      }
     }
     const check = validateMessage(parsed, { role: 'response', msgType });
     if (!check.valid) throw this.noAnswer(msgType, `answer is malformed: ${formatDiagnostics(check.errors).join('; ')}`);

@@ -9,6 +9,7 @@ import { F } from '../schemas/fields.js';
 import { stringEnum } from '../schemas/string-enum.js';
 import { SIGNATURE_VARIANTS } from '../crypto/rsa.js';
 import { INQUIRY_SCHEDULE_MODES } from '../protocol/inquiry-schedule.js';
+import { ANSWER_FORMS } from '../protocol/answer-form.js';
 import { CAPABILITIES, DEFAULT_CONFIG } from './defaults.js';
 
 /** A field pattern of PROFILE §5 with the configuration's own description and default. */
@@ -160,6 +161,13 @@ export const SandboxConfigFileSchema = Type.Object(
         description:
           'How inquiryScheduleSeconds is read: waits (PROFILE §6.8: each number is the wait after the inquiry before, so 0,1,2,4,8,16,32 puts inquiries at +0,1,3,7,15,31,63 s) or offsets (the profile option: each number is counted from the start, non-decreasing)',
         default: d.inquiryScheduleMode,
+      }),
+    ),
+    answerForm: Type.Optional(
+      stringEnum(ANSWER_FORMS, {
+        description:
+          "How UCSP answers the partner's requests (a profile option: the UCSP pages' answer tables disagree): signed (msgInfo echoed, trxInfo, msgResponse, certificateSignature, PROFILE §3) or minimal (trxInfo and msgResponse only, unsigned, as one table shows). Notices and the partner's answers to them stay signed",
+        default: d.answerForm,
       }),
     ),
     orderExpirySeconds: Type.Optional(

@@ -5,6 +5,7 @@
  */
 import type { SignatureVariant } from '../crypto/rsa.js';
 import type { InquiryScheduleMode } from '../protocol/inquiry-schedule.js';
+import type { AnswerForm } from '../protocol/answer-form.js';
 import type { SandboxConfig } from './config-schema.js';
 
 /** The name of the configuration file that `loadConfig` looks for in the working folder. */
@@ -24,6 +25,7 @@ export type SandboxConfigDefaults = Omit<SandboxConfig, 'partner'> & { partner: 
 
 const signatureVariant: SignatureVariant = 'SHA256withRSA';
 const inquiryScheduleMode: InquiryScheduleMode = 'waits';
+const answerForm: AnswerForm = 'signed';
 
 /**
  * Every default (deeply frozen). Its type is inferred, not annotated, because the schema's
@@ -59,6 +61,7 @@ export const DEFAULT_CONFIG = deepFreeze({
   // plus 15 minutes", and PROFILE §5 accepts a txnTime only within ±15 minutes: an order the user
   // has not paid 15 minutes after UCSP took it is as good as dead.
   orderExpirySeconds: 900,
+  answerForm,
   skew: { timeStampSeconds: 300, txnTimeSeconds: 900 },
 });
 

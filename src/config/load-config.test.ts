@@ -73,6 +73,7 @@ describe('loadConfig', () => {
       inquiryScheduleSeconds: [0, 1, 2, 4, 8, 16, 32],
       inquiryScheduleMode: 'waits',
       orderExpirySeconds: 900,
+      answerForm: 'signed',
       skew: { timeStampSeconds: 300, txnTimeSeconds: 900 },
     });
     expect(config.controlToken).toBeUndefined();

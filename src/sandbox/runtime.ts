@@ -9,6 +9,7 @@ import type { SandboxConfig } from '../config/index.js';
 import { TrustStore, signMessage, signPlaceholderText, type CertInfo, type SignerCredentials } from '../crypto/index.js';
 import { UcspError, type ResponseCode } from '../errors/index.js';
 import { handleApiRequest, type GatewayResult } from '../gateway/handle-api-request.js';
+import { minimalAnswer } from '../protocol/answer-form.js';
 import { Journal, type JournalEntry } from '../journal/journal.js';
 import { NoticeDispatcher } from '../notices/dispatcher.js';
 import type { ProtocolSettings } from '../protocol/handlers/index.js';
@@ -174,13 +175,13 @@ export class SandboxRuntime {
   handleApi(bytes: Uint8Array, peer?: string): ApiAnswer {
     const started = performance.now();
     const result = this.process(bytes);
-    const text = result.text ?? signPlaceholderText(result.unsigned!, this.ucspSigner, { variant: this.config.partner.signatureVariant });
+    const text = result.text ?? (this.config.answerForm === 'minimal' ? minimalAnswer(result.unsigned!) : signPlaceholderText(result.unsigned!, this.ucspSigner, { variant: this.config.partner.signatureVariant }));
     return this.finish(result, text, bytes, started, peer);
   }
 
   /** The same, with the RSA signature made by a worker thread when a signing pool is set (--workers). */
   async handleApiAsync(bytes: Uint8Array, peer?: string): Promise<ApiAnswer> {
-    if (!this.signingPool) return this.handleApi(bytes, peer);
+    if (!this.signingPool || this.config.answerForm === 'minimal') return this.handleApi(bytes, peer);
     const started = performance.now();
     const result = this.process(bytes);
     const text = result.text ?? (await this.inFlight.track('api', `signing UCSP's answer to ${result.msgType}${result.orderId ? ` for order ${result.orderId}` : ''}`, this.signingPool.sign(result.unsigned!), result.orderId));
