@@ -48,6 +48,18 @@ export interface PartnerBugs {
   noticeAnswerWithoutTrxInfo: boolean;
   /** notices.ts: on a PAY notice 01 keeps the order CREATED (open for another try) instead of FAILED. */
   keepOrderOpenOnFailedNotice: boolean;
+  /** ucsp-client.ts: keeps only "approved or not": every code of UCSP but 00 (05 included) is taken, and reported, as 01. */
+  collapseResponseCodes: boolean;
+  /** auto-debit.ts: marks the contract CLOSED once CLOSE_AUTO_DEBIT got an answer, whatever its code. */
+  closeContractWhateverTheAnswer: boolean;
+  /** auto-debit.ts: takes every SUBMIT_AUTO_DEBIT answer but 01 for a charge made (PAID). */
+  markChargePaidUnlessDeclined: boolean;
+  /** refunds.ts: applies a cancellation or refund (SUCCEEDED, payment updated) when it sends it, unless UCSP answers 01 or 36. */
+  applyRefundOnSend: boolean;
+  /** notices.ts: acts on a validly signed notice without checking it against its schema (never answers 10). */
+  skipNoticeSchemaCheck: boolean;
+  /** payments.ts, refunds.ts: an inquiry answered 10, 11, 34 or 99 marks the order (or refund) FAILED. */
+  failOrderOnInquiryError: boolean;
 }
 
 export type PartnerBug = keyof PartnerBugs;
@@ -75,6 +87,12 @@ export const NO_BUGS: Readonly<PartnerBugs> = Object.freeze({
   inquireAgainAtOnce: false,
   noticeAnswerWithoutTrxInfo: false,
   keepOrderOpenOnFailedNotice: false,
+  collapseResponseCodes: false,
+  closeContractWhateverTheAnswer: false,
+  markChargePaidUnlessDeclined: false,
+  applyRefundOnSend: false,
+  skipNoticeSchemaCheck: false,
+  failOrderOnInquiryError: false,
 });
 
 export const BUG_NAMES = Object.keys(NO_BUGS) as PartnerBug[];

@@ -39,7 +39,8 @@ export function processNotice(ctx: PartnerContext, raw: Uint8Array): NoticeOutco
     return reply({ code: '10', reason: `msgType ${JSON.stringify(msgType)} is not a notice` });
   }
   const check = validateMessage(parsed, { role: 'request', msgType });
-  if (!check.valid) return reply({ code: '10', reason: formatDiagnostics(check.errors).join('; ') });
+  // BUG skipNoticeSchemaCheck: a signature says who sent it, not that it is well-formed (PROFILE §6.3: 10).
+  if (!check.valid && !ctx.bugs.skipNoticeSchemaCheck) return reply({ code: '10', reason: formatDiagnostics(check.errors).join('; ') });
   const msg = parsed as UcspMessage;
   if (msg.msgInfo.insID !== ctx.insID) return reply({ code: '10', reason: `insID ${msg.msgInfo.insID} is not this partner's` });
 

@@ -88,6 +88,7 @@ export function createExamplePartner(options: ExamplePartnerOptions): ExamplePar
       variant,
       wire,
       ...(options.answerForm ? { answerForm: options.answerForm } : {}),
+      collapseCodes: bugs.collapseResponseCodes,
       log,
     }),
     publicUrl() {

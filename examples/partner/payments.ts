@@ -64,5 +64,7 @@ export async function inquirePayment(ctx: PartnerContext, params: Params) {
       ctx.log(`inquiry answer for ${order.orderId} does not match the order; ignored`);
     }
   }
+  // BUG failOrderOnInquiryError: an inquiry that failed says nothing about the payment (PROFILE §6.4, §8).
+  if (ctx.bugs.failOrderOnInquiryError && !['00', '01', '05'].includes(answer.code)) applyPaymentResult(ctx, order, false, undefined);
   return { orderId: order.orderId, responseCode: answer.code };
 }

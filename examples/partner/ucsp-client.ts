@@ -43,6 +43,8 @@ export interface UcspClientOptions {
   variant: SignatureVariant;
   wire: Wire;
   timeoutMs?: number;
+  /** Bug collapseResponseCodes (bugs.ts). */
+  collapseCodes?: boolean;
   /** The form of UCSP's answers: signed (PROFILE §3, the default) or minimal (trxInfo and msgResponse, unsigned). */
   answerForm?: 'signed' | 'minimal';
   log: (line: string) => void;
@@ -108,7 +110,9 @@ export class UcspClient {
         throw this.noAnswer(msgType, `answer's trxInfo.${k} ${JSON.stringify(v)} is not the request's`);
       }
     }
-    const code = answer.msgResponse?.responseCode ?? '';
+    let code = answer.msgResponse?.responseCode ?? '';
+    // BUG collapseResponseCodes: 05, 10, 11, 34, 36, 99 are not "declined" (PROFILE §8); losing them loses what to do next.
+    if (this.o.collapseCodes && code !== '00') code = '01';
     this.o.log(`→ ${msgType} ${trxInfo.orderId ?? trxInfo.contractId ?? ''} ← ${code} ${answer.msgResponse?.responseMsg ?? ''}`);
     return { code, message: answer, trxInfo: answer.trxInfo };
   }

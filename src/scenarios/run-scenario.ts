@@ -129,7 +129,9 @@ async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars): Promis
         return sandbox.call('/api/answer', p);
       case 'resendNotice': {
         const n = await latestNotice(sandbox, String(p.orderId));
-        const r = await sandbox.call<{ attempt: { responseCode?: string; httpStatus?: number; ok: boolean } }>(`/notices/${n.id}/send`, p.tamper ? { tamper: p.tamper } : {});
+        // trxInfo: fields changed in a copy UCSP signs validly (e.g. a malformed one, for the partner's 10)
+        const copy = { ...(p.tamper ? { tamper: p.tamper } : {}), ...(p.trxInfo !== undefined ? { trxInfo: p.trxInfo } : {}) };
+        const r = await sandbox.call<{ attempt: { responseCode?: string; httpStatus?: number; ok: boolean } }>(`/notices/${n.id}/send`, copy);
         return r.attempt;
       }
       case 'releaseNotice': {
