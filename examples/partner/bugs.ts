@@ -42,6 +42,30 @@ export interface PartnerBugs {
   answerNoticeWith500: boolean;
   /** notices.ts: treats a 01 (failed) PAYMENT_RESULT_NOTICE like 00 (PAID, refund SUCCEEDED). */
   ignoreFailedNotice: boolean;
+  /** notices.ts: verifies PAYMENT_RESULT_NOTICE signatures but not SIGN_AUTO_DEBIT_NOTICE's (a forged signing stores a contract). */
+  skipSigningNoticeSignatureCheck: boolean;
+  /** notices.ts: a SIGN_AUTO_DEBIT_NOTICE for a signing request it never sent stores the contract for trxInfo.userId (00, not 34). */
+  acceptUnknownSigningNotice: boolean;
+  /** notices.ts: does not compare a SIGN_AUTO_DEBIT_NOTICE's userId with its signing request's; stores the contract for the notice's user. */
+  ignoreSigningNoticeUser: boolean;
+  /** notices.ts: answers 10 to a SIGN_AUTO_DEBIT_NOTICE without contractId (a refusal), so UCSP retries it for hours. */
+  requireContractIdInSigningNotice: boolean;
+  /** notices.ts: answers 11 to a notice whose timeStamp is more than 300 s old (a retry hours after the first attempt). */
+  refuseOldNotice: boolean;
+  /** notices.ts: answers 11 to a notice whose msgID it has seen (a byte-for-byte retry taken for a replay). */
+  refuseRepeatedNoticeMsgId: boolean;
+  /** notices.ts: a later notice with another result overrides the first final one (PAID → FAILED, refused → signed). */
+  lastNoticeWins: boolean;
+  /** notices.ts: answers 36 to a notice whose result contradicts the order's final state (UCSP keeps retrying it). */
+  answerConflictingNoticeWith36: boolean;
+  /** notices.ts: finds a notice's order by orderId whatever its txnType says (a REFUND notice can pay an order). */
+  ignoreNoticeTxnType: boolean;
+  /** notices.ts: does not compare a notice's merId with its own (compares amount and currency only). */
+  ignoreNoticeMerId: boolean;
+  /** notices.ts: does not compare a refund or cancellation notice's origQryId with the payment it refunds. */
+  ignoreNoticeOrigQryId: boolean;
+  /** notices.ts: remembers the orderId of every notice it rejects as handled; the genuine notice that follows is taken for a duplicate. */
+  recordRejectedNotice: boolean;
   /** payments.ts: asks again at once when an inquiry is answered 05 (a tight loop, not the waits of PROFILE §7). */
   inquireAgainAtOnce: boolean;
   /** notice-answer.ts: answers notices without trxInfo (msgInfo, msgResponse and the signature only). */
@@ -84,6 +108,18 @@ export const NO_BUGS: Readonly<PartnerBugs> = Object.freeze({
   unsignedNoticeAnswer: false,
   answerNoticeWith500: false,
   ignoreFailedNotice: false,
+  skipSigningNoticeSignatureCheck: false,
+  acceptUnknownSigningNotice: false,
+  ignoreSigningNoticeUser: false,
+  requireContractIdInSigningNotice: false,
+  refuseOldNotice: false,
+  refuseRepeatedNoticeMsgId: false,
+  lastNoticeWins: false,
+  answerConflictingNoticeWith36: false,
+  ignoreNoticeTxnType: false,
+  ignoreNoticeMerId: false,
+  ignoreNoticeOrigQryId: false,
+  recordRejectedNotice: false,
   inquireAgainAtOnce: false,
   noticeAnswerWithoutTrxInfo: false,
   keepOrderOpenOnFailedNotice: false,

@@ -7,6 +7,7 @@
  */
 import type { Request, Response } from 'express';
 import { formatDiagnostics, readJsonBody, validateMessage, verifyParsed, type UcspMessage } from '../../src/index.js';
+import { parseUcspTime } from '../../src/protocol/time.js';
 import type { PartnerContext } from './context.js';
 import { applyPaymentResult, applyRefundResult, applySigningResult } from './effects.js';
 import { echoMsgInfo, keyFields, noticeAnswerText, type NoticeOutcome } from './notice-answer.js';
@@ -21,6 +22,15 @@ function differences(notice: Record<string, unknown>, expected: Record<string, s
 }
 
 export function processNotice(ctx: PartnerContext, raw: Uint8Array): NoticeOutcome {
+  const outcome = judgeNotice(ctx, raw);
+  if (ctx.bugs.recordRejectedNotice && outcome.code !== '00' && outcome.trxInfo.orderId) {
+    // BUG recordRejectedNotice: a rejected notice's order is remembered as handled all the same.
+    for (const kind of ['PAY', 'CANCEL', 'REFUND', 'SIGN']) ctx.store.processedNotices.add(`${outcome.trxInfo.orderId}/${kind}`);
+  }
+  return outcome;
+}
+
+function judgeNotice(ctx: PartnerContext, raw: Uint8Array): NoticeOutcome {
   let text: string;
   let parsed: unknown;
   try {
@@ -30,11 +40,13 @@ export function processNotice(ctx: PartnerContext, raw: Uint8Array): NoticeOutco
   }
   const reply = (v: Verdict): NoticeOutcome => ({ ...v, msgInfo: echoMsgInfo(ctx, parsed), trxInfo: keyFields(parsed) });
 
-  if (!ctx.bugs.skipNoticeSignatureCheck) {
+  const msgType = (parsed as { msgInfo?: { msgType?: unknown } } | null)?.msgInfo?.msgType;
+  // BUG skipSigningNoticeSignatureCheck: only payment notices are verified.
+  const verify = !ctx.bugs.skipNoticeSignatureCheck && !(ctx.bugs.skipSigningNoticeSignatureCheck && msgType === 'SIGN_AUTO_DEBIT_NOTICE');
+  if (verify) {
     const verdict = verifyParsed(text, parsed, ctx.ucspTrust, { variant: ctx.variant });
     if (!verdict.valid) return reply({ code: '11', reason: verdict.summary });
   }
-  const msgType = (parsed as { msgInfo?: { msgType?: unknown } } | null)?.msgInfo?.msgType;
   if (msgType !== 'PAYMENT_RESULT_NOTICE' && msgType !== 'SIGN_AUTO_DEBIT_NOTICE') {
     return reply({ code: '10', reason: `msgType ${JSON.stringify(msgType)} is not a notice` });
   }
@@ -43,6 +55,17 @@ export function processNotice(ctx: PartnerContext, raw: Uint8Array): NoticeOutco
   if (!check.valid && !ctx.bugs.skipNoticeSchemaCheck) return reply({ code: '10', reason: formatDiagnostics(check.errors).join('; ') });
   const msg = parsed as UcspMessage;
   if (msg.msgInfo.insID !== ctx.insID) return reply({ code: '10', reason: `insID ${msg.msgInfo.insID} is not this partner's` });
+  // No freshness check on timeStamp or msgID: a retry is the same message hours later (PROFILE §6.3).
+  if (ctx.bugs.refuseOldNotice) {
+    // BUG refuseOldNotice: the login hand-off's ±300 s rule applied to notices.
+    const ageS = (ctx.wire.now() - parseUcspTime(msg.msgInfo.timeStamp, ctx.zone)) / 1000;
+    if (ageS > 300) return reply({ code: '11', reason: `timeStamp ${msg.msgInfo.timeStamp} is ${Math.round(ageS)} s old` });
+  }
+  if (ctx.bugs.refuseRepeatedNoticeMsgId && ctx.store.noticeMsgIds.has(msg.msgInfo.msgID)) {
+    // BUG refuseRepeatedNoticeMsgId: a byte-for-byte retry is taken for a replay.
+    return reply({ code: '11', reason: `msgID ${msg.msgInfo.msgID} already used` });
+  }
+  ctx.store.noticeMsgIds.add(msg.msgInfo.msgID);
 
   return reply(msgType === 'PAYMENT_RESULT_NOTICE' ? paymentNotice(ctx, msg) : signingNotice(ctx, msg));
 }
@@ -60,26 +83,34 @@ function paymentNotice(ctx: PartnerContext, msg: UcspMessage): Verdict {
   const approved = msg.msgResponse?.responseCode === '00' || bugs.ignoreFailedNotice;
   const key = `${t.orderId}/${t.txnType}`;
 
-  if (t.txnType === 'PAY') {
+  // BUG ignoreNoticeMerId: the merId is never compared.
+  const merId = bugs.ignoreNoticeMerId ? {} : { merId: ctx.merId };
+  // BUG ignoreNoticeTxnType: an orderId of a payment is a payment, whatever txnType says.
+  if (t.txnType === 'PAY' || (bugs.ignoreNoticeTxnType && store.payments.has(t.orderId))) {
     const p = store.payments.get(t.orderId);
     if (!p) return unknownOrder(ctx, `no payment ${t.orderId}`);
-    const diff = differences(msg.trxInfo, { merId: ctx.merId, txnAmt: p.txnAmt, currencyCode: p.currencyCode, tn: p.tn });
+    const diff = differences(msg.trxInfo, { ...merId, txnAmt: p.txnAmt, currencyCode: p.currencyCode, tn: p.tn });
     if (diff.length && !bugs.ignoreNoticeAmountMismatch) return { code: '36', reason: diff.join(', ') };
     if ((store.processedNotices.has(key) || p.status !== 'CREATED') && !bugs.applyDuplicateNotice) {
-      return { code: '00', reason: `duplicate: order ${t.orderId} is already ${p.status}` };
+      const conflicting = approved ? p.status === 'FAILED' : p.status === 'PAID';
+      // BUG answerConflictingNoticeWith36: a later result that contradicts the first is refused.
+      if (conflicting && bugs.answerConflictingNoticeWith36) return { code: '36', reason: `order ${t.orderId} is already ${p.status}` };
+      if (!(conflicting && bugs.lastNoticeWins)) return { code: '00', reason: `duplicate: order ${t.orderId} is already ${p.status}` };
+      // BUG lastNoticeWins: the later result overrides the first final one.
     }
     // BUG keepOrderOpenOnFailedNotice: 01 is the order's final result (PROFILE §6.3), not a failed try to repeat.
     if (!approved && bugs.keepOrderOpenOnFailedNotice) return { code: '00', reason: `payment of ${t.orderId} failed; the order stays open for another try` };
-    applyPaymentResult(ctx, p, approved, t.queryId, bugs.applyDuplicateNotice);
+    applyPaymentResult(ctx, p, approved, t.queryId, bugs.applyDuplicateNotice || bugs.lastNoticeWins);
   } else {
     const r = store.refunds.get(t.orderId);
     if (!r) return unknownOrder(ctx, `no ${t.txnType === 'CANCEL' ? 'cancellation' : 'refund'} ${t.orderId}`);
     const diff = differences(msg.trxInfo, {
-      merId: ctx.merId,
-      txnType: r.kind,
+      ...merId,
+      ...(bugs.ignoreNoticeTxnType ? {} : { txnType: r.kind }),
       txnAmt: r.txnAmt,
       currencyCode: r.currencyCode,
-      origQryId: r.origQryId,
+      // BUG ignoreNoticeOrigQryId: the refunded payment is never compared.
+      ...(bugs.ignoreNoticeOrigQryId ? {} : { origQryId: r.origQryId }),
     });
     if (diff.length && !bugs.ignoreNoticeAmountMismatch) return { code: '36', reason: diff.join(', ') };
     if ((store.processedNotices.has(key) || r.status !== 'PENDING') && !bugs.applyDuplicateNotice) {
@@ -93,16 +124,30 @@ function paymentNotice(ctx: PartnerContext, msg: UcspMessage): Verdict {
 
 function signingNotice(ctx: PartnerContext, msg: UcspMessage): Verdict {
   const { bugs, store } = ctx;
-  const t = msg.trxInfo as { orderId: string; contractId?: string };
+  const t = msg.trxInfo as { orderId: string; userId: string; contractId?: string };
+  const signed = msg.msgResponse?.responseCode === '00';
+  // BUG requireContractIdInSigningNotice: a refusal (no contractId) is taken for a malformed notice.
+  if (bugs.requireContractIdInSigningNotice && !t.contractId) return { code: '10', reason: 'trxInfo.contractId is missing' };
   const s = store.signings.get(t.orderId);
-  if (!s) return unknownOrder(ctx, `no auto-debit signing request ${t.orderId}`);
-  const diff = differences(msg.trxInfo, { merId: ctx.merId, userId: s.userId });
+  if (!s) {
+    if (bugs.acceptUnknownSigningNotice && signed && t.contractId) {
+      // BUG acceptUnknownSigningNotice: the notice is trusted to say whose contract it is.
+      store.contracts.set(t.contractId, { contractId: t.contractId, userId: t.userId, status: 'ACTIVE' });
+      return { code: '00', reason: `processed (contract ${t.contractId} for ${t.userId})` };
+    }
+    return unknownOrder(ctx, `no auto-debit signing request ${t.orderId}`);
+  }
+  // BUG ignoreSigningNoticeUser: the notice's userId is taken, not compared.
+  if (bugs.ignoreSigningNoticeUser && s.status === 'PENDING') s.userId = t.userId;
+  const diff = differences(msg.trxInfo, { ...(bugs.ignoreNoticeMerId ? {} : { merId: ctx.merId }), userId: s.userId });
   if (diff.length && !bugs.ignoreNoticeAmountMismatch) return { code: '36', reason: diff.join(', ') };
   const key = `${t.orderId}/SIGN`;
   if ((store.processedNotices.has(key) || s.status !== 'PENDING') && !bugs.applyDuplicateNotice) {
-    return { code: '00', reason: `duplicate: signing ${t.orderId} is already ${s.status}` };
+    const conflicting = signed ? s.status === 'FAILED' : s.status === 'SUCCEEDED';
+    if (conflicting && bugs.answerConflictingNoticeWith36) return { code: '36', reason: `signing ${t.orderId} is already ${s.status}` };
+    if (!(conflicting && bugs.lastNoticeWins)) return { code: '00', reason: `duplicate: signing ${t.orderId} is already ${s.status}` };
   }
-  applySigningResult(ctx, s, msg.msgResponse?.responseCode === '00', t.contractId, bugs.applyDuplicateNotice);
+  applySigningResult(ctx, s, signed, t.contractId, bugs.applyDuplicateNotice || bugs.lastNoticeWins);
   store.processedNotices.add(key);
   return { code: '00', reason: 'processed' };
 }

@@ -18,6 +18,19 @@ const submit = async (h: Harness, txnAmt = '1234') =>
 const payNotice = (h: Harness, o: { orderId: string; tn: string }, over: Record<string, string> = {}, code = '00') =>
   resultNotice(h, { orderId: o.orderId, tn: o.tn, txnType: 'PAY', txnAmt: '1234', currencyCode: '344', queryId: newQueryId(), ...over }, code);
 const code = async (h: Harness, text: string) => (await h.postNotice(text)).answer?.msgResponse?.responseCode;
+const contract = async (h: Harness, contractId: string) => {
+  const r = await h.get(`/driver/contracts/${contractId}`);
+  return r.status === 404 ? 'UNKNOWN' : (r.body.status as string);
+};
+/** A signing request of the partner's and a SIGN_AUTO_DEBIT_NOTICE for it (00 with a contractId, or 01). */
+const signing = async (h: Harness, userId = 'user-003') => (await h.driver('signAutoDebit', { userId })).body.result.orderId as string;
+const signingNotice = (h: Harness, trx: Record<string, string>, responseCode = '00') => h.ucspMessage('SIGN_AUTO_DEBIT_NOTICE', { merId: IDS.merId, userId: 'user-003', ...trx }, responseCode);
+/** The payment's notice, then a second one with the other result (its own msgID): [its answer, the order's status]. */
+const conflicting = async (h: Harness) => {
+  const o = await submit(h);
+  await h.postNotice(payNotice(h, o));
+  return [await code(h, payNotice(h, o, {}, '01')), await status(h, o.orderId)];
+};
 
 interface Probe {
   run: (h: Harness) => Promise<unknown>;
@@ -165,6 +178,94 @@ const PROBES: Record<PartnerBug, Probe> = {
     },
     correct: 'FAILED',
     buggy: 'PAID',
+  },
+  skipSigningNoticeSignatureCheck: {
+    run: async (h) => {
+      const orderId = await signing(h);
+      return [await code(h, h.sign(signingNotice(h, { orderId, contractId: 'CTR1' }), h.keys.rogue)), await contract(h, 'CTR1')];
+    },
+    correct: ['11', 'UNKNOWN'],
+    buggy: ['00', 'ACTIVE'],
+  },
+  acceptUnknownSigningNotice: {
+    run: async (h) => [await code(h, h.sign(signingNotice(h, { orderId: 'SGNUNKNOWN0001', contractId: 'CTR2' }))), await contract(h, 'CTR2')],
+    correct: ['34', 'UNKNOWN'],
+    buggy: ['00', 'ACTIVE'],
+  },
+  ignoreSigningNoticeUser: {
+    run: async (h) => {
+      const orderId = await signing(h, 'user-003');
+      return [await code(h, h.sign(signingNotice(h, { orderId, userId: 'user-001', contractId: 'CTR3' }))), await contract(h, 'CTR3')];
+    },
+    correct: ['36', 'UNKNOWN'],
+    buggy: ['00', 'ACTIVE'],
+  },
+  requireContractIdInSigningNotice: {
+    run: async (h) => code(h, h.sign(signingNotice(h, { orderId: await signing(h) }, '01'))),
+    correct: '00',
+    buggy: '10',
+  },
+  refuseOldNotice: {
+    run: async (h) => {
+      const o = await submit(h);
+      const now = h.clock.now;
+      h.clock.now = now - 6 * 3_600_000; // the notice was stamped at its first attempt, 6 h ago
+      const text = payNotice(h, o);
+      h.clock.now = now;
+      return [await code(h, text), await status(h, o.orderId)];
+    },
+    correct: ['00', 'PAID'],
+    buggy: ['11', 'CREATED'],
+  },
+  refuseRepeatedNoticeMsgId: {
+    run: async (h) => {
+      const text = payNotice(h, await submit(h));
+      await h.postNotice(text);
+      return code(h, text);
+    },
+    correct: '00',
+    buggy: '11',
+  },
+  lastNoticeWins: { run: conflicting, correct: ['00', 'PAID'], buggy: ['00', 'FAILED'] },
+  answerConflictingNoticeWith36: { run: conflicting, correct: ['00', 'PAID'], buggy: ['36', 'PAID'] },
+  ignoreNoticeTxnType: {
+    run: async (h) => {
+      const o = await submit(h);
+      const queryId = newQueryId();
+      // the payment's orderId in a notice that says REFUND
+      const text = resultNotice(h, { orderId: o.orderId, txnType: 'REFUND', txnAmt: '1234', currencyCode: '344', queryId, origQryId: queryId });
+      return [await code(h, text), await status(h, o.orderId)];
+    },
+    correct: ['34', 'CREATED'],
+    buggy: ['00', 'PAID'],
+  },
+  ignoreNoticeMerId: {
+    run: async (h) => {
+      const o = await submit(h);
+      return [await code(h, payNotice(h, o, { merId: '999999999999999' })), await status(h, o.orderId)];
+    },
+    correct: ['36', 'CREATED'],
+    buggy: ['00', 'PAID'],
+  },
+  ignoreNoticeOrigQryId: {
+    run: async (h) => {
+      const paid = await paidOrder(h, '1000');
+      const refundId = (await h.driver('refundPayment', { orderId: paid.orderId, txnAmt: '400' })).body.result.orderId as string;
+      const text = resultNotice(h, { orderId: refundId, txnType: 'REFUND', txnAmt: '400', currencyCode: '344', origQryId: newQueryId(), queryId: newQueryId() });
+      return [await code(h, text), await status(h, refundId)];
+    },
+    correct: ['36', 'PENDING'],
+    buggy: ['00', 'SUCCEEDED'],
+  },
+  recordRejectedNotice: {
+    run: async (h) => {
+      const o = await submit(h);
+      await h.postNotice(h.sign(JSON.parse(payNotice(h, o)), h.keys.rogue)); // forged: 11
+      await h.postNotice(payNotice(h, o));
+      return status(h, o.orderId);
+    },
+    correct: 'PAID',
+    buggy: 'CREATED',
   },
   inquireAgainAtOnce: {
     run: async (h) => {

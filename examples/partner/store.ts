@@ -66,6 +66,8 @@ export class PartnerStore {
   readonly seenLoginMsgIds = new Map<string, number>();
   /** `orderId/txnType` of every notice whose effect has been applied. */
   readonly processedNotices = new Set<string>();
+  /** msgIDs of the validly signed notices received (a repeat is recognised by them, or by the order's state). */
+  readonly noticeMsgIds = new Set<string>();
 
   reset(): void {
     this.payments.clear();
@@ -75,6 +77,7 @@ export class PartnerStore {
     this.sessions.clear();
     this.seenLoginMsgIds.clear();
     this.processedNotices.clear();
+    this.noticeMsgIds.clear();
   }
 
   /** Records a login msgID; false when it was already used. */

@@ -2,6 +2,7 @@
  * `ucsp-sandbox step`: before UCSP sends a notice, a person decides what it does with it — send,
  * edit, delay, duplicate, drop, or send a tampered copy first and decide again.
  */
+import type { Tamper } from '../notices/tamper.js';
 import type { NoticeRecord } from '../protocol/notice-machine.js';
 import type { SandboxClient } from '../scenarios/sandbox-client.js';
 import { c, out } from './output.js';
@@ -15,14 +16,15 @@ export interface NoticeDesk {
   clockMovesLater: boolean;
 }
 
-type Tamper = 'signature' | 'amount' | 'currency' | 'unknown-order';
-
-/** What the partner must answer to each tampered copy (PROFILE §6.3). */
-const TAMPERS: { value: Tamper; name: string; expected: string }[] = [
-  { value: 'signature', name: 'signature — one byte of the signature changed', expected: '11' },
-  { value: 'amount', name: 'amount — txnAmt + 1, validly signed', expected: '36' },
-  { value: 'currency', name: 'currency — another currencyCode, validly signed', expected: '36' },
-  { value: 'unknown-order', name: 'unknown-order — an orderId the partner does not know, validly signed', expected: '34' },
+/** What the partner must answer to each tampered copy (PROFILE §6.3, §8); each copy has its own msgID and timeStamp. */
+const TAMPERS: { value: Tamper; name: string; expected: string[]; needs?: string }[] = [
+  { value: 'signature', name: 'signature — one byte of the signature changed', expected: ['11'] },
+  { value: 'amount', name: 'amount — txnAmt + 1, validly signed', expected: ['36'], needs: 'txnAmt' },
+  { value: 'currency', name: 'currency — another currencyCode, validly signed', expected: ['36'], needs: 'currencyCode' },
+  { value: 'unknown-order', name: 'unknown-order — an orderId the partner does not know, validly signed', expected: ['34'] },
+  { value: 'txn-type', name: 'txn-type — PAY → REFUND, REFUND ↔ CANCEL, validly signed', expected: ['34', '36'], needs: 'txnType' },
+  { value: 'mer-id', name: 'mer-id — another merId, validly signed', expected: ['36'] },
+  { value: 'orig-qry-id', name: 'orig-qry-id — another origQryId, validly signed', expected: ['34', '36'], needs: 'origQryId' },
 ];
 
 type Attempt = { responseCode?: string; httpStatus?: number };
@@ -47,9 +49,10 @@ export function parseEditedTrxInfo(text: string): Record<string, string> | strin
 
 function tamperVerdict(how: Tamper, a: Attempt): string {
   const expected = TAMPERS.find((t) => t.value === how)!.expected;
-  if (a.responseCode === expected) return c.green(`  → refused, as PROFILE §6.3 expects`);
-  if (a.responseCode === '00') return c.red(`  → ACCEPTED a tampered notice; PROFILE §6.3 expects ${codeText(expected)}`);
-  return c.yellow(`  → PROFILE §6.3 expects ${codeText(expected)}`);
+  const want = expected.map((e) => codeText(e)).join(' or ');
+  if (a.responseCode && expected.includes(a.responseCode)) return c.green(`  → refused, as PROFILE §6.3 expects`);
+  if (a.responseCode === '00') return c.red(`  → ACCEPTED a tampered notice; PROFILE §6.3 expects ${want}`);
+  return c.yellow(`  → PROFILE §6.3 expects ${want}`);
 }
 
 export async function decide(n: NoticeRecord, desk: NoticeDesk): Promise<void> {
@@ -112,7 +115,9 @@ export async function decide(n: NoticeRecord, desk: NoticeDesk): Promise<void> {
       await call('/drop');
       return out(c.dim('  the original notice is dropped: UCSP sends only the edited copy'));
     }
-    const how = await select({ message: 'Tamper how?', theme: { indexMode: 'number' }, choices: TAMPERS.map(({ value, name }) => ({ value, name })) });
+    // only the tampers this notice has the field for (a signing notice has no amount)
+    const choices = TAMPERS.filter((t) => !t.needs || msg.trxInfo[t.needs] !== undefined).map(({ value, name }) => ({ value, name }));
+    const how = await select({ message: 'Tamper how?', theme: { indexMode: 'number' }, choices });
     const r = await call<{ attempt: Attempt }>('/send', { tamper: how });
     await desk.showNew();
     out(tamperVerdict(how, r.attempt));

@@ -11,9 +11,10 @@ import type { Ledger } from '../protocol/ledger.js';
 import { noticeTransition, type NoticeAttempt, type NoticeRecord } from '../protocol/notice-machine.js';
 import type { NoticeDraft } from '../protocol/settlement.js';
 import { UcspError } from '../errors/index.js';
+import { formatUcspTime } from '../protocol/time.js';
 import { deliver, type DeliveryResult } from './deliver.js';
 import { NoticeFaults, type NoticeFault } from './faults.js';
-import { tamperNotice, type Tamper } from './tamper.js';
+import { describeCopy, isAltered, makeCopy, tamperProblem, type CopyContext, type CopyRequest, type Tamper } from './tamper.js';
 
 export interface DispatcherOptions {
   ledger: Ledger;
@@ -26,6 +27,8 @@ export interface DispatcherOptions {
   retryScheduleMs: readonly number[];
   timeoutMs: number;
   wallNow(): number;
+  /** The zone of wire times (a copy's own timeStamp, a back-dated notice's). */
+  zone: string;
   /** Told whenever a notice changes (for persistence). */
   onChange?(n: NoticeRecord): void;
   /** Where attempts waiting for the partner's answer are registered (settling waits for them). */
@@ -33,6 +36,13 @@ export interface DispatcherOptions {
 }
 
 const describe = (n: NoticeRecord) => `${n.msgType} ${n.id} for order ${n.orderId} to ${n.backUrl}`;
+
+/** 6 h, 90 min, 45 s. */
+function describeAge(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.round(ms / 1000)} s`;
+}
 
 export class NoticeDispatcher {
   readonly faults = new NoticeFaults();
@@ -52,7 +62,16 @@ export class NoticeDispatcher {
 
   /** Signs a draft, records the notice and schedules its first attempt (now, unless a fault says otherwise). */
   enqueue(d: NoticeDraft): NoticeRecord {
-    const text = signMessage(d.message, this.o.signer, { variant: this.o.variant });
+    // a tamper fault waits for a notice that has the field it changes
+    const faults = this.faults.take({ orderId: d.orderId, msgType: d.msgType }, (f) => f.action !== 'tamper' || !tamperProblem(d.message, f.tamper ?? 'signature'));
+    const ageMs = faults.reduce((max, f) => (f.action === 'backdate' ? Math.max(max, f.ageMs ?? 0) : max), 0);
+    let message = d.message;
+    if (ageMs > 0) {
+      // stamped as UCSP stamped its first attempt long ago: the wall clock, not the virtual one
+      const timeStamp = formatUcspTime(this.o.wallNow() - ageMs, this.o.zone);
+      message = { ...message, msgInfo: { ...message.msgInfo, msgID: this.o.ledger.ids.msgID(timeStamp), timeStamp } };
+    }
+    const text = signMessage(message, this.o.signer, { variant: this.o.variant });
     const now = this.o.clock.now();
     let n: NoticeRecord = {
       id: this.o.ledger.ids.noticeId(),
@@ -60,30 +79,35 @@ export class NoticeDispatcher {
       orderId: d.orderId,
       backUrl: d.backUrl,
       text,
-      msgID: d.message.msgInfo.msgID,
+      msgID: message.msgInfo.msgID,
       status: 'PENDING',
       createdAt: now,
       nextIndex: 0,
       nextAt: now,
       attempts: [],
+      ...(ageMs > 0 ? { backdatedMs: ageMs } : {}),
     };
-    const faults = this.faults.take({ orderId: d.orderId, msgType: d.msgType });
     const tampers: Tamper[] = [];
     for (const f of faults) n = this.applyFault(n, f, tampers);
     this.save(n);
-    // A tampered copy goes first; the genuine notice follows on its schedule.
-    for (const t of tampers) {
-      const timer: number = this.o.clock.setTimer(
-        now,
-        async () => {
-          this.extraTimers.delete(timer);
-          await this.sendExtra(n.id, t);
-        },
-        `a tampered copy (${t}) of ${describe(n)}`,
-      );
-      this.extraTimers.add(timer);
+    if (!tampers.length) {
+      this.arm(n);
+      return n;
     }
-    this.arm(n);
+    // The tampered copies go first, one after the other; the genuine notice is armed (on its
+    // schedule) only once they have been answered, so that the order is certain.
+    const epoch = this.epoch;
+    const timer: number = this.o.clock.setTimer(
+      now,
+      async () => {
+        this.extraTimers.delete(timer);
+        for (const t of tampers) await this.sendExtra(n.id, { tamper: t });
+        const current = this.get(n.id);
+        if (current && epoch === this.epoch) this.arm(current);
+      },
+      `tampered copies (${tampers.join(', ')}) of ${describe(n)}`,
+    );
+    this.extraTimers.add(timer);
     return n;
   }
 
@@ -106,6 +130,8 @@ export class NoticeDispatcher {
       case 'tamper':
         tampers.push(f.tamper ?? 'signature');
         return n;
+      case 'backdate':
+        return n; // applied when the notice was signed
     }
   }
 
@@ -146,27 +172,41 @@ export class NoticeDispatcher {
     return n;
   }
 
+  /** What a copy needs: UCSP's key, and a fresh msgID and timeStamp of its own. */
+  private copyContext(): CopyContext {
+    const ids = this.o.ledger.ids;
+    const stamp = () => formatUcspTime(this.o.wallNow(), this.o.zone);
+    return {
+      signer: this.o.signer,
+      variant: this.o.variant,
+      fresh: () => {
+        const timeStamp = stamp();
+        return { msgID: ids.msgID(timeStamp), timeStamp };
+      },
+      contractId: () => ids.contractId(stamp()),
+    };
+  }
+
   /**
-   * Sends a copy now, outside the schedule: a resend or duplicate (tamper absent) or a tampered
-   * copy. An untampered copy that the partner accepts also completes a pending or dropped notice.
+   * Sends a copy now, outside the schedule: a resend or duplicate (an empty request: the genuine
+   * text, byte for byte), or a tampered, edited or conflicting copy — a message of its own, with
+   * a fresh msgID and timeStamp (tamper.ts). An unaltered copy that the partner accepts also
+   * completes a pending or dropped notice; an altered one never does. Returns the attempt and the
+   * text sent.
    */
-  async sendExtra(id: string, tamper?: Tamper, edit?: Record<string, string>): Promise<NoticeAttempt> {
+  async sendExtra(id: string, req: CopyRequest = {}): Promise<{ attempt: NoticeAttempt; text: string }> {
     const n = this.require(id);
-    let text = tamper ? tamperNotice(n.text, tamper, this.o.signer, this.o.variant) : n.text;
-    if (edit) {
-      // an edited copy (the interactive stepper): trxInfo fields replaced, validly signed by UCSP
-      const m = JSON.parse(n.text) as { trxInfo: Record<string, string> };
-      text = signMessage({ ...m, trxInfo: { ...m.trxInfo, ...edit } }, this.o.signer, { variant: this.o.variant });
-    }
+    const altered = isAltered(req);
+    const text = makeCopy(n.text, req, this.copyContext());
     const epoch = this.epoch;
-    const attempt = await this.attempt(n, text, 'extra', tamper ?? (edit ? 'edited' : undefined));
-    if (epoch !== this.epoch) return attempt;
+    const attempt = await this.attempt(n, text, 'extra', altered ? describeCopy(req) : undefined);
+    if (epoch !== this.epoch) return { attempt, text };
     const current = this.require(id);
-    if (!tamper && !edit && attempt.ok && current.status !== 'DELIVERED') {
+    if (!altered && attempt.ok && current.status !== 'DELIVERED') {
       this.disarm(id);
       this.save({ ...current, status: 'DELIVERED', nextAt: undefined, firstAttemptAt: current.firstAttemptAt ?? attempt.at });
     }
-    return attempt;
+    return { attempt, text };
   }
 
   /** Cancels every timer (reset, shutdown). */
@@ -219,17 +259,28 @@ export class NoticeDispatcher {
 
   private async attempt(n: NoticeRecord, text: string, kind: NoticeAttempt['kind'], tamper?: string): Promise<NoticeAttempt> {
     const at = this.o.clock.now();
+    // an altered copy carries its own msgID
+    const msgID = tamper ? ((JSON.parse(text) as { msgInfo?: { msgID?: string } }).msgInfo?.msgID ?? n.msgID) : n.msgID;
+    const note = tamper
+      ? tamper.startsWith('result ')
+        ? `a second notice for the order (${tamper}), with its own msgID`
+        : `tampered copy (${tamper})`
+      : kind === 'extra'
+        ? 'extra copy (resend/duplicate)'
+        : n.backdatedMs
+          ? `timeStamp back-dated ${describeAge(n.backdatedMs)}, as on a retry that long after the first attempt`
+          : undefined;
     const out = this.o.journal.add({
       at,
       wallAt: this.o.wallNow(),
       direction: 'out',
       channel: 'notice',
       msgType: n.msgType,
-      msgID: n.msgID,
+      msgID,
       orderId: n.orderId,
       raw: text,
       peer: n.backUrl,
-      ...(tamper ? { note: `tampered copy (${tamper})` } : kind === 'extra' ? { note: 'extra copy (resend/duplicate)' } : {}),
+      ...(note ? { note } : {}),
     });
     const epoch = this.epoch;
     const delivery = deliver(n.backUrl, text, { trust: this.o.trust, variant: this.o.variant, timeoutMs: this.o.timeoutMs });
@@ -241,7 +292,7 @@ export class NoticeDispatcher {
       direction: 'in',
       channel: 'notice',
       msgType: n.msgType,
-      msgID: n.msgID,
+      msgID,
       orderId: n.orderId,
       raw: r.answerText ?? '',
       replyTo: out.seq,
@@ -256,6 +307,7 @@ export class NoticeDispatcher {
       n: n.attempts.length + 1,
       kind,
       ...(tamper ? { tamper } : {}),
+      ...(msgID !== n.msgID ? { msgID } : {}),
       at,
       durationMs: r.durationMs,
       ...(r.httpStatus !== undefined ? { httpStatus: r.httpStatus } : {}),

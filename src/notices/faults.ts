@@ -1,8 +1,8 @@
 /** One-shot faults for notices, set through the control API before the notice exists. */
 import type { Tamper } from './tamper.js';
 
-export type NoticeFaultAction = 'drop' | 'delay' | 'duplicate' | 'reorder' | 'hold' | 'tamper';
-export const NOTICE_FAULT_ACTIONS: readonly NoticeFaultAction[] = ['drop', 'delay', 'duplicate', 'reorder', 'hold', 'tamper'];
+export type NoticeFaultAction = 'drop' | 'delay' | 'duplicate' | 'reorder' | 'hold' | 'tamper' | 'backdate';
+export const NOTICE_FAULT_ACTIONS: readonly NoticeFaultAction[] = ['drop', 'delay', 'duplicate', 'reorder', 'hold', 'tamper', 'backdate'];
 
 export interface NoticeFault {
   id: number;
@@ -14,6 +14,11 @@ export interface NoticeFault {
   delayMs?: number;
   /** tamper: how. */
   tamper?: Tamper;
+  /**
+   * backdate: how old (real ms) the notice's timeStamp is when it is first sent, as a retry long
+   * after its first attempt would be (PROFILE §6.3: retries are byte-identical).
+   */
+  ageMs?: number;
   /** How many notices it applies to (default 1). */
   remaining: number;
 }
@@ -29,11 +34,14 @@ export class NoticeFaults {
     return fault;
   }
 
-  /** Consumes and returns the faults that apply to a new notice. */
-  take(n: { orderId: string; msgType: string }): NoticeFault[] {
+  /**
+   * Consumes and returns the faults that apply to a new notice. `applies` can pass over a fault
+   * (a tamper of a field the notice lacks), which then waits for a later notice.
+   */
+  take(n: { orderId: string; msgType: string }, applies: (f: NoticeFault) => boolean = () => true): NoticeFault[] {
     const hit: NoticeFault[] = [];
     for (const f of this.faults) {
-      if ((f.orderId === undefined || f.orderId === n.orderId) && (f.msgType === undefined || f.msgType === n.msgType)) {
+      if ((f.orderId === undefined || f.orderId === n.orderId) && (f.msgType === undefined || f.msgType === n.msgType) && applies(f)) {
         hit.push({ ...f });
         f.remaining--;
       }

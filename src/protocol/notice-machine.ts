@@ -16,7 +16,10 @@ export interface NoticeAttempt {
   n: number;
   /** scheduled: part of the schedule; extra: a resend, duplicate or tampered copy (never counts as delivery). */
   kind: 'scheduled' | 'extra';
+  /** An altered copy: how (`signature`, `amount`, `edited: userId`, `result 01`, …). */
   tamper?: string;
+  /** An altered copy's own msgID (it never reuses the notice's). */
+  msgID?: string;
   at: number;
   durationMs: number;
   httpStatus?: number;
@@ -41,6 +44,8 @@ export interface NoticeRecord {
   nextIndex: number;
   nextAt?: number;
   attempts: NoticeAttempt[];
+  /** A "backdate" fault: the timeStamp was stamped this many ms (wall clock) before it was first sent. */
+  backdatedMs?: number;
 }
 
 export type NoticeEvent =

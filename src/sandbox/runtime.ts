@@ -112,6 +112,7 @@ export class SandboxRuntime {
       retryScheduleMs: o.config.notices.retryScheduleSeconds.map((s) => s * 1000),
       timeoutMs: o.config.notices.timeoutMs,
       wallNow: () => Date.now(),
+      zone: o.config.zone,
       inFlight: this.inFlight,
     });
     this.watch = new IssuerWatch({

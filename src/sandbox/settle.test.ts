@@ -83,6 +83,23 @@ describe('settle', () => {
     }
   });
 
+  it('a tampered copy goes first and the genuine notice only after it was answered, whoever fires the clock', async () => {
+    const id = order();
+    h.runtime.notices.faults.add({ action: 'tamper', tamper: 'amount', orderId: id, times: 1 });
+    h.runtime.pay({ orderId: id });
+    // nobody advances the clock: the due timer fires on its own (manual mode, next turn)
+    const first = await partner.next();
+    await turns(10);
+    expect(partner.count).toBe(1); // the genuine notice waits for the tampered copy's answer
+    first.release();
+    const second = await partner.next();
+    second.release();
+    expect((await h.runtime.settle(60_000)).settled).toBe(true);
+    const [n] = h.runtime.notices.list({ orderId: id });
+    expect(n!.attempts.map((a) => `${a.kind}${a.tamper ? `:${a.tamper}` : ''}`)).toEqual(['extra:amount', 'scheduled']);
+    expect(n!.status).toBe('DELIVERED');
+  });
+
   it('fires what is due at the current virtual time, in manual mode', async () => {
     const id = order();
     h.runtime.pay({ orderId: id });

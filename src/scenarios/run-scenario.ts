@@ -128,11 +128,11 @@ async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars): Promis
       case 'forceAnswer':
         return sandbox.call('/api/answer', p);
       case 'resendNotice': {
+        // a byte-identical copy, or (tamper, trxInfo, result) a message of its own: its answer, and the copy as `copy`
         const n = await latestNotice(sandbox, String(p.orderId));
-        // trxInfo: fields changed in a copy UCSP signs validly (e.g. a malformed one, for the partner's 10)
-        const copy = { ...(p.tamper ? { tamper: p.tamper } : {}), ...(p.trxInfo !== undefined ? { trxInfo: p.trxInfo } : {}) };
-        const r = await sandbox.call<{ attempt: { responseCode?: string; httpStatus?: number; ok: boolean } }>(`/notices/${n.id}/send`, copy);
-        return r.attempt;
+        const copy = Object.fromEntries(['tamper', 'trxInfo', 'result'].filter((k) => p[k] !== undefined).map((k) => [k, p[k]]));
+        const r = await sandbox.call<{ attempt: { responseCode?: string; httpStatus?: number; ok: boolean }; copy: unknown }>(`/notices/${n.id}/send`, copy);
+        return { ...r.attempt, copy: r.copy };
       }
       case 'releaseNotice': {
         const n = await latestNotice(sandbox, String(p.orderId), 'HELD');

@@ -8,7 +8,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { RESPONSE_CODES } from '../errors/index.js';
 import { NOTICE_FAULT_ACTIONS } from '../notices/faults.js';
-import { TAMPERS } from '../notices/tamper.js';
+import { NOTICE_RESULTS, TAMPERS } from '../notices/tamper.js';
 import { SIGNING_STATUSES } from '../protocol/contract-machine.js';
 import { ISSUER_BEHAVIOURS } from '../protocol/issuer-rules.js';
 import { PAYMENT_STATUSES } from '../protocol/payment-machine.js';
@@ -59,6 +59,7 @@ const PARAMS: { step: 'user' | 'world'; action: string; param: string; values: r
   { step: 'world', action: 'noticeFault', param: 'tamper', values: TAMPERS },
   { step: 'world', action: 'noticeFault', param: 'msgType', values: FAULTABLE_NOTICE_TYPES },
   { step: 'world', action: 'resendNotice', param: 'tamper', values: TAMPERS },
+  { step: 'world', action: 'resendNotice', param: 'result', values: NOTICE_RESULTS },
   { step: 'world', action: 'forceAnswer', param: 'code', values: RESPONSE_CODES, required: true },
   { step: 'world', action: 'forceAnswer', param: 'msgType', values: PARTNER_TO_UCSP_TYPES },
 ];

@@ -7,7 +7,7 @@ import express, { Router, type Request } from 'express';
 import { RESPONSE_CODES, UcspError } from '../errors/index.js';
 import { viewEntry, type JournalChannel } from '../journal/journal.js';
 import { NOTICE_FAULT_ACTIONS, type NoticeFaultAction } from '../notices/faults.js';
-import { TAMPERS, type Tamper } from '../notices/tamper.js';
+import { NOTICE_RESULTS, TAMPERS, type NoticeResult, type Tamper } from '../notices/tamper.js';
 import { AMOUNT_RULES, ISSUER_BEHAVIOURS, TEST_CARDS, type IssuerBehaviour } from '../protocol/issuer-rules.js';
 import { MAX_HOLD_TTL_MS } from '../sandbox/clock-hold.js';
 import type { SandboxRuntime } from '../sandbox/runtime.js';
@@ -37,6 +37,12 @@ function oneOf<T extends string>(b: Record<string, unknown>, k: string, allowed:
 function nonNegative(b: Record<string, unknown>, k: string, max = 366 * 24 * 3600 * 1000): number {
   const v = b[k];
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) throw new UcspError('usage', `${k} must be a number of milliseconds between 0 and ${max}`);
+  return v;
+}
+
+function positive(b: Record<string, unknown>, k: string): number {
+  const v = nonNegative(b, k);
+  if (v < 1000) throw new UcspError('usage', `${k} must be at least 1000 ms`);
   return v;
 }
 
@@ -135,6 +141,7 @@ export function controlRouter(runtime: SandboxRuntime): Router {
       ...(orderId ? { orderId } : {}),
       ...(msgType ? { msgType } : {}),
       ...(action === 'delay' ? { delayMs: nonNegative(b, 'delayMs') } : {}),
+      ...(action === 'backdate' ? { ageMs: positive(b, 'ageMs') } : {}),
       ...(tamper ? { tamper } : {}),
     });
     res.status(201).json(fault);
@@ -151,9 +158,12 @@ export function controlRouter(runtime: SandboxRuntime): Router {
     if (!n) throw new UcspError('not-found', `no notice ${req.params.id}`);
     res.json(n);
   });
+  // a copy now: byte-identical ({}), tampered, edited (trxInfo) or with another result — the last
+  // three are messages of their own, with a fresh msgID and timeStamp, signed by UCSP
   r.post('/notices/:id/send', async (req, res) => {
     const b = body(req);
     const tamper = oneOf<Tamper>(b, 'tamper', TAMPERS);
+    const result = oneOf<NoticeResult>(b, 'result', NOTICE_RESULTS);
     let edit: Record<string, string> | undefined;
     if (b.trxInfo !== undefined) {
       const t = b.trxInfo as Record<string, unknown>;
@@ -162,8 +172,9 @@ export function controlRouter(runtime: SandboxRuntime): Router {
       }
       edit = t as Record<string, string>;
     }
-    const attempt = await runtime.notices.sendExtra(req.params.id, tamper, edit);
-    res.json({ attempt, notice: runtime.notices.get(req.params.id) });
+    const { attempt, text } = await runtime.notices.sendExtra(req.params.id, { ...(tamper ? { tamper } : {}), ...(edit ? { edit } : {}), ...(result ? { result } : {}) });
+    const sent = JSON.parse(text) as { msgInfo: unknown; trxInfo: unknown; msgResponse?: unknown };
+    res.json({ attempt, notice: runtime.notices.get(req.params.id), copy: { msgInfo: sent.msgInfo, trxInfo: sent.trxInfo, msgResponse: sent.msgResponse } });
   });
   r.post('/notices/:id/drop', (req, res) => {
     res.json(runtime.notices.drop(req.params.id));

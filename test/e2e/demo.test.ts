@@ -15,7 +15,7 @@ let r: CliResult;
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('ucsp-demo-'));
   r = await runCli(['demo', '--reporter', 'console', '--reporter', `json=${join(dir, 'r.json')}`, '--reporter', `junit=${join(dir, 'r.xml')}`, '--reporter', `html=${join(dir, 'r.html')}`], { cwd: dir });
-}, 120_000);
+}, 600_000); // a safety net: the whole suite in a child process, ~5 s idle, far longer on a loaded machine
 afterAll(() => cleanup());
 
 interface Summary {

@@ -15,8 +15,7 @@ const fresh = async () => {
   await mkdir(d);
   return d;
 };
-// A child that waited for an answer would hang until this timeout; runCli also closes stdin at once.
-const NEVER_BLOCKS = 30_000;
+// A child that waited for an answer would hang until the test timeout; runCli also closes stdin at once.
 // CI unset so that only the missing TTY keeps `init` from asking.
 const env = { CI: undefined };
 
@@ -62,7 +61,6 @@ describe('ucsp-sandbox init (real CLI)', () => {
       expect(r.stdout).toMatch(/signCertID [0-9]+/);
       expect(r.stdout).toContain('npx ucsp-sandbox start');
     },
-    NEVER_BLOCKS,
   );
 
   it('a second init without --force exits 2 and leaves the config alone; --force overwrites', async () => {

@@ -29,7 +29,7 @@ const speaksDriver = (method: string, path: string): [number, string, string] =>
   return [404, 'text/html', '<pre>Cannot GET</pre>'];
 };
 
-describe('run: preflight errors are usage errors with one message each', () => {
+describe('run: preflight errors are usage errors with one message each', { timeout: 120_000 }, () => {
   let tmp: { dir: string; cleanup: () => Promise<void> };
   const servers: Server[] = [];
   beforeAll(async () => {

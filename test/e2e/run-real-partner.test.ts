@@ -7,10 +7,8 @@ import { createServer } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExamplePartner } from '../../examples/partner/partner-app.js';
-import { loadCertificates, loadSigner } from '../../src/crypto/index.js';
 import { runCli } from '../support/cli.js';
-import { freePort } from '../support/partner-world.js';
+import { examplePartner, freePort } from '../support/partner-world.js';
 import { tempDir } from '../support/tmp.js';
 
 /** Whether nothing listens on 127.0.0.1:port and port+1, port+2 (the sandbox's three servers). */
@@ -26,7 +24,7 @@ async function portsFree(port: number): Promise<boolean> {
   return true;
 }
 
-describe('run against a partner configured for a fixed sandbox URL', () => {
+describe('run against a partner configured for a fixed sandbox URL', { timeout: 180_000 }, () => {
   let tmp: { dir: string; cleanup: () => Promise<void> };
   let closePartner: () => Promise<void>;
   let partnerUrl: string;
@@ -40,14 +38,7 @@ describe('run against a partner configured for a fixed sandbox URL', () => {
     // behaviour is proved with a port given in the configuration file (never a --port flag)
     viaConfig = !(await portsFree(7300));
     base = viaConfig ? await freeBase() : 7300;
-    const partner = createExamplePartner({
-      ucspApiUrl: `http://127.0.0.1:${base}/ucsp/api`, // configured once, before any sandbox runs
-      signer: await loadSigner(join(keys, 'partner.key.pem'), join(keys, 'partner.cert.pem')),
-      ucspCertificates: await loadCertificates(join(keys, 'ucsp.cert.pem')),
-      insID: '12345678',
-      merId: '123456789012345',
-      acqIIN: '00010344',
-    });
+    const partner = await examplePartner(keys, `http://127.0.0.1:${base}/ucsp/api`); // configured once, before any sandbox runs
     const listening = await partner.listen(0, '127.0.0.1');
     partnerUrl = listening.url;
     closePartner = listening.close;
@@ -55,7 +46,7 @@ describe('run against a partner configured for a fixed sandbox URL', () => {
       join(tmp.dir, 'ucsp-sandbox.config.json'),
       JSON.stringify({ keysDir: 'keys', ...(viaConfig ? { port: base } : {}), partner: { indexUrl: `${partnerUrl}/ucsp/login`, driverUrl: `${partnerUrl}/driver` } }),
     );
-  });
+  }, 120_000);
   afterAll(async () => {
     await closePartner?.();
     await tmp.cleanup();
@@ -84,7 +75,7 @@ describe('run against a partner configured for a fixed sandbox URL', () => {
     } finally {
       await other.stop();
     }
-  });
+  }, 120_000);
 });
 
 describe('run --sandbox against `start` with its default (real-time) clock', () => {
@@ -96,14 +87,7 @@ describe('run --sandbox against `start` with its default (real-time) clock', () 
     const port = await freePort();
     const partnerUrl = `http://127.0.0.1:${port}`;
     const sandbox = await spawnSandbox(['--keys-dir', keys, '--index-url', `${partnerUrl}/ucsp/login`], { cwd: tmp.dir });
-    const partner = createExamplePartner({
-      ucspApiUrl: sandbox.ready.api,
-      signer: await loadSigner(join(keys, 'partner.key.pem'), join(keys, 'partner.cert.pem')),
-      ucspCertificates: await loadCertificates(join(keys, 'ucsp.cert.pem')),
-      insID: '12345678',
-      merId: '123456789012345',
-      acqIIN: '00010344',
-    });
+    const partner = await examplePartner(keys, sandbox.ready.api);
     const listening = await partner.listen(port, '127.0.0.1');
     try {
       expect((await control<{ timeScale: number }>(sandbox.ready.ucsp, '/clock')).json.timeScale).toBe(1);

@@ -6,15 +6,18 @@ export interface MiniPartner {
   url: string;
   failing: boolean;
   received: { msgType: string; orderId: string; code: string }[];
+  /** Every notice's text, as received. */
+  texts: string[];
   close(): Promise<void>;
 }
 
 export async function startMiniPartner(signer: SignerCredentials): Promise<MiniPartner> {
-  const state: MiniPartner = { url: '', failing: false, received: [], close: async () => {} };
+  const state: MiniPartner = { url: '', failing: false, received: [], texts: [], close: async () => {} };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      state.texts.push(Buffer.concat(chunks).toString('utf8'));
       const msg = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { msgInfo: { msgType: string }; trxInfo: Record<string, string>; msgResponse: { responseCode: string } };
       state.received.push({ msgType: msg.msgInfo.msgType, orderId: msg.trxInfo.orderId ?? '', code: msg.msgResponse.responseCode });
       if (state.failing) {

@@ -5,7 +5,6 @@ import { BIN } from './cli.js';
 export interface SpawnedSandbox {
   child: ChildProcess;
   ready: { ucsp: string; channel: string; issuer: string; api: string; control: string; ucspCertificate: string; partnerCertificate: string; ucspSignCertID: string };
-  readyMs: number;
   stderr: () => string;
   /** Sends SIGINT and resolves to the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -13,7 +12,6 @@ export interface SpawnedSandbox {
 
 export function spawnSandbox(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<SpawnedSandbox> {
   return new Promise((resolve, reject) => {
-    const started = performance.now();
     const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--json', ...args], {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
@@ -32,7 +30,6 @@ export function spawnSandbox(args: string[], options: { cwd: string; env?: NodeJ
         resolve({
           child,
           ready,
-          readyMs: performance.now() - started,
           stderr: () => stderr,
           stop: (signal = 'SIGINT') => {
             child.kill(signal);
