@@ -17,8 +17,8 @@ export interface ExpiryOptions {
 }
 
 export class OrderExpiry {
-  /** Orders by deadline, earliest first; `head` is the first one not yet looked at. */
-  private queue: { orderId: string; at: number }[] = [];
+  /** orderIds by deadline, earliest first (the ledger's own strings: a pointer each); `head` is the first not yet looked at. */
+  private queue: string[] = [];
   private head = 0;
   private timer: { id: number; at: number } | undefined;
 
@@ -33,7 +33,7 @@ export class OrderExpiry {
   track(orderId: string): void {
     const p = this.o.ledger.payment(orderId);
     if (!p || !this.awaiting(orderId)) return;
-    this.queue.push({ orderId, at: p.createdAt + this.o.expiryMs });
+    this.queue.push(p.orderId);
     this.arm();
   }
 
@@ -46,7 +46,7 @@ export class OrderExpiry {
   resume(): void {
     const waiting = [...this.o.ledger.orders.values()].filter((o) => o.kind === 'PAY' && this.awaiting(o.orderId));
     waiting.sort((a, b) => a.createdAt - b.createdAt);
-    this.queue = waiting.map((p) => ({ orderId: p.orderId, at: p.createdAt + this.o.expiryMs }));
+    this.queue = waiting.map((p) => p.orderId);
     this.head = 0;
     this.arm();
   }
@@ -65,30 +65,34 @@ export class OrderExpiry {
     return p && this.awaiting(orderId) ? p.createdAt + this.o.expiryMs : undefined;
   }
 
-  /** How many orders are waiting for their deadline (for inspection). */
+  /** How many orders are queued for a deadline (for inspection; some may have been paid since). */
   get size(): number {
     return this.queue.length - this.head;
   }
 
   private arm(): void {
     // orders no longer waiting need no deadline
-    while (this.head < this.queue.length && !this.awaiting(this.queue[this.head]!.orderId)) this.head++;
+    while (this.head < this.queue.length && !this.awaiting(this.queue[this.head]!)) this.head++;
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
     const next = this.queue[this.head];
-    if (this.timer && this.timer.at === next?.at) return;
+    const at = next === undefined ? undefined : this.deadline(next);
+    if (this.timer && this.timer.at === at) return;
     if (this.timer) this.o.clock.clearTimer(this.timer.id);
-    this.timer = next ? { id: this.o.clock.setTimer(next.at, () => this.fire(), `UCSP fails unpaid order ${next.orderId} (${this.o.expiryMs / 1000} s without payment)`), at: next.at } : undefined;
+    this.timer = next !== undefined && at !== undefined ? { id: this.o.clock.setTimer(at, () => this.fire(), `UCSP fails unpaid order ${next} (${this.o.expiryMs / 1000} s without payment)`), at } : undefined;
   }
 
   private fire(): void {
     this.timer = undefined;
     const now = this.o.clock.now();
-    while (this.head < this.queue.length && this.queue[this.head]!.at <= now) {
-      const { orderId } = this.queue[this.head++]!;
-      if (this.awaiting(orderId)) this.o.onExpire(orderId);
+    while (this.head < this.queue.length) {
+      const orderId = this.queue[this.head]!;
+      const at = this.deadline(orderId);
+      if (at !== undefined && at > now) break;
+      this.head++;
+      if (at !== undefined) this.o.onExpire(orderId);
     }
     this.arm();
   }
