@@ -29,7 +29,8 @@ export async function closeAutoDebit(ctx: PartnerContext, params: Params) {
   if (!contract) throw new ActionError(404, `no contract ${contractId}`);
   const answer = await ask(ctx, 'CLOSE_AUTO_DEBIT', { contractId, merId: ctx.merId, userId: contract.userId });
   // BUG keepClosedContractActive: the close is ignored and the contract can still be charged.
-  if (answer.code === '00' && !ctx.bugs.keepClosedContractActive) contract.status = 'CLOSED';
+  // BUG closeContractWhateverTheAnswer: only 00 closes it (PROFILE §6.7); 34, 36, 10, 11, 99 leave it as it was.
+  if ((answer.code === '00' || ctx.bugs.closeContractWhateverTheAnswer) && !ctx.bugs.keepClosedContractActive) contract.status = 'CLOSED';
   return { contractId, responseCode: answer.code };
 }
 
@@ -69,6 +70,8 @@ export async function submitAutoDebit(ctx: PartnerContext, params: Params) {
     if (REFUSED_CODES.has(answer.code)) order.status = 'FAILED';
     // BUG markPaidOnSyncAnswer: 05 means "accepted, inquire", not "paid".
     else if (ctx.bugs.markPaidOnSyncAnswer && (answer.code === '05' || answer.code === '00')) order.status = 'PAID';
+    // BUG markChargePaidUnlessDeclined: 01 is not the only refusal (PROFILE §6.8): 10, 11, 34, 36, 99 are too.
+    if (ctx.bugs.markChargePaidUnlessDeclined && answer.code !== '01' && answer.code !== '05') order.status = 'PAID';
   }
   return { orderId, responseCode: answer.code };
 }

@@ -102,6 +102,24 @@ export interface PartnerBugs {
   markPaidOnCashierReturn: boolean;
   /** notices.ts: answers a notice it processed with the notice's own responseCode, so a 01 notice is answered 01. */
   echoNoticeResponseCode: boolean;
+  /** payments.ts: asks again at once when an inquiry is answered 05 (a tight loop, not the waits of PROFILE §7). */
+  inquireAgainAtOnce: boolean;
+  /** notice-answer.ts: answers notices without trxInfo (msgInfo, msgResponse and the signature only). */
+  noticeAnswerWithoutTrxInfo: boolean;
+  /** notices.ts: on a PAY notice 01 keeps the order CREATED (open for another try) instead of FAILED. */
+  keepOrderOpenOnFailedNotice: boolean;
+  /** ucsp-client.ts: keeps only "approved or not": every code of UCSP but 00 (05 included) is taken, and reported, as 01. */
+  collapseResponseCodes: boolean;
+  /** auto-debit.ts: marks the contract CLOSED once CLOSE_AUTO_DEBIT got an answer, whatever its code. */
+  closeContractWhateverTheAnswer: boolean;
+  /** auto-debit.ts: takes every SUBMIT_AUTO_DEBIT answer but 01 for a charge made (PAID). */
+  markChargePaidUnlessDeclined: boolean;
+  /** refunds.ts: applies a cancellation or refund (SUCCEEDED, payment updated) when it sends it, unless UCSP answers 01 or 36. */
+  applyRefundOnSend: boolean;
+  /** notices.ts: acts on a validly signed notice without checking it against its schema (never answers 10). */
+  skipNoticeSchemaCheck: boolean;
+  /** payments.ts, refunds.ts: an inquiry answered 10, 11, 34 or 99 marks the order (or refund) FAILED. */
+  failOrderOnInquiryError: boolean;
 }
 
 export type PartnerBug = keyof PartnerBugs;
@@ -154,6 +172,15 @@ export const NO_BUGS: Readonly<PartnerBugs> = Object.freeze({
   ownPaymentUrl: false,
   markPaidOnCashierReturn: false,
   echoNoticeResponseCode: false,
+  inquireAgainAtOnce: false,
+  noticeAnswerWithoutTrxInfo: false,
+  keepOrderOpenOnFailedNotice: false,
+  collapseResponseCodes: false,
+  closeContractWhateverTheAnswer: false,
+  markChargePaidUnlessDeclined: false,
+  applyRefundOnSend: false,
+  skipNoticeSchemaCheck: false,
+  failOrderOnInquiryError: false,
 });
 
 export const BUG_NAMES = Object.keys(NO_BUGS) as PartnerBug[];

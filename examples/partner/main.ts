@@ -9,8 +9,9 @@
  *
  * Started by `ucsp-sandbox run --exec`, it needs no flags: each one defaults to the variable run
  * sets (UCSP_BASE_URL, UCSP_PARTNER_PORT, UCSP_PARTNER_KEY, UCSP_PARTNER_CERT, UCSP_CERT,
- * UCSP_INS_ID, UCSP_MER_ID, UCSP_ACQ_IIN, UCSP_SIGNATURE_VARIANT, UCSP_ZONE), then to the value
- * shown in --help. A flag given wins over the variable.
+ * UCSP_INS_ID, UCSP_MER_ID, UCSP_ACQ_IIN, UCSP_SIGNATURE_VARIANT, UCSP_ZONE, UCSP_ANSWER_FORM), then
+ * to the value shown in --help. A flag given wins over the variable. --answer-form signed|minimal:
+ * the form of UCSP's answers it accepts (the sandbox's answerForm; default signed).
  *
  * Slow mode (slow.ts), a slow but correct partner — each answer is sent that many milliseconds
  * after the work is done (0 to 3600000, default 0):
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
       'acq-iin': { type: 'string', default: env.UCSP_ACQ_IIN ?? '00010344' },
       variant: { type: 'string', default: env.UCSP_SIGNATURE_VARIANT ?? 'SHA256withRSA' },
       zone: { type: 'string', default: env.UCSP_ZONE ?? '+08:00' },
+      'answer-form': { type: 'string', default: env.UCSP_ANSWER_FORM ?? 'signed' },
       bug: { type: 'string', multiple: true, default: [] },
       quiet: { type: 'boolean', default: false },
       'slow-notice-ms': { type: 'string' },
@@ -57,6 +59,8 @@ async function main(): Promise<void> {
     bugs[name] = true;
   }
   if (values.variant !== 'SHA256withRSA' && values.variant !== 'sha256-raw') throw new Error('--variant must be SHA256withRSA or sha256-raw');
+  const answerForm = values['answer-form'];
+  if (answerForm !== 'signed' && answerForm !== 'minimal') throw new Error('--answer-form must be signed or minimal');
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port} is not a port number`);
   const slowness = parseSlowFlags(values);
@@ -71,6 +75,7 @@ async function main(): Promise<void> {
     acqIIN: values['acq-iin'],
     signatureVariant: values.variant as SignatureVariant,
     zone: values.zone,
+    answerForm,
     bugs,
     ...slowness,
     log: values.quiet ? undefined : (line) => console.log(`[partner] ${line}`),

@@ -54,7 +54,10 @@ export function keyFields(parsed: unknown): NoticeOutcome['trxInfo'] {
 /** The exact text of the answer. */
 export function noticeAnswerText(ctx: PartnerContext, o: NoticeOutcome): string {
   const responseMsg = `${RESPONSE_MESSAGES[o.code]}: ${o.reason}`.slice(0, 256);
-  const answer = { msgInfo: o.msgInfo, trxInfo: o.trxInfo, msgResponse: { responseCode: o.code, responseMsg } };
+  // BUG noticeAnswerWithoutTrxInfo: the answer's trxInfo is mandatory (PROFILE §3, §6.3), even with nothing to repeat.
+  const answer = ctx.bugs.noticeAnswerWithoutTrxInfo
+    ? { msgInfo: o.msgInfo, msgResponse: { responseCode: o.code, responseMsg } }
+    : { msgInfo: o.msgInfo, trxInfo: o.trxInfo, msgResponse: { responseCode: o.code, responseMsg } };
   if (ctx.bugs.unsignedNoticeAnswer) {
     // BUG unsignedNoticeAnswer: the placeholder is sent as if it were the signature.
     return JSON.stringify({ ...answer, certificateSignature: { signCertID: ctx.signer.certificate.serial, signature: '00000000' } });

@@ -51,7 +51,8 @@ function judgeNotice(ctx: PartnerContext, raw: Uint8Array): NoticeOutcome {
     return reply({ code: '10', reason: `msgType ${JSON.stringify(msgType)} is not a notice` });
   }
   const check = validateMessage(parsed, { role: 'request', msgType });
-  if (!check.valid) return reply({ code: '10', reason: formatDiagnostics(check.errors).join('; ') });
+  // BUG skipNoticeSchemaCheck: a signature says who sent it, not that it is well-formed (PROFILE §6.3: 10).
+  if (!check.valid && !ctx.bugs.skipNoticeSchemaCheck) return reply({ code: '10', reason: formatDiagnostics(check.errors).join('; ') });
   const msg = parsed as UcspMessage;
   if (msg.msgInfo.insID !== ctx.insID) return reply({ code: '10', reason: `insID ${msg.msgInfo.insID} is not this partner's` });
   // No freshness check on timeStamp or msgID: a retry is the same message hours later (PROFILE §6.3).
@@ -100,6 +101,8 @@ function paymentNotice(ctx: PartnerContext, msg: UcspMessage): Verdict {
       if (!(conflicting && bugs.lastNoticeWins)) return { code: '00', reason: `duplicate: order ${t.orderId} is already ${p.status}` };
       // BUG lastNoticeWins: the later result overrides the first final one.
     }
+    // BUG keepOrderOpenOnFailedNotice: 01 is the order's final result (PROFILE §6.3), not a failed try to repeat.
+    if (!approved && bugs.keepOrderOpenOnFailedNotice) return { code: '00', reason: `payment of ${t.orderId} failed; the order stays open for another try` };
     applyPaymentResult(ctx, p, approved, t.queryId, bugs.applyDuplicateNotice || bugs.lastNoticeWins);
   } else {
     const r = store.refunds.get(t.orderId);

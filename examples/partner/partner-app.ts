@@ -38,6 +38,8 @@ export interface ExamplePartnerOptions extends PartnerSlowness {
   zone?: string;
   /** Deliberate bugs; all off by default. */
   bugs?: Partial<PartnerBugs>;
+  /** The form of UCSP's answers it accepts (the sandbox's answerForm). @default 'signed' */
+  answerForm?: 'signed' | 'minimal';
   /** The partner's wall clock. @default Date.now */
   now?: () => number;
   /** Where to write one line per event. @default no logging */
@@ -86,6 +88,8 @@ export function createExamplePartner(options: ExamplePartnerOptions): ExamplePar
       variant,
       wire,
       bugs,
+      ...(options.answerForm ? { answerForm: options.answerForm } : {}),
+      collapseCodes: bugs.collapseResponseCodes,
       log,
     }),
     publicUrl() {

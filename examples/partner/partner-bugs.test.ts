@@ -424,6 +424,87 @@ const PROBES: Record<PartnerBug, Probe> = {
     correct: ['00', 'FAILED'],
     buggy: ['01', 'FAILED'],
   },
+  inquireAgainAtOnce: {
+    run: async (h) => {
+      const o = await submit(h);
+      h.fake.script.PAYMENT_RESULT_INQUIRY = (t) => ({ code: '05', trxInfo: { orderId: t.orderId!, txnType: 'PAY', txnAmt: '1234', currencyCode: '344' } });
+      await h.driver('inquirePayment', { orderId: o.orderId });
+      return h.fake.received.filter((r) => r.msgType === 'PAYMENT_RESULT_INQUIRY').length;
+    },
+    correct: 1,
+    buggy: 2,
+  },
+  keepOrderOpenOnFailedNotice: {
+    run: async (h) => {
+      const o = await submit(h);
+      return [await code(h, payNotice(h, o, {}, '01')), await status(h, o.orderId)];
+    },
+    correct: ['00', 'FAILED'],
+    buggy: ['00', 'CREATED'],
+  },
+  collapseResponseCodes: {
+    run: async (h) => {
+      const o = await submit(h);
+      h.fake.script.PAYMENT_RESULT_INQUIRY = (t) => ({ code: '99', trxInfo: { orderId: t.orderId! } });
+      return (await h.driver('inquirePayment', { orderId: o.orderId })).body.result.responseCode;
+    },
+    correct: '99',
+    buggy: '01',
+  },
+  closeContractWhateverTheAnswer: {
+    run: async (h) => {
+      const { body } = await h.driver('signAutoDebit', { userId: 'user-001' });
+      await h.postNotice(h.sign(h.ucspMessage('SIGN_AUTO_DEBIT_NOTICE', { orderId: body.result.orderId, merId: IDS.merId, userId: 'user-001', contractId: 'CTR10' }, '00')));
+      h.fake.script.CLOSE_AUTO_DEBIT = (t) => ({ code: '99', trxInfo: { contractId: t.contractId! } });
+      await h.driver('closeAutoDebit', { contractId: 'CTR10' });
+      return (await h.get('/driver/contracts/CTR10')).body.status;
+    },
+    correct: 'ACTIVE',
+    buggy: 'CLOSED',
+  },
+  markChargePaidUnlessDeclined: {
+    run: async (h) => {
+      const { body } = await h.driver('signAutoDebit', { userId: 'user-001' });
+      await h.postNotice(h.sign(h.ucspMessage('SIGN_AUTO_DEBIT_NOTICE', { orderId: body.result.orderId, merId: IDS.merId, userId: 'user-001', contractId: 'CTR11' }, '00')));
+      h.fake.script.SUBMIT_AUTO_DEBIT = (t) => ({ code: '99', trxInfo: { orderId: t.orderId! } });
+      const charge = await h.driver('submitAutoDebit', { contractId: 'CTR11', txnAmt: '100', currencyCode: '344' });
+      return status(h, charge.body.result.orderId);
+    },
+    correct: 'FAILED',
+    buggy: 'PAID',
+  },
+  applyRefundOnSend: {
+    run: async (h) => {
+      const paid = await paidOrder(h, '1000');
+      const refund = await h.driver('refundPayment', { orderId: paid.orderId, txnAmt: '100' });
+      return [await status(h, refund.body.result.orderId), (await h.get(`/driver/orders/${paid.orderId}`)).body.refundedAmt];
+    },
+    correct: ['PENDING', '0'],
+    buggy: ['SUCCEEDED', '100'],
+  },
+  skipNoticeSchemaCheck: {
+    run: async (h) => {
+      const o = await submit(h);
+      return [await code(h, payNotice(h, o, { queryId: '' })), await status(h, o.orderId)];
+    },
+    correct: ['10', 'CREATED'],
+    buggy: ['00', 'PAID'],
+  },
+  failOrderOnInquiryError: {
+    run: async (h) => {
+      const o = await submit(h);
+      h.fake.script.PAYMENT_RESULT_INQUIRY = (t) => ({ code: '99', trxInfo: { orderId: t.orderId! } });
+      await h.driver('inquirePayment', { orderId: o.orderId });
+      return status(h, o.orderId);
+    },
+    correct: 'CREATED',
+    buggy: 'FAILED',
+  },
+  noticeAnswerWithoutTrxInfo: {
+    run: async (h) => (await h.postNotice(payNotice(h, await submit(h)))).validation?.valid,
+    correct: true,
+    buggy: false,
+  },
 };
 
 let correct: Harness;

@@ -63,7 +63,9 @@ export function knownPayment(ctx: PartnerContext, orderId: string): Payment {
 /** PAYMENT_RESULT_INQUIRY: 00 → PAID, 01 → FAILED (once); 05 and 34 change nothing. */
 export async function inquirePayment(ctx: PartnerContext, params: Params) {
   const order = knownPayment(ctx, param(params, 'orderId'));
-  const answer = await ask(ctx, 'PAYMENT_RESULT_INQUIRY', { orderId: order.orderId, merId: ctx.merId });
+  let answer = await ask(ctx, 'PAYMENT_RESULT_INQUIRY', { orderId: order.orderId, merId: ctx.merId });
+  // BUG inquireAgainAtOnce: 05 means "ask later" (waits of 1, 2, 4… s, PROFILE §7), not "ask again now".
+  if (ctx.bugs.inquireAgainAtOnce && answer.code === '05') answer = await ask(ctx, 'PAYMENT_RESULT_INQUIRY', { orderId: order.orderId, merId: ctx.merId });
   // BUG ignoreInquiryFailure: a 01 is taken like a 05, and the order waits for ever.
   const final = answer.code === '00' || (answer.code === '01' && !ctx.bugs.ignoreInquiryFailure);
   if (final && !ctx.bugs.ignoreInquiryResult) {
@@ -78,5 +80,7 @@ export async function inquirePayment(ctx: PartnerContext, params: Params) {
   if (answer.code === '34' && ctx.bugs.treatInquiry34AsApproved) applyPaymentResult(ctx, order, true, undefined);
   // BUG failAfterRepeated05: gives up on an order still in progress at UCSP.
   if (answer.code === '05' && ctx.bugs.failAfterRepeated05 && countPending(ctx, order.orderId) >= 2) applyPaymentResult(ctx, order, false, undefined);
+  // BUG failOrderOnInquiryError: an inquiry that failed says nothing about the payment (PROFILE §6.4, §8).
+  if (ctx.bugs.failOrderOnInquiryError && !['00', '01', '05'].includes(answer.code)) applyPaymentResult(ctx, order, false, undefined);
   return { orderId: order.orderId, responseCode: answer.code };
 }

@@ -46,7 +46,9 @@ async function startRefund(ctx: PartnerContext, payment: Payment, kind: RefundOr
       ? await ask(ctx, 'PAYMENT_CANCELLATION', { ...common, txnTime: ctx.wire.time(), backUrl: backUrl(ctx) })
       : await ask(ctx, 'PAYMENT_REFUND', { ...common, currencyCode: payment.currencyCode, txnTime: ctx.wire.time(), backUrl: backUrl(ctx) });
   // 00 and 05 mean "accepted": the result follows. Anything else was refused outright.
-  if (REFUSED_CODES.has(answer.code)) applyRefundResult(ctx, refund, false, undefined);
+  // BUG applyRefundOnSend: the result is the notice's or the inquiry's (PROFILE §7.4), not the request's.
+  if (ctx.bugs.applyRefundOnSend && answer.code !== '01' && answer.code !== '36') applyRefundResult(ctx, refund, true, undefined);
+  else if (REFUSED_CODES.has(answer.code)) applyRefundResult(ctx, refund, false, undefined);
   return { orderId, responseCode: answer.code };
 }
 
@@ -70,5 +72,7 @@ export async function inquireRefund(ctx: PartnerContext, params: Params) {
   if (answer.code === '34' && ctx.bugs.treatInquiry34AsApproved) applyRefundResult(ctx, refund, true, undefined);
   // BUG failAfterRepeated05: gives up on a refund still in progress at UCSP.
   if (answer.code === '05' && ctx.bugs.failAfterRepeated05 && countPending(ctx, orderId) >= 2) applyRefundResult(ctx, refund, false, undefined);
+  // BUG failOrderOnInquiryError: an inquiry that failed says nothing about the refund (PROFILE §6.11, §8).
+  if (ctx.bugs.failOrderOnInquiryError && !['00', '01', '05'].includes(answer.code)) applyRefundResult(ctx, refund, false, undefined);
   return { orderId, responseCode: answer.code };
 }

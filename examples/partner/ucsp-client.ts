@@ -2,6 +2,12 @@
  * Partner → UCSP (PROFILE §2–§4): build the envelope, sign it, POST it to the one API endpoint,
  * and accept the answer only if it is a validly signed response that echoes our msgInfo.
  * Anything else is "no answer": the partner then knows nothing more than before it asked.
+ *
+ * With `answerForm: 'minimal'` (the profile option for the form one of the UCSP pages' answer
+ * tables shows) UCSP's answers are `{trxInfo, msgResponse}`, unsigned: then exactly that form is
+ * accepted — no msgInfo, no certificateSignature — judged against the response schema as if our
+ * msgInfo were echoed, with the key fields checked as always. It is tied to its request by the
+ * HTTP exchange alone, so in production it must come over TLS from UCSP's own address.
  */
 import {
   formatDiagnostics,
@@ -40,6 +46,10 @@ export interface UcspClientOptions {
   /** Deliberate bugs (bugs.ts): skipAnswerSignatureCheck, acceptUnsignedAnswer, skipAnswerEchoCheck. */
   bugs?: Pick<PartnerBugs, 'skipAnswerSignatureCheck' | 'acceptUnsignedAnswer' | 'skipAnswerEchoCheck'>;
   timeoutMs?: number;
+  /** Bug collapseResponseCodes (bugs.ts). */
+  collapseCodes?: boolean;
+  /** The form of UCSP's answers: signed (PROFILE §3, the default) or minimal (trxInfo and msgResponse, unsigned). */
+  answerForm?: 'signed' | 'minimal';
   log: (line: string) => void;
 }
 
@@ -79,22 +89,29 @@ export class UcspClient {
       throw this.noAnswer(msgType, `unreadable answer: ${(e as Error).message}`);
     }
     const bugs = this.o.bugs;
-    const signature = (parsed as { certificateSignature?: { signature?: unknown } } | null)?.certificateSignature?.signature;
-    // BUG acceptUnsignedAnswer: "no signature to check" taken for "nothing wrong".
-    const takenUnsigned = bugs?.acceptUnsignedAnswer === true && (signature === undefined || signature === '00000000');
-    // Verify over the raw text as received, never over re-serialised JSON (PROFILE §4).
-    // BUG skipAnswerSignatureCheck: the answer is believed whoever made it and whatever was changed.
-    if (!bugs?.skipAnswerSignatureCheck && !takenUnsigned) {
-      const verdict = verifyParsed(answerText, parsed, this.o.trust, { variant: this.o.variant });
-      if (!verdict.valid) throw this.noAnswer(msgType, `answer signature invalid: ${verdict.summary}`);
-    }
-
-    // The answer must be to this very request: msgInfo echoed unchanged (PROFILE §3).
-    // BUG skipAnswerEchoCheck: an answer to another request is taken, as the type it names.
-    const echoed = (parsed as { msgInfo?: Record<string, unknown> } | null)?.msgInfo ?? {};
-    if (!bugs?.skipAnswerEchoCheck) {
-      for (const k of ['versionNo', 'msgID', 'timeStamp', 'msgType', 'insID'] as const) {
-        if (echoed[k] !== msgInfo[k]) throw this.noAnswer(msgType, `answer does not echo msgInfo.${k}`);
+    let takenUnsigned = false;
+    if (this.o.answerForm === 'minimal') {
+      const keys = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? Object.keys(parsed) : [];
+      if (keys.includes('msgInfo') || keys.includes('certificateSignature')) throw this.noAnswer(msgType, 'answer is not in the minimal form (trxInfo and msgResponse only)');
+      // the response schema's rules, with our msgInfo standing in for the echo and a dummy signature
+      parsed = { msgInfo, ...(parsed as object), certificateSignature: { signCertID: '0', signature: 'AA==' } };
+    } else {
+      const signature = (parsed as { certificateSignature?: { signature?: unknown } } | null)?.certificateSignature?.signature;
+      // BUG acceptUnsignedAnswer: "no signature to check" taken for "nothing wrong".
+      takenUnsigned = bugs?.acceptUnsignedAnswer === true && (signature === undefined || signature === '00000000');
+      // Verify over the raw text as received, never over re-serialised JSON (PROFILE §4).
+      // BUG skipAnswerSignatureCheck: the answer is believed whoever made it and whatever was changed.
+      if (!bugs?.skipAnswerSignatureCheck && !takenUnsigned) {
+        const verdict = verifyParsed(answerText, parsed, this.o.trust, { variant: this.o.variant });
+        if (!verdict.valid) throw this.noAnswer(msgType, `answer signature invalid: ${verdict.summary}`);
+      }
+      // The answer must be to this very request: msgInfo echoed unchanged (PROFILE §3).
+      // BUG skipAnswerEchoCheck: an answer to another request is taken, as the type it names.
+      const echoed = (parsed as { msgInfo?: Record<string, unknown> } | null)?.msgInfo ?? {};
+      if (!bugs?.skipAnswerEchoCheck) {
+        for (const k of ['versionNo', 'msgID', 'timeStamp', 'msgType', 'insID'] as const) {
+          if (echoed[k] !== msgInfo[k]) throw this.noAnswer(msgType, `answer does not echo msgInfo.${k}`);
+        }
       }
     }
     if (!takenUnsigned) {
@@ -109,7 +126,9 @@ export class UcspClient {
         throw this.noAnswer(msgType, `answer's trxInfo.${k} ${JSON.stringify(v)} is not the request's`);
       }
     }
-    const code = answer.msgResponse?.responseCode ?? '';
+    let code = answer.msgResponse?.responseCode ?? '';
+    // BUG collapseResponseCodes: 05, 10, 11, 34, 36, 99 are not "declined" (PROFILE §8); losing them loses what to do next.
+    if (this.o.collapseCodes && code !== '00') code = '01';
     this.o.log(`→ ${msgType} ${trxInfo.orderId ?? trxInfo.contractId ?? ''} ← ${code} ${answer.msgResponse?.responseMsg ?? ''}`);
     return { code, message: answer, trxInfo: answer.trxInfo };
   }

@@ -20,13 +20,20 @@ export interface ExampleWorld {
 }
 
 /** `slowNoticeMs`, `slowDriverMs`, `slowLoginMs`: a slow but correct partner (slow.ts). */
-export async function startExampleWorld(o: { bugs?: Partial<PartnerBugs>; log?: (line: string) => void } & PartnerSlowness = {}): Promise<ExampleWorld> {
+/** `answerForm`: the sandbox answers in that form (config answerForm) and the partner accepts it. */
+export async function startExampleWorld(o: { bugs?: Partial<PartnerBugs>; log?: (line: string) => void; answerForm?: 'signed' | 'minimal' } & PartnerSlowness = {}): Promise<ExampleWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'ucsp-example-'));
   try {
     await writeTestKeys(dir);
     const config = resolveConfig(undefined, {
       baseDir: dir,
-      overrides: { keysDir: dir, port: 0, timeScale: 0, partner: { indexUrl: 'http://127.0.0.1:9/ucsp/login', driverUrl: 'http://127.0.0.1:9/driver' } },
+      overrides: {
+        keysDir: dir,
+        port: 0,
+        timeScale: 0,
+        ...(o.answerForm ? { answerForm: o.answerForm } : {}),
+        partner: { indexUrl: 'http://127.0.0.1:9/ucsp/login', driverUrl: 'http://127.0.0.1:9/driver' },
+      },
     });
     const sandbox = await startSandbox(config);
     const partner = createExamplePartner({
@@ -38,6 +45,7 @@ export async function startExampleWorld(o: { bugs?: Partial<PartnerBugs>; log?: 
       acqIIN: config.partner.acqIIN,
       ...(o.bugs ? { bugs: o.bugs } : {}),
       ...(o.log ? { log: o.log } : {}),
+      ...(o.answerForm ? { answerForm: o.answerForm } : {}),
       ...(o.slowNoticeMs !== undefined ? { slowNoticeMs: o.slowNoticeMs } : {}),
       ...(o.slowDriverMs !== undefined ? { slowDriverMs: o.slowDriverMs } : {}),
       ...(o.slowLoginMs !== undefined ? { slowLoginMs: o.slowLoginMs } : {}),

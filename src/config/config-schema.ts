@@ -8,6 +8,8 @@ import { CloneType, Type, type Static, type TSchema } from '@sinclair/typebox';
 import { F } from '../schemas/fields.js';
 import { stringEnum } from '../schemas/string-enum.js';
 import { SIGNATURE_VARIANTS } from '../crypto/rsa.js';
+import { INQUIRY_SCHEDULE_MODES } from '../protocol/inquiry-schedule.js';
+import { ANSWER_FORMS } from '../protocol/answer-form.js';
 import { CAPABILITIES, DEFAULT_CONFIG } from './defaults.js';
 
 /** A field pattern of PROFILE §5 with the configuration's own description and default. */
@@ -149,7 +151,32 @@ export const SandboxConfigFileSchema = Type.Object(
       ),
     ),
     inquiryScheduleSeconds: Type.Optional(
-      seconds('When a partner is expected to inquire about a pending payment, in seconds after it (non-decreasing; PROFILE §7)', d.inquiryScheduleSeconds),
+      seconds(
+        "UCSP's inquiries of the downstream system after an accepted asynchronous transaction, and the spacing a partner's own inquiries must keep (PROFILE §6.8, §7), in seconds; read as inquiryScheduleMode says",
+        d.inquiryScheduleSeconds,
+      ),
+    ),
+    inquiryScheduleMode: Type.Optional(
+      stringEnum(INQUIRY_SCHEDULE_MODES, {
+        description:
+          'How inquiryScheduleSeconds is read: waits (PROFILE §6.8: each number is the wait after the inquiry before, so 0,1,2,4,8,16,32 puts inquiries at +0,1,3,7,15,31,63 s) or offsets (the profile option: each number is counted from the start, non-decreasing)',
+        default: d.inquiryScheduleMode,
+      }),
+    ),
+    answerForm: Type.Optional(
+      stringEnum(ANSWER_FORMS, {
+        description:
+          "How UCSP answers the partner's requests (a profile option: the UCSP pages' answer tables disagree): signed (msgInfo echoed, trxInfo, msgResponse, certificateSignature, PROFILE §3) or minimal (trxInfo and msgResponse only, unsigned, as one table shows). Notices and the partner's answers to them stay signed",
+        default: d.answerForm,
+      }),
+    ),
+    orderExpirySeconds: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'How long a frontend payment order (SUBMIT_PAYMENT_ORDER) waits for its user at the cashier, in seconds of sandbox time from when UCSP took it; then UCSP fails it and sends PAYMENT_RESULT_NOTICE 01. Default 15 minutes, the payTimeout UnionPay\'s acp SDK suggests',
+        default: d.orderExpirySeconds,
+      }),
     ),
     skew: Type.Optional(
       Type.Object(

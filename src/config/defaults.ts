@@ -4,6 +4,8 @@
  * annotations and the docs are generated from it.
  */
 import type { SignatureVariant } from '../crypto/rsa.js';
+import type { InquiryScheduleMode } from '../protocol/inquiry-schedule.js';
+import type { AnswerForm } from '../protocol/answer-form.js';
 import type { SandboxConfig } from './config-schema.js';
 
 /** The name of the configuration file that `loadConfig` looks for in the working folder. */
@@ -22,6 +24,8 @@ export const DEFAULT_PARTNER_CERTIFICATE_FILE = 'partner.cert.pem';
 export type SandboxConfigDefaults = Omit<SandboxConfig, 'partner'> & { partner: Omit<SandboxConfig['partner'], 'certificate'> };
 
 const signatureVariant: SignatureVariant = 'SHA256withRSA';
+const inquiryScheduleMode: InquiryScheduleMode = 'waits';
+const answerForm: AnswerForm = 'signed';
 
 /**
  * Every default (deeply frozen). Its type is inferred, not annotated, because the schema's
@@ -52,6 +56,12 @@ export const DEFAULT_CONFIG = deepFreeze({
   ],
   notices: { retryScheduleSeconds: [0, 15, 30, 60, 300, 900, 3600, 21600], timeoutMs: 10000 },
   inquiryScheduleSeconds: [0, 1, 2, 4, 8, 16, 32],
+  inquiryScheduleMode,
+  // UnionPay's own online-payment SDK (acp) sets an order's payTimeout to "Beijing time at payment
+  // plus 15 minutes", and PROFILE §5 accepts a txnTime only within ±15 minutes: an order the user
+  // has not paid 15 minutes after UCSP took it is as good as dead.
+  orderExpirySeconds: 900,
+  answerForm,
   skew: { timeStampSeconds: 300, txnTimeSeconds: 900 },
 });
 

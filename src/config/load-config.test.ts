@@ -71,6 +71,9 @@ describe('loadConfig', () => {
       ],
       notices: { retryScheduleSeconds: [0, 15, 30, 60, 300, 900, 3600, 21600], timeoutMs: 10000 },
       inquiryScheduleSeconds: [0, 1, 2, 4, 8, 16, 32],
+      inquiryScheduleMode: 'waits',
+      orderExpirySeconds: 900,
+      answerForm: 'signed',
       skew: { timeStampSeconds: 300, txnTimeSeconds: 900 },
     });
     expect(config.controlToken).toBeUndefined();
@@ -166,6 +169,7 @@ describe('loadConfig', () => {
         ],
         notices: { retryScheduleSeconds: [0, 60, 30] },
         inquiryScheduleSeconds: [5, 1],
+        inquiryScheduleMode: 'offsets',
       },
     });
     const e = await configError(loadConfig({ cwd }));

@@ -303,7 +303,8 @@ function semanticProblems(c: Record<string, unknown>): ConfigProblem[] {
   if (notices !== null && typeof notices === 'object') {
     out.push(...decreasing((notices as Record<string, unknown>).retryScheduleSeconds, 'notices.retryScheduleSeconds'));
   }
-  out.push(...decreasing(c.inquiryScheduleSeconds, 'inquiryScheduleSeconds'));
+  // offsets count from the start, so they cannot go back; waits may be any length
+  if (c.inquiryScheduleMode === 'offsets') out.push(...decreasing(c.inquiryScheduleSeconds, 'inquiryScheduleSeconds'));
   return out;
 }
 

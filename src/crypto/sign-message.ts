@@ -33,3 +33,22 @@ export function signPlaceholderText(text: string, signer: SignerCredentials, opt
 export function signMessage(message: object, signer: SignerCredentials, options: SignOptions = {}): string {
   return signPlaceholderText(placeholderText(message, signer.certificate.serial), signer, options);
 }
+
+/**
+ * Whether the message text keeps PROFILE §3's layout: `certificateSignature` the last member of the
+ * message and `signature` the last member of `certificateSignature`, i.e. the signature's literal
+ * (`signature`, as written, also with "\/" for "/") is followed only by the two closing braces.
+ * Undefined when the literal is not found exactly once (the signature check says why).
+ */
+export function signatureIsLast(text: string, signature: string): boolean | undefined {
+  const literals = [`"${signature}"`, ...(signature.includes('/') ? [`"${signature.replaceAll('/', '\\/')}"`] : [])];
+  const hits = literals.flatMap((l) => {
+    const at: number[] = [];
+    for (let i = text.indexOf(l); i !== -1; i = text.indexOf(l, i + 1)) at.push(i + l.length);
+    return at;
+  });
+  if (hits.length !== 1) return undefined;
+  return /^\s*\}\s*\}\s*$/.test(text.slice(hits[0]));
+}
+
+export const LAYOUT_RULE = 'certificateSignature must be the last member of the message, and signature the last member of certificateSignature (PROFILE §3)';

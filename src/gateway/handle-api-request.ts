@@ -1,14 +1,14 @@
 /**
  * The request path of `POST /ucsp/api`, as a story:
- *   raw bytes → strict JSON → verify signature → replay check → validate schema → registration
- *   and clock checks → state transition (handler) → signed answer and effects (notices, issuer).
+ *   raw bytes → strict JSON → verify signature → replay check → layout and schema (msgResponse
+ *   absent, certificateSignature last: PROFILE §3) → registration and clock checks → state transition (handler) → signed answer and effects (notices, issuer).
  * Every failure becomes a coded answer here and nowhere else; nothing rejected changes state. The
  * answer comes back as placeholder text: the caller signs it (in this thread or a worker) and
- * remembers it for byte-for-byte repeats.
+ * remembers it for byte-for-byte repeats — every answer to a validly signed request, refusals too.
  */
 import { createHash } from 'node:crypto';
 import { isUcspError, type ResponseCode } from '../errors/index.js';
-import { verifyParsed, type SignatureVariant, type TrustStore } from '../crypto/index.js';
+import { LAYOUT_RULE, signatureIsLast, verifyParsed, type SignatureVariant, type TrustStore } from '../crypto/index.js';
 import { isMsgType, isPartnerToUcsp, type MsgType } from '../schemas/message-types.js';
 import { decodeUtf8, parseStrictJson } from '../schemas/strict-json.js';
 import { formatDiagnostics, validateMessage } from '../schemas/validate.js';
@@ -105,23 +105,29 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
     }
     if (seen.kind === 'conflict') return refuse(deps, msgInfo, echo, '11', `msgID ${msgID} was already used with other content`, { ...base, signature });
   }
+  // From here on every answer is remembered, refusals too: the request is validly signed, so its
+  // msgID is the partner's, and a byte-for-byte repeat gets this very answer again (PROFILE §8).
+  // (A msgID out of format is not kept: the schema refuses it, and the answer echoes another.)
+  const signed = { ...base, signature, ...(msgID && msgID === msgInfo.msgID ? { remember: { msgID, digest } } : {}) };
 
   // 4. Schema: a partner→UCSP message type, every field in format.
   const t = msgInfo.msgType;
   if (!isPartnerToUcsp(t)) {
     const why = t === 'UNKNOWN' ? `unknown msgType ${JSON.stringify((msg.msgInfo as { msgType?: unknown }).msgType)}` : `${t} is not a message a partner sends to UCSP`;
-    return refuse(deps, msgInfo, echo, '10', why, { ...base, signature });
+    return refuse(deps, msgInfo, echo, '10', why, signed);
   }
+  // The layout of PROFILE §3: certificateSignature last, signature its last member (signing is one substitution).
+  if (signatureIsLast(text, (msg.certificateSignature as { signature: string }).signature) === false) return refuse(deps, msgInfo, echo, '10', LAYOUT_RULE, signed);
   const check = validateMessage(parsed, { role: 'request', msgType: t as never });
-  if (!check.valid) return refuse(deps, msgInfo, echo, '10', formatDiagnostics(check.errors).join('; '), { ...base, signature });
+  if (!check.valid) return refuse(deps, msgInfo, echo, '10', formatDiagnostics(check.errors).join('; '), signed);
 
   // 5. Registration and clock.
   const trx = msg.trxInfo as Record<string, string>;
-  if (msgInfo.insID !== settings.partner.insID) return refuse(deps, msgInfo, echo, '10', `insID ${msgInfo.insID} is not the registered ${settings.partner.insID}`, { ...base, signature });
-  if (trx.merId !== settings.partner.merId) return refuse(deps, msgInfo, echo, '10', `merId ${trx.merId} is not the registered ${settings.partner.merId}`, { ...base, signature });
+  if (msgInfo.insID !== settings.partner.insID) return refuse(deps, msgInfo, echo, '10', `insID ${msgInfo.insID} is not the registered ${settings.partner.insID}`, signed);
+  if (trx.merId !== settings.partner.merId) return refuse(deps, msgInfo, echo, '10', `merId ${trx.merId} is not the registered ${settings.partner.merId}`, signed);
   const skew = Math.abs(wallNow - parseUcspTime(msgInfo.timeStamp, settings.zone)) / 1000;
   if (!(skew <= settings.skew.timeStampSeconds)) {
-    return refuse(deps, msgInfo, echo, '11', `timeStamp ${msgInfo.timeStamp} is ${Math.round(skew)} s from UCSP's clock (allowed ±${settings.skew.timeStampSeconds} s, zone ${settings.zone})`, { ...base, signature });
+    return refuse(deps, msgInfo, echo, '11', `timeStamp ${msgInfo.timeStamp} is ${Math.round(skew)} s from UCSP's clock (allowed ±${settings.skew.timeStampSeconds} s, zone ${settings.zone})`, signed);
   }
 
   // A fault on the answer (control API): the request is processed as any, its answer broken on the way.
@@ -175,7 +181,7 @@ function refuse(
   trxInfo: Record<string, string>,
   code: ResponseCode,
   reason: string,
-  extra: { requestText?: string; orderId?: string; signature?: SignatureVerdict },
+  extra: { requestText?: string; orderId?: string; signature?: SignatureVerdict; remember?: GatewayResult['remember'] },
 ): GatewayResult {
   const unsigned = answerPlaceholder(msgInfo, trxInfo, code, responseMsg(code, reason), deps.signCertID);
   return { unsigned, code, msgType: msgInfo.msgType, msgID: msgInfo.msgID, reason, replayed: false, effects: [], ...extra };

@@ -1,10 +1,13 @@
 /**
  * One delivery attempt: POST the signed notice to backUrl and judge the partner's answer. Only a
- * valid signed 00 with msgInfo echoed, in an HTTP 200 within the timeout, is a delivery.
+ * valid signed 00 with msgInfo echoed, well-formed for its schema, in an HTTP 200 within the
+ * timeout, is a delivery; anything else is a failed attempt, its reason recorded.
  */
 import { verifyMessage, type SignatureVariant, type TrustStore } from '../crypto/index.js';
 import type { SignatureVerdict } from '../journal/journal.js';
+import type { MsgType } from '../schemas/message-types.js';
 import { parseStrictJson } from '../schemas/strict-json.js';
+import { formatDiagnostics, validateMessage } from '../schemas/validate.js';
 
 export interface DeliveryResult {
   ok: boolean;
@@ -61,6 +64,9 @@ export async function deliver(
   const echoed = parsed.msgInfo ?? {};
   const differs = ['versionNo', 'msgID', 'timeStamp', 'msgType', 'insID'].filter((k) => echoed[k] !== sent[k]);
   if (differs.length) return done({ ...base, ok: false, problem: `answer does not echo msgInfo (${differs.join(', ')} differ)` });
+  // the answer's own schema (PROFILE §6.3, §6.6): trxInfo present, a code a notice answer may carry
+  const check = validateMessage(parsed, { role: 'response', msgType: sent.msgType as MsgType });
+  if (!check.valid) return done({ ...base, ok: false, problem: `answer is malformed: ${formatDiagnostics(check.errors).join('; ')}` });
   if (responseCode !== '00') return done({ ...base, ok: false, problem: `answered ${responseCode ?? 'without a code'}` });
   return done({ ...base, ok: true });
 }

@@ -34,6 +34,7 @@ type EventName = PaymentEvent['type'];
 const EVENTS: Record<EventName, PaymentEvent> = {
   'user-pay': { type: 'user-pay', card: '6212345600000015' },
   'user-abandon': { type: 'user-abandon', queryId: 'Q20261125173001000001', at: 2_000 },
+  expire: { type: 'expire', queryId: 'Q20261125173001000009', at: 901_000 },
   'issuer-approved': { type: 'issuer-approved', queryId: 'Q20261125173001000002', at: 3_000 },
   'issuer-declined': { type: 'issuer-declined', queryId: 'Q20261125173001000003', at: 4_000 },
   'issuer-error': { type: 'issuer-error' },
@@ -48,6 +49,7 @@ describe('paymentTransition: every state × event (frontend order, nothing reser
   const table: [PaymentStatus, EventName, PaymentStatus | null][] = [
     ['AWAITING_USER', 'user-pay', 'PROCESSING'],
     ['AWAITING_USER', 'user-abandon', 'DECLINED'],
+    ['AWAITING_USER', 'expire', 'DECLINED'],
     ['AWAITING_USER', 'issuer-approved', null],
     ['AWAITING_USER', 'issuer-declined', null],
     ['AWAITING_USER', 'issuer-error', null],
@@ -57,6 +59,7 @@ describe('paymentTransition: every state × event (frontend order, nothing reser
 
     ['PROCESSING', 'user-pay', null],
     ['PROCESSING', 'user-abandon', null],
+    ['PROCESSING', 'expire', null],
     ['PROCESSING', 'issuer-approved', 'APPROVED'],
     ['PROCESSING', 'issuer-declined', 'DECLINED'],
     ['PROCESSING', 'issuer-error', 'AWAITING_USER'],
@@ -66,6 +69,7 @@ describe('paymentTransition: every state × event (frontend order, nothing reser
 
     ['APPROVED', 'user-pay', null],
     ['APPROVED', 'user-abandon', null],
+    ['APPROVED', 'expire', null],
     ['APPROVED', 'issuer-approved', null],
     ['APPROVED', 'issuer-declined', null],
     ['APPROVED', 'issuer-error', null],
@@ -75,6 +79,7 @@ describe('paymentTransition: every state × event (frontend order, nothing reser
 
     ['DECLINED', 'user-pay', null],
     ['DECLINED', 'user-abandon', null],
+    ['DECLINED', 'expire', null],
     ['DECLINED', 'issuer-approved', null],
     ['DECLINED', 'issuer-declined', null],
     ['DECLINED', 'issuer-error', null],

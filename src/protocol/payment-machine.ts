@@ -4,7 +4,8 @@
  *   AWAITING_USER ──user-pay──▶ PROCESSING ──issuer-approved──▶ APPROVED
  *        │  ▲                       │      └─issuer-declined──▶ DECLINED
  *        │  └────issuer-error───────┘
- *        └──user-abandon──▶ DECLINED
+ *        ├──user-abandon──▶ DECLINED
+ *        └──expire────────▶ DECLINED   (unpaid when its time ran out)
  *
  * Auto-debit orders start in PROCESSING. Refunds and cancellations of an APPROVED payment are
  * tracked on it as reserved (pending) and refunded amounts.
@@ -44,6 +45,7 @@ export interface PaymentOrder {
 export type PaymentEvent =
   | { type: 'user-pay'; card: string }
   | { type: 'user-abandon'; queryId: string; at: number }
+  | { type: 'expire'; queryId: string; at: number }
   | { type: 'issuer-approved'; queryId: string; at: number }
   | { type: 'issuer-declined'; queryId: string; at: number }
   | { type: 'issuer-error' }
@@ -67,6 +69,7 @@ export function paymentTransition(p: PaymentOrder, e: PaymentEvent): PaymentOrde
     case 'user-pay':
       return p.status === 'AWAITING_USER' ? { ...p, status: 'PROCESSING', card: e.card } : no();
     case 'user-abandon':
+    case 'expire':
       return p.status === 'AWAITING_USER' ? { ...p, status: 'DECLINED', queryId: e.queryId, finalAt: e.at } : no();
     case 'issuer-approved':
       return p.status === 'PROCESSING' ? { ...p, status: 'APPROVED', queryId: e.queryId, finalAt: e.at } : no();

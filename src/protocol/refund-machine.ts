@@ -21,6 +21,8 @@ export interface RefundOrder {
   txnTime: string;
   backUrl: string;
   status: RefundStatus;
+  /** UCSP's first answer to it (00 approved at once, 05 pending): a repeat of the same request gets it again. */
+  answered?: '00' | '05';
   queryId?: string;
   createdAt: number;
   finalAt?: number;

@@ -9,7 +9,7 @@ import type { SigningRequest } from './contract-machine.js';
 import { Ledger } from './ledger.js';
 import { paymentTransition, refundable, type PaymentOrder, type PaymentStatus } from './payment-machine.js';
 import { admitCancellation, type RefundOrder } from './refund-machine.js';
-import { abandon, decideSigning, settle, type NoticeDraft, type SettleContext } from './settlement.js';
+import { abandon, decideSigning, expire, settle, type NoticeDraft, type SettleContext } from './settlement.js';
 import { formatSettleDate, formatUcspTime } from './time.js';
 
 const INS = '12345678';
@@ -373,5 +373,32 @@ describe('notice drafts: msgIDs', () => {
     for (let i = 1; i <= 5; i++) l.putOrder(payment({ orderId: `ORDER000${i}`, tn: `20261125172000000000${i}` }));
     const ids = [1, 2, 3, 4, 5].map((i) => settle(l, `ORDER000${i}`, i % 2 ? 'APPROVED' : 'DECLINED', CTX)!.message.msgInfo.msgID);
     expect(new Set(ids).size).toBe(5);
+  });
+});
+
+describe('expire: an order unpaid when its time runs out', () => {
+  it('an order awaiting the user fails with a 01 PAYMENT_RESULT_NOTICE with tn and queryId', () => {
+    const l = new Ledger(INS);
+    const p = payment({ status: 'AWAITING_USER', card: undefined });
+    l.putOrder(p);
+    const d = expire(l, p.orderId, CTX)!;
+    const stored = l.payment(p.orderId)!;
+    expect(stored).toMatchObject({ status: 'DECLINED', finalAt: CTX.now });
+    expect(stored.queryId).toMatch(/^[0-9A-Za-z]{21}$/);
+    expectEnvelope(d, 'PAYMENT_RESULT_NOTICE', '01');
+    expect(d.message.trxInfo).toMatchObject({ orderId: p.orderId, txnType: 'PAY', tn: p.tn, queryId: stored.queryId });
+    expectValidNotice(d);
+  });
+
+  it.each(['PROCESSING', 'APPROVED', 'DECLINED'] as PaymentStatus[])('an order %s is left alone: no notice', (status) => {
+    const l = new Ledger(INS);
+    const p = payment({ status, ...(status === 'PROCESSING' ? {} : { queryId: PAY_QRY }) });
+    l.putOrder(p);
+    expect(expire(l, p.orderId, CTX)).toBeUndefined();
+    expect(l.payment(p.orderId)).toEqual(p);
+  });
+
+  it('an order gone (reset) is nothing to expire', () => {
+    expect(expire(new Ledger(INS), 'NOSUCHORDER1', CTX)).toBeUndefined();
   });
 });

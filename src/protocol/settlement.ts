@@ -125,6 +125,18 @@ export function abandon(ledger: Ledger, orderId: string, ctx: SettleContext): No
   return paymentNotice(ledger, ctx, next);
 }
 
+/**
+ * The order waited for its user longer than UCSP keeps an order open: it fails (01) and the partner
+ * is told. Undefined when it is no longer awaiting payment (paid, abandoned, gone).
+ */
+export function expire(ledger: Ledger, orderId: string, ctx: SettleContext): NoticeDraft | undefined {
+  const p = ledger.payment(orderId);
+  if (!p || p.status !== 'AWAITING_USER') return undefined;
+  const next = paymentTransition(p, { type: 'expire', queryId: ledger.ids.queryId(formatUcspTime(ctx.wallNow, ctx.zone)), at: ctx.now });
+  ledger.putOrder(next);
+  return paymentNotice(ledger, ctx, next);
+}
+
 /** The user agreed or refused on the signing page (PROFILE §6.5, §6.6). */
 export function decideSigning(ledger: Ledger, orderId: string, agree: boolean, ctx: SettleContext): { draft: NoticeDraft; contract?: Contract } {
   const s = ledger.signing(orderId);

@@ -1,7 +1,8 @@
 /**
  * UCSP's side of the downstream system (PROFILE §6.8, seed "3.3 Backend Payment Flow"): after a
- * transaction is accepted, inquire the issuer at +0, 1, 2, 4, 8, 16, 32 s and stop at the first
- * final status or at the issuer's own notification.
+ * transaction is accepted, inquire the issuer with waits of 0, 1, 2, 4, 8, 16, 32 s between
+ * inquiries (at +0, 1, 3, 7, 15, 31, 63 s; offsets 0, 1, 2, … are a profile option) and stop at the
+ * first final status or at the issuer's own notification.
  */
 import type { VirtualClock } from '../clock/virtual-clock.js';
 import type { Journal } from '../journal/journal.js';
@@ -12,6 +13,7 @@ export interface WatchOptions {
   ledger: Ledger;
   clock: VirtualClock;
   journal: Journal;
+  /** When UCSP inquires, counted from the start of the watch (ms): see inquiryOffsetsMs. */
   inquiryScheduleMs: readonly number[];
   wallNow(): number;
   /** Called once when the issuer's final status is known. */

@@ -12,6 +12,7 @@ import { handleApiRequest, type GatewayResult } from '../gateway/handle-api-requ
 import { answerFields } from '../gateway/answer-fields.js';
 import { AnswerFaults } from '../gateway/answer-faults.js';
 import { claimFor, corruptAnswer } from '../gateway/corrupt-answer.js';
+import { minimalAnswer } from '../protocol/answer-form.js';
 import { Journal, type JournalEntry } from '../journal/journal.js';
 import { NoticeDispatcher } from '../notices/dispatcher.js';
 import { KEY_FIELDS, type ProtocolSettings } from '../protocol/handlers/index.js';
@@ -20,11 +21,13 @@ import type { MsgType } from '../schemas/message-types.js';
 import { DEFAULT_CARD, TEST_CARDS, decideBehaviour, startIssuerTxn, type IssuerBehaviour } from '../protocol/issuer-rules.js';
 import { Ledger } from '../protocol/ledger.js';
 import { paymentTransition, type PaymentOrder } from '../protocol/payment-machine.js';
-import { abandon, decideSigning, settle, type SettleContext } from '../protocol/settlement.js';
+import { abandon, decideSigning, expire, settle, type SettleContext } from '../protocol/settlement.js';
 import { formatUcspTime } from '../protocol/time.js';
+import { inquiryOffsetsMs } from '../protocol/inquiry-schedule.js';
 import { ClockHold } from './clock-hold.js';
 import { IssuerWatch } from './issuer-watch.js';
 import { buildHandoff } from './login-handoff.js';
+import { OrderExpiry } from './order-expiry.js';
 import type { LoginTamper } from '../servers/control-values.js';
 import type { SqliteStore, StoredState } from '../store/sqlite-store.js';
 import type { SigningPool } from './signing-pool.js';
@@ -63,6 +66,8 @@ export class SandboxRuntime {
   readonly journal: Journal;
   readonly notices: NoticeDispatcher;
   readonly watch: IssuerWatch;
+  /** Unpaid frontend orders fail when orderExpirySeconds have passed. */
+  readonly expiry: OrderExpiry;
   readonly partnerTrust: TrustStore;
   readonly settings: ProtocolSettings;
   /** Work set in motion and not finished: notice attempts, timer callbacks, signing, advances. */
@@ -122,9 +127,15 @@ export class SandboxRuntime {
       ledger: this.ledger,
       clock: this.clock,
       journal: this.journal,
-      inquiryScheduleMs: o.config.inquiryScheduleSeconds.map((s) => s * 1000),
+      inquiryScheduleMs: inquiryOffsetsMs(o.config.inquiryScheduleSeconds.map((s) => s * 1000), o.config.inquiryScheduleMode),
       wallNow: () => Date.now(),
       onFinal: (orderId, status) => this.onFinal(orderId, status),
+    });
+    this.expiry = new OrderExpiry({
+      ledger: this.ledger,
+      clock: this.clock,
+      expiryMs: o.config.orderExpirySeconds * 1000,
+      onExpire: (orderId) => this.onExpire(orderId),
     });
     if (o.store && stored) this.attachStore(o.store, stored);
   }
@@ -145,6 +156,8 @@ export class SandboxRuntime {
     // pending notices go on at their place in the retry schedule; issuer inquiries resume
     this.notices.resume();
     this.watch.resume((stored.kv.watches as ReturnType<IssuerWatch['pending']> | undefined) ?? []);
+    // unpaid orders keep their deadlines (counted from their createdAt, on the restored clock)
+    this.expiry.resume();
   }
 
   /** Writes what changed (durable state only); called before answers are sent and after timers. */
@@ -171,13 +184,13 @@ export class SandboxRuntime {
   handleApi(bytes: Uint8Array, peer?: string): ApiAnswer {
     const started = performance.now();
     const result = this.process(bytes);
-    const text = result.text ?? signPlaceholderText(result.unsigned!, this.ucspSigner, { variant: this.config.partner.signatureVariant });
+    const text = result.text ?? (this.config.answerForm === 'minimal' ? minimalAnswer(result.unsigned!) : signPlaceholderText(result.unsigned!, this.ucspSigner, { variant: this.config.partner.signatureVariant }));
     return this.finish(result, text, bytes, started, peer);
   }
 
   /** The same, with the RSA signature made by a worker thread when a signing pool is set (--workers). */
   async handleApiAsync(bytes: Uint8Array, peer?: string): Promise<ApiAnswer> {
-    if (!this.signingPool) return this.handleApi(bytes, peer);
+    if (!this.signingPool || this.config.answerForm === 'minimal') return this.handleApi(bytes, peer);
     const started = performance.now();
     const result = this.process(bytes);
     const text = result.text ?? (await this.inFlight.track('api', `signing UCSP's answer to ${result.msgType}${result.orderId ? ` for order ${result.orderId}` : ''}`, this.signingPool.sign(result.unsigned!), result.orderId));
@@ -227,7 +240,10 @@ export class SandboxRuntime {
             ? { note: result.reason }
             : {}),
     });
-    for (const e of result.effects) if (e.type === 'watch') this.watch.watch(e.orderId);
+    for (const e of result.effects) {
+      if (e.type === 'watch') this.watch.watch(e.orderId);
+      else this.expiry.track(e.orderId);
+    }
     this.persist();
     return { ...result, text: corrupted?.text ?? text };
   }
@@ -250,6 +266,15 @@ export class SandboxRuntime {
   private onFinal(orderId: string, status: 'APPROVED' | 'DECLINED'): void {
     const draft = settle(this.ledger, orderId, status, this.settleCtx());
     if (draft) this.notices.enqueue(draft);
+  }
+
+  /** An order still unpaid when its time ran out: it fails, and the partner gets a 01 notice. */
+  private onExpire(orderId: string): void {
+    const draft = expire(this.ledger, orderId, this.settleCtx());
+    if (!draft) return;
+    const after = this.config.orderExpirySeconds;
+    this.journal.add({ at: this.clock.now(), wallAt: Date.now(), direction: 'out', channel: 'cashier', orderId, raw: JSON.stringify({ expired: draft.message.trxInfo.tn, afterSeconds: after }), note: `the order expired unpaid after ${after} s` });
+    this.notices.enqueue(draft);
   }
 
   // ── issuer outcomes (control API) ─────────────────────────────────────────
@@ -301,6 +326,7 @@ export class SandboxRuntime {
     this.journal.add({ at: this.clock.now(), wallAt: Date.now(), direction: 'out', channel: 'cashier', orderId: p.orderId, raw: JSON.stringify({ pay: p.tn, card: `${card.slice(0, 6)}******${card.slice(-4)}`, behaviour }) });
     if (!txn) return { order: p, behaviour, error: 'the issuer reported a system error (99); the order still awaits payment' };
     this.ledger.putOrder(paymentTransition(p, { type: 'user-pay', card }));
+    this.expiry.refresh();
     this.ledger.issuer.set(p.tn, txn);
     this.watch.watch(p.orderId);
     return { order: this.findPayment({ orderId: p.orderId }), behaviour };
@@ -310,6 +336,7 @@ export class SandboxRuntime {
   abandon(ref: { tn?: string; orderId?: string }): PaymentOrder {
     const p = this.findPayment(ref);
     this.notices.enqueue(abandon(this.ledger, p.orderId, this.settleCtx()));
+    this.expiry.refresh();
     return this.findPayment({ orderId: p.orderId });
   }
 
@@ -415,6 +442,7 @@ export class SandboxRuntime {
   reset(): void {
     this.notices.stop();
     this.watch.stop();
+    this.expiry.stop();
     this.notices.faults.clear();
     this.ledger.reset();
     this.journal.clear();
@@ -435,6 +463,7 @@ export class SandboxRuntime {
     this.persist();
     this.notices.stop();
     this.watch.stop();
+    this.expiry.stop();
     this.clock.close();
     this.store?.close();
     void this.signingPool?.close();

@@ -95,6 +95,7 @@ describe('noticeAnswerFault: answers UCSP can never accept, not verdicts it may 
     ['an unsigned 00', { httpStatus: 200, responseCode: '00', signature: UNSIGNED, note: `answer signature invalid: ${UNSIGNED.summary}` }, undefined, /unsigned/],
     ['msgInfo not echoed', { httpStatus: 200, responseCode: '00', signature: VALID, note: 'answer does not echo msgInfo (msgID differ)' }, undefined, /does not echo/],
     ['not a message', { httpStatus: 200, note: 'answer is not a message: invalid JSON' }, undefined, /not a message/],
+    ['a malformed 00', { httpStatus: 200, responseCode: '00', signature: VALID, note: 'answer is malformed: trxInfo: is required [required]' }, undefined, /malformed: trxInfo/],
     ['a signed 34 (a verdict)', { httpStatus: 200, responseCode: '34', signature: VALID, note: 'answered 34' }, undefined, undefined],
     ['a signed 00', { httpStatus: 200, responseCode: '00', signature: VALID }, undefined, undefined],
     ['HTTP 500 to a tampered copy (judged by its own check)', { httpStatus: 500, note: 'HTTP 500' }, 'tampered copy (signature)', undefined],

@@ -132,7 +132,7 @@ export function noticeAnswerFault(answer: Entry, notice: Entry | undefined): str
   if (answer.httpStatus === undefined) return answer.note ?? 'no answer';
   if (answer.httpStatus !== 200) return `the partner answered HTTP ${answer.httpStatus}, not HTTP 200 with a signed message: UCSP keeps retrying`;
   if (answer.signature && !answer.signature.valid) return answer.note ?? `answer signature invalid: ${answer.signature.summary}`;
-  if (answer.note && /^answer (is not a message|could not be read|does not echo msgInfo)/.test(answer.note)) return answer.note;
+  if (answer.note && /^answer (is not a message|could not be read|does not echo msgInfo|is malformed)/.test(answer.note)) return answer.note;
   return undefined;
 }
 

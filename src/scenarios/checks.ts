@@ -2,6 +2,7 @@
 import { CURRENCIES, formatAmount } from '../protocol/currencies.js';
 import { parseUcspTime } from '../protocol/time.js';
 import type { PaymentWalk } from './browser.js';
+import { minimumSpacingMs, type InquiryScheduleMode } from '../protocol/inquiry-schedule.js';
 import type { ExpectationT } from './scenario-schema.js';
 import type { PartnerDriver } from './partner-drivers.js';
 import type { JournalView, SandboxClient } from './sandbox-client.js';
@@ -16,6 +17,8 @@ export interface CheckContext {
   zone: string;
   skew: { timeStampSeconds: number; txnTimeSeconds: number };
   inquiryScheduleMs: readonly number[];
+  /** How inquiryScheduleMs is read (PROFILE §7): waits between inquiries (default) or offsets from the first. */
+  inquiryScheduleMode?: InquiryScheduleMode;
 }
 
 export interface Verdict {
@@ -134,14 +137,19 @@ async function inquirySpacing(orderId: string | undefined, ctx: CheckContext): P
   if (byOrder.size === 0) return skip('no inquiries to judge');
   const bad: string[] = [];
   const s = ctx.inquiryScheduleMs;
+  const mode = ctx.inquiryScheduleMode ?? 'waits';
   for (const [id, times] of byOrder) {
     for (let k = 1; k < times.length; k++) {
-      const min = s[k] ?? s.at(-1)! + (k - s.length + 1) * (s.at(-1)! - (s.at(-2) ?? 0));
-      const at = times[k]! - times[0]!;
-      if (at < min) bad.push(`order ${id}: inquiry #${k + 1} came ${at / 1000} s after the first; no sooner than ${min / 1000} s`);
+      const min = minimumSpacingMs(s, mode, k);
+      const gap = times[k]! - times[min.fromInquiry]!;
+      if (gap >= min.ms) continue;
+      const after = min.fromInquiry === 0 ? 'the first' : `inquiry #${min.fromInquiry + 1}`;
+      bad.push(`order ${id}: inquiry #${k + 1} came ${gap / 1000} s after ${after}; no sooner than ${min.ms / 1000} s`);
     }
   }
-  return bad.length ? fail(bad.join('; '), `inquiries no closer than ${s.map((x) => x / 1000).join(', ')} s`, bad) : pass('inquiries respect the schedule');
+  const schedule = s.map((x) => x / 1000).join(', ');
+  const expected = mode === 'waits' ? `waits of at least ${schedule} s between inquiries` : `inquiries no sooner than ${schedule} s after the first`;
+  return bad.length ? fail(bad.join('; '), expected, bad) : pass('inquiries respect the schedule');
 }
 
 /**
@@ -268,6 +276,8 @@ export async function evaluate(expect: ExpectationT, ctx: CheckContext): Promise
     if (!a) return fail(`notice ${n.id} has no ${which} attempt${n.attempts.length ? '' : `: UCSP never sent it (${n.status})`}`, list(e.code), n.attempts);
     const code = a.responseCode ?? (a.httpStatus ? `HTTP ${a.httpStatus}` : 'no answer');
     if (!list(e.code).includes(code)) return fail(answerText(a), list(e.code), code);
+    // a code in a malformed answer is no answer UCSP can take (PROFILE §6.3)
+    if (a.problem?.startsWith('answer is malformed')) return fail(answerText(a), `a well-formed answer with ${list(e.code).join(' or ')}`, a.problem);
     if (e.delivered !== undefined && (n.status === 'DELIVERED') !== e.delivered) return fail(`notice ${n.id} is ${n.status}`, e.delivered ? 'DELIVERED' : 'not delivered', n.status);
     return pass(`the partner answered ${code}`, { notice: n.id, attempt: a });
   }

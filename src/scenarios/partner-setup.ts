@@ -31,6 +31,8 @@ export interface PartnerSetup {
     driverUrl?: string;
   };
   zone: string;
+  /** The form of UCSP's answers (config answerForm): signed, or minimal (trxInfo and msgResponse, unsigned). */
+  answerForm: string;
 }
 
 export async function partnerSetup(config: SandboxConfig, status: { urls: { ucsp: string; channel: string; issuer: string }; ucspSignCertID?: string }): Promise<PartnerSetup> {
@@ -58,6 +60,7 @@ export async function partnerSetup(config: SandboxConfig, status: { urls: { ucsp
       ...(p.driverUrl ? { driverUrl: p.driverUrl } : {}),
     },
     zone: config.zone,
+    answerForm: config.answerForm,
   };
 }
 
@@ -87,6 +90,7 @@ export function setupEnv(s: PartnerSetup): Record<string, string> {
     UCSP_INDUSTRY_CODE: s.partner.industryCode,
     UCSP_SIGNATURE_VARIANT: s.partner.signatureVariant,
     UCSP_ZONE: s.zone,
+    UCSP_ANSWER_FORM: s.answerForm,
     UCSP_PARTNER_CERT: s.partner.certificate,
     UCSP_PARTNER_KEY: s.partner.key,
     UCSP_PARTNER_P12: s.partner.p12,
@@ -112,6 +116,7 @@ export function setupLines(s: PartnerSetup): string[] {
     ...(p.key ? [row('your private key', p.key)] : []),
     ...(p.p12 ? [row('or your PKCS#12', `${p.p12} (password ${p.p12Password})`)] : []),
     row('signature / zone', `${p.signatureVariant} / UTC${s.zone}`),
+    ...(s.answerForm === 'minimal' ? [row("UCSP's answers", 'minimal: trxInfo and msgResponse, unsigned (answerForm)')] : []),
     'and serve, where the sandbox expects them:',
     row('your INDUSTRY_INDEX_URL (login)', p.indexUrl),
     ...(p.driverUrl ? [row('your test driver (PROFILE §9)', p.driverUrl)] : []),

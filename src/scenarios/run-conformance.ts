@@ -140,6 +140,7 @@ export async function runConformance(o: ConformanceOptions): Promise<RunSummary 
       zone: o.config.zone,
       skew: o.config.skew,
       inquiryScheduleMs: o.config.inquiryScheduleSeconds.map((s) => s * 1000),
+      inquiryScheduleMode: o.config.inquiryScheduleMode,
       ...(o.waitTimeoutMs ? { waitTimeoutMs: o.waitTimeoutMs } : {}),
       stepTimeoutMs,
       ...(o.signal ? { signal: o.signal } : {}),

@@ -3,6 +3,7 @@
  * each), evaluate the checks, and keep the messages exchanged as evidence.
  */
 import type { NoticeRecord } from '../protocol/notice-machine.js';
+import type { InquiryScheduleMode } from '../protocol/inquiry-schedule.js';
 import { browse, walkPayment, type PaymentWalk } from './browser.js';
 import { evaluate, type CheckContext } from './checks.js';
 import type { PartnerDriver } from './partner-drivers.js';
@@ -18,6 +19,7 @@ export interface ScenarioEnv {
   zone: string;
   skew: { timeStampSeconds: number; txnTimeSeconds: number };
   inquiryScheduleMs: readonly number[];
+  inquiryScheduleMode?: InquiryScheduleMode;
   /** Checks known to fail, by key: reported as waived. */
   waived: ReadonlySet<string>;
   /** Default timeout of wait steps. */
@@ -193,6 +195,13 @@ async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars, progres
         const n = await latestNotice(sandbox, String(p.orderId), 'PENDING');
         return sandbox.call(`/notices/${n.id}/drop`, {});
       }
+      case 'advanceToExpiry': {
+        // time passes until UCSP's deadline for the unpaid order, whatever orderExpirySeconds says
+        const o = await sandbox.order<{ status?: string; expiresAt?: number }>(String(p.orderId));
+        if (o?.expiresAt === undefined) throw new StepFailure(`UCSP's order ${String(p.orderId)} is not awaiting payment (${o ? String(o.status) : 'no such order'}): it has no expiry`);
+        const { clock } = await sandbox.status();
+        return sandbox.advance(Math.max(0, o.expiresAt - clock.now));
+      }
       case 'findContract': {
         const all = await sandbox.call<{ contractId: string; userId: string; createdAt: number }[]>('/contracts');
         const c = all.filter((x) => x.userId === p.userId).sort((a, b) => a.createdAt - b.createdAt).at(-1);
@@ -261,6 +270,7 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnv): Promise
     zone: env.zone,
     skew: env.skew,
     inquiryScheduleMs: env.inquiryScheduleMs,
+    ...(env.inquiryScheduleMode ? { inquiryScheduleMode: env.inquiryScheduleMode } : {}),
   };
   let broken: string | undefined;
   let declined = false;

@@ -10,6 +10,7 @@ import { DEFAULT_DRIVER_TIMEOUT_MS } from './partner-drivers.js';
 export const DEFAULT_STEP_TIMEOUT_MS = DEFAULT_DRIVER_TIMEOUT_MS;
 import type { SandboxClient } from './sandbox-client.js';
 import { staleWaivers, type Waiver } from './waivers.js';
+import type { InquiryScheduleMode } from '../protocol/inquiry-schedule.js';
 
 export interface SuiteOptions {
   scenarios: Scenario[];
@@ -21,6 +22,7 @@ export interface SuiteOptions {
   zone: string;
   skew: { timeStampSeconds: number; txnTimeSeconds: number };
   inquiryScheduleMs: readonly number[];
+  inquiryScheduleMode?: InquiryScheduleMode;
   waitTimeoutMs?: number;
   /** Limit of one step (real ms); see ScenarioEnv.stepTimeoutMs. @default 60000 */
   stepTimeoutMs?: number;
@@ -42,6 +44,7 @@ export async function runSuite(o: SuiteOptions): Promise<RunSummary> {
     zone: o.zone,
     skew: o.skew,
     inquiryScheduleMs: o.inquiryScheduleMs,
+    ...(o.inquiryScheduleMode ? { inquiryScheduleMode: o.inquiryScheduleMode } : {}),
     waived: new Set(waivers.map((w) => w.check)),
     waitTimeoutMs: o.waitTimeoutMs ?? 30_000,
     stepTimeoutMs: o.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,

@@ -25,7 +25,7 @@ const Name = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]*$', description: 'a n
 export const CAPABILITY_NAMES = ['login', 'frontend-payment', 'auto-debit', 'cancellation', 'refund'] as const;
 export const DRIVER_ACTIONS = ['submitPaymentOrder', 'inquirePayment', 'signAutoDebit', 'closeAutoDebit', 'submitAutoDebit', 'cancelPayment', 'refundPayment', 'inquireRefund'] as const;
 export const USER_ACTIONS = ['login', 'pay', 'abandon', 'sign', 'returnToFrontUrl', 'openPaymentPage', 'payInBrowser', 'abandonInBrowser'] as const;
-export const WORLD_ACTIONS = ['outcome', 'noticeFault', 'advance', 'resendNotice', 'releaseNotice', 'dropNotice', 'forceAnswer', 'findContract', 'answerFault', 'findRequest'] as const;
+export const WORLD_ACTIONS = ['outcome', 'noticeFault', 'advance', 'resendNotice', 'releaseNotice', 'dropNotice', 'forceAnswer', 'findContract', 'answerFault', 'findRequest', 'advanceToExpiry'] as const;
 
 /** The partner's order statuses of PROFILE §9 (payments; then refunds and cancellations). */
 export const PARTNER_ORDER_STATUSES = ['CREATED', 'PAID', 'FAILED', 'CANCELLED', 'PARTIALLY_REFUNDED', 'REFUNDED', 'PENDING', 'SUCCEEDED'] as const;

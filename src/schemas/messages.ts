@@ -43,11 +43,14 @@ function requiredWhen(codes: string[], fields: string[]) {
   };
 }
 
+/** msgResponse is absent in requests (PROFILE §3): a request carrying one is invalid (10). */
+const NoMsgResponse = Type.Optional(Type.Never({ description: 'absent in a request (PROFILE §3)' }));
+
 function request<T extends MsgType, P extends TProperties>(msgType: T, trx: P, withResponse?: string[], rules: object[] = []) {
   const props = {
     msgInfo: MsgInfo(msgType),
     trxInfo: Type.Object(trx),
-    ...(withResponse ? { msgResponse: MsgResponse(withResponse) } : {}),
+    msgResponse: withResponse ? MsgResponse(withResponse) : NoMsgResponse,
     certificateSignature: CertificateSignature,
   };
   return Type.Object(props, { $id: `ucsp:${msgType}.request`, ...(rules.length ? { allOf: rules } : {}) });

@@ -103,6 +103,8 @@ function describe(e: ErrorObject): string {
       return `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
     case 'type':
       return `must be a ${(e.params as { type: string }).type}`;
+    case 'not':
+      return 'must be absent';
     case 'format':
       return `must be a valid ${(e.params as { format: string }).format === 'ucsp-time' ? 'yyyyMMddHHmmss time' : (e.params as { format: string }).format}`;
     default:

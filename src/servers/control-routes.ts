@@ -286,7 +286,9 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   r.get('/orders/:orderId', (req, res) => {
     const o = runtime.ledger.orders.get(req.params.orderId);
     if (!o) throw new UcspError('not-found', `no order ${req.params.orderId}`);
-    res.json(o);
+    // an order awaiting its user says when UCSP fails it (orderExpirySeconds), on the sandbox clock
+    const expiresAt = runtime.expiry.deadline(o.orderId);
+    res.json(expiresAt === undefined ? o : { ...o, expiresAt });
   });
   r.get('/contracts', (_req, res) => {
     res.json([...runtime.ledger.contracts.values()]);

@@ -144,6 +144,12 @@ const BROKEN: [keyof PartnerBugs, string, string | string[]][] = [
   ['ownPaymentUrl', 'sends the user where nothing can be paid', 'frontend-payment/browser-pay#paid-after-notice'],
   ['echoNoticeResponseCode', 'answers a 01 notice with 01', 'frontend-payment/browser-abandon#abandon-notice-answered-00'],
   ['ignoreFailedNotice', 'treats the 01 notice of a cancelled payment as paid', 'frontend-payment/browser-abandon#abandoned-order-failed'],
+  ['noticeAnswerWithoutTrxInfo', 'answers notices without trxInfo (malformed)', 'frontend-payment/happy-path#notice-answered-00'],
+];
+
+/** Bugs caught by a check of severity warning: the scenario ends WARNING, the run still exits 0. */
+const WARNED: [keyof PartnerBugs, string, string][] = [
+  ['inquireAgainAtOnce', 'inquires again at once after 05', 'frontend-payment/inquiry-spacing#inquiries-spaced-by-schedule'],
 ];
 
 describe('the example partner', () => {
@@ -204,5 +210,71 @@ describe(`${BROKEN.length} deliberately broken partners each fail with the right
       expect(scenario.status).toBe('FAILED');
     }
     expect(s.exitCode).toBe(1);
+  });
+});
+
+describe(`${WARNED.length} partners with a flaw a warning check names`, () => {
+  it.each(WARNED)('%s (%s) is warned of by %s', async (bug, _what, key) => {
+    const world = await startExampleWorld({ bugs: { [bug]: true } });
+    try {
+      const scenarioId = key.split('#')[0]!;
+      const s = await runConformance({ config: world.config, sandboxUrl: world.sandbox.urls.ucsp, filters: [scenarioId] });
+      const checks = s.scenarios[0]!.checks;
+      const check = checks.find((c) => c.key === key);
+      expect(check, `${key} exists`).toBeDefined();
+      expect(check!.status, `${key}: ${check!.message}`).toBe('failed');
+      expect(check!.severity).toBe('warning');
+      expect(checks.filter((c) => c.status === 'failed').map((c) => c.key)).toEqual([key]);
+      expect(s.scenarios[0]!.status).toBe('WARNING');
+      expect(s.exitCode).toBe(0);
+    } finally {
+      await world.close();
+    }
+  });
+});
+
+/**
+ * Bugs that fail a family of checks of one scenario: every listed check fails, and no other check
+ * of the scenario does (nothing unrelated).
+ */
+const CODES = (prefix: string, codes: string[], suffix = '') => codes.map((c) => `${prefix}${c}${suffix}`);
+const FAMILIES: [keyof PartnerBugs, string, string, string[]][] = [
+  ['closeContractWhateverTheAnswer', 'closes the contract whatever the answer', 'auto-debit/close-refused-codes', CODES('contract-active-after-', ['10', '11', '34', '36', '99'])],
+  ['keepClosedContractActive', 'keeps a closed contract active', 'auto-debit/close-refused-codes', ['closes-on-00']],
+  ['collapseResponseCodes', 'reports every code but 00 as 01', 'auto-debit/close-refused-codes', CODES('close-', ['10', '11', '34', '36', '99'], '-reported')],
+  ['collapseResponseCodes', 'reports every code but 00 as 01', 'auto-debit/sign-refused-codes', [...CODES('sign-', ['10', '11', '99'], '-reported'), 'sign-unknown-user-refused']],
+  ['collapseResponseCodes', 'reports every code but 00 as 01', 'auto-debit/charge-refused-codes', CODES('charge-', ['10', '11', '34', '36'], '-reported')],
+  ['markChargePaidUnlessDeclined', 'takes any answer but 01 for a charge made', 'auto-debit/charge-refused-codes', CODES('charge-', ['10', '11', '34', '36'], '-not-paid')],
+  ['collapseResponseCodes', 'reports every code but 00 as 01', 'cancellation/codes-sync-failure', CODES('cancel-', ['10', '11', '34', '99'], '-reported')],
+  ['applyRefundOnSend', 'applies a cancellation when it sends it', 'cancellation/codes-sync-failure', [...CODES('cancel-', ['10', '11', '34', '99'], '-not-succeeded'), ...CODES('payment-paid-after-cancel-', ['10', '11', '34', '99'])]],
+  ['applyRefundOnSend', 'applies a cancellation when it sends it', 'cancellation/cancel-pending-05', ['cancellation-pending-after-05', 'payment-paid-while-cancel-pending']],
+  ['collapseResponseCodes', 'takes a 05 for 01', 'cancellation/cancel-pending-05', ['cancel-accepted-05', 'cancellation-pending-after-05', 'cancellation-succeeded-after-notice', 'payment-cancelled-after-notice']],
+  ['noticeAnswerWithoutTrxInfo', 'answers notices without trxInfo', 'cancellation/cancel-pending-05', ['cancel-notice-answered-00']],
+  ['collapseResponseCodes', 'reports every code but 00 as 01', 'refund/codes-refused', CODES('refund-', ['10', '11', '34'], '-reported')],
+  ['applyRefundOnSend', 'applies a refund when it sends it', 'refund/codes-refused', [...CODES('refund-', ['10', '11', '34'], '-not-succeeded'), 'payment-untouched-after-refused-refunds']],
+  ['collapseResponseCodes', 'reports every code but 00 as 01', 'frontend-payment/inquiry-codes-sync-failure', CODES('inquiry-', ['10', '11', '99'], '-reported')],
+  ['failOrderOnInquiryError', 'fails the order on an inquiry error', 'frontend-payment/inquiry-codes-sync-failure', [...CODES('created-after-inquiry-', ['10', '11', '99']), 'paid-after-inquiry-00']],
+  ['collapseResponseCodes', 'reports every code but 00 as 01', 'refund/inquiry-codes-sync-failure', CODES('refund-inquiry-', ['10', '11', '99'], '-reported')],
+  ['failOrderOnInquiryError', 'fails the refund on an inquiry error', 'refund/inquiry-codes-sync-failure', [...CODES('refund-pending-after-inquiry-', ['10', '11', '99']), 'refund-succeeded-after-inquiry-00']],
+  ['skipNoticeSchemaCheck', 'acts on malformed notices', 'frontend-payment/notice-malformed', ['malformed-notice-answered-10', 'not-paid-on-malformed-notice']],
+  ['noticeAnswerWithoutTrxInfo', 'answers notices without trxInfo', 'frontend-payment/notice-malformed', ['malformed-notice-answered-10', 'genuine-notice-answered-00']],
+  ['skipNoticeSchemaCheck', 'acts on malformed notices', 'auto-debit/signing-notice-malformed', ['malformed-signing-notice-answered-10', 'contract-active-after-genuine-notice']],
+  ['noticeAnswerWithoutTrxInfo', 'answers notices without trxInfo', 'frontend-payment/unpaid-order-expires', ['expiry-notice-answered-00']],
+  ['keepOrderOpenOnFailedNotice', 'keeps an expired order open', 'frontend-payment/unpaid-order-expires', ['expired-order-failed']],
+];
+
+describe(`${FAMILIES.length} broken partners each fail exactly the checks of a family`, () => {
+  it.each(FAMILIES)('%s (%s) fails in %s: %j', async (bug, _what, scenarioId, ids) => {
+    const world = await startExampleWorld({ bugs: { [bug]: true } });
+    try {
+      const s = await runConformance({ config: world.config, sandboxUrl: world.sandbox.urls.ucsp, filters: [scenarioId] });
+      const r = s.scenarios[0]!;
+      const failed = r.checks.filter((c) => c.status === 'failed');
+      expect(failed.map((c) => c.id).sort(), failed.map((c) => `${c.id}: ${c.message}`).join('\n')).toEqual([...ids].sort());
+      expect(failed.every((c) => c.severity === 'failure')).toBe(true);
+      expect(r.status).toBe('FAILED');
+    } finally {
+      await world.close();
+    }
   });
 });

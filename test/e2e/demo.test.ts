@@ -54,6 +54,18 @@ describe('ucsp-sandbox demo', () => {
     expect(xml).toContain('exercised');
   });
 
+  it("the README's list of pairs no scenario exercises is not stale: each is missing from the run, with a reason", async () => {
+    const json = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as Summary;
+    const readme = await readFile(join(packageRoot(), 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([A-Z_]+)` \((answer|notice|notice-answer)\) \| `(\d\d)` \| (.+) \|$/gm)];
+    expect(rows.length).toBeGreaterThan(0);
+    const missing = new Set((json.coverage.missing as { msgType: string; code: string; via: string }[]).map((m) => `${m.msgType}|${m.via}|${m.code}`));
+    for (const [, msgType, via, code, why] of rows) {
+      expect(missing.has(`${msgType}|${via}|${code}`), `${msgType} (${via}) ${code} is exercised now: drop it from the README`).toBe(true);
+      expect(why!.length).toBeGreaterThan(10);
+    }
+  });
+
   it('the HTML report is one file with no external references; its refs link to docs/protocol.md', async () => {
     const html = await readFile(join(dir, 'r.html'), 'utf8');
     expect(html.startsWith('<!doctype html>')).toBe(true);

@@ -1,6 +1,7 @@
 /**
  * Durable state (`--data DIR`): the sandbox is killed with SIGKILL in the middle of a notice's
- * retry schedule, and during a pending auto-debit, then restarted on the same folder.
+ * retry schedule, during a pending auto-debit, and while an unpaid order waits for its expiry,
+ * then restarted on the same folder.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,7 +108,7 @@ describe('durable state', () => {
     expect(d.msgResponse.responseCode).toBe('05');
     await control(sb.ready.ucsp, '/clock/advance', { ms: 2_000 });
     const inquiriesBefore = (await control<{ entries: { direction: string }[] }>(sb.ready.ucsp, `/journal?orderId=${orderId}&channel=issuer`)).json.entries.filter((e) => e.direction === 'out').length;
-    expect(inquiriesBefore).toBe(3); // +0, 1, 2 s
+    expect(inquiriesBefore).toBe(2); // +0, 1 s (the next at +3 s: waits of 0, 1, 2, 4… s)
     expect((await control<{ status: string }>(sb.ready.ucsp, `/orders/${orderId}`)).json.status).toBe('PROCESSING');
 
     expect(await sb.stop('SIGKILL')).toBe(null);
@@ -117,10 +118,35 @@ describe('durable state', () => {
       await control(sb.ready.ucsp, '/clock/advance', { ms: 6_000 });
       const j = (await control<{ entries: { direction: string; raw: string }[] }>(sb.ready.ucsp, `/journal?orderId=${orderId}&channel=issuer`)).json.entries;
       const offsets = j.filter((e) => e.direction === 'out').map((e) => (JSON.parse(e.raw) as { offsetMs: number }).offsetMs);
-      expect(offsets).toEqual([0, 1000, 2000, 4000, 8000]);
+      expect(offsets).toEqual([0, 1000, 3000, 7000]);
       expect((await control<{ status: string }>(sb.ready.ucsp, `/orders/${orderId}`)).json.status).toBe('APPROVED');
       const notices = (await control<Notice[]>(sb.ready.ucsp, `/notices?orderId=${orderId}`)).json;
       expect(notices[0]!.status).toBe('DELIVERED');
+    } finally {
+      await sb.stop();
+    }
+  });
+
+  it('an unpaid order keeps its expiry across a restart: it fails at +900 s and the partner gets 01', async () => {
+    const data = join(dir, 'data-3');
+    backend.failing = false;
+    let sb = await start(data);
+    const orderId = `ORDEXP${Date.now()}`;
+    const a = await send(sb, 'SUBMIT_PAYMENT_ORDER', { orderId, merId: '123456789012345', acqIIN: '00010344', txnAmt: '1234', currencyCode: '344', txnTime: formatUcspTime(Date.now()), userId: 'user-001', backUrl: backend.url });
+    expect(a.msgResponse.responseCode).toBe('00');
+    await control(sb.ready.ucsp, '/clock/advance', { ms: 600_000 });
+    expect((await control<{ status: string }>(sb.ready.ucsp, `/orders/${orderId}`)).json.status).toBe('AWAITING_USER');
+
+    expect(await sb.stop('SIGKILL')).toBe(null);
+    sb = await start(data);
+    try {
+      await control(sb.ready.ucsp, '/clock/advance', { ms: 299_000 });
+      expect((await control<{ status: string }>(sb.ready.ucsp, `/orders/${orderId}`)).json.status).toBe('AWAITING_USER');
+      await control(sb.ready.ucsp, '/clock/advance', { ms: 1_000 });
+      expect((await control<{ status: string }>(sb.ready.ucsp, `/orders/${orderId}`)).json.status).toBe('DECLINED');
+      const notices = (await control<Notice[]>(sb.ready.ucsp, `/notices?orderId=${orderId}`)).json;
+      expect(notices.map((n) => n.status)).toEqual(['DELIVERED']);
+      expect(backend.received.filter((r) => r.orderId === orderId)).toEqual([expect.objectContaining({ msgType: 'PAYMENT_RESULT_NOTICE', code: '01' })]);
     } finally {
       await sb.stop();
     }

@@ -100,6 +100,19 @@ describe('sign, verify, lint', () => {
     expect(nj.stdout).toContain('invalid JSON');
   });
 
+  it('lint: the layout of PROFILE §3 (certificateSignature last) and no msgResponse in a request', async () => {
+    const signed = JSON.parse(await readFile(p('signed.json'), 'utf8')) as Record<string, unknown>;
+    const { certificateSignature, ...rest } = signed;
+    await writeFile(p('first.json'), JSON.stringify({ certificateSignature, ...rest }));
+    const first = await runCli(['lint', p('first.json'), '--json']);
+    expect(first.code).toBe(1);
+    expect((JSON.parse(first.stdout) as { errors: { path: string; rule: string }[] }).errors).toContainEqual(expect.objectContaining({ path: 'certificateSignature', rule: 'layout' }));
+    await writeFile(p('with-response.json'), JSON.stringify({ ...rest, msgResponse: { responseCode: '00', responseMsg: 'Approved' }, certificateSignature }));
+    const withResponse = await runCli(['lint', p('with-response.json'), '--role', 'request']);
+    expect(withResponse.code).toBe(1);
+    expect(withResponse.stdout).toContain('msgResponse: must be absent');
+  });
+
   it('usage errors and unreadable files exit 2 with one clear line, no stack trace', async () => {
     const cases = [
       ['verify', p('missing.json'), '--cert', join(keys, 'ucsp.cert.pem')],

@@ -211,13 +211,13 @@ describe('SUBMIT_AUTO_DEBIT', () => {
     expect(h.runtime.ledger.orders.has('DBTRETRY0001')).toBe(false);
     expect(debit(contractId, { orderId: 'DBTRETRY0001' }).code).toBe('05');
   });
-  it('pending: UCSP inquires at +0, 1, 2, 4, 8 s and stops at the final status', async () => {
+  it('pending: UCSP inquires at +0, 1, 3, 7 s (waits doubling) and stops at the final status', async () => {
     const contractId = contract();
     const a = debit(contractId, { txnAmt: '9904' }); // silent: found only by inquiry (final at +5 s)
     const orderId = a.msg.trxInfo.orderId!;
     await h.clock.advance(60_000);
     const inquiries = h.runtime.journal.query({ orderId, channel: 'issuer' }).filter((e) => e.direction === 'out');
-    expect(inquiries.map((e) => (JSON.parse(e.raw) as { offsetMs: number }).offsetMs)).toEqual([0, 1000, 2000, 4000, 8000]);
+    expect(inquiries.map((e) => (JSON.parse(e.raw) as { offsetMs: number }).offsetMs)).toEqual([0, 1000, 3000, 7000]);
     expect(h.runtime.ledger.payment(orderId)!.status).toBe('APPROVED');
   });
 });

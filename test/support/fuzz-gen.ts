@@ -962,8 +962,9 @@ export class FuzzGenerator {
         msg[`ext${r.alnum(3)}`] = { note: 'ignore me', list: [1, 'two', { three: 3 }] };
         return { label: how, expect: handlerCode(type, trx, now) };
       case 'msgResponse in a request':
+        // absent in requests (PROFILE §3): a message format error
         msg.msgResponse = { responseCode: '00', responseMsg: 'Approved' };
-        return { label: how, expect: handlerCode(type, trx, now) };
+        return { label: how, expect: '10' };
     }
   }
 

@@ -71,7 +71,11 @@ export interface Harness {
 
 let ucspSeq = 0;
 
-export async function startHarness(bugs: Partial<PartnerBugs> = {}, variant: SignatureVariant = 'SHA256withRSA', slowness: PartnerSlowness = {}): Promise<Harness> {
+export async function startHarness(
+  bugs: Partial<PartnerBugs> = {},
+  variant: SignatureVariant = 'SHA256withRSA',
+  slowness: PartnerSlowness & { answerForm?: 'signed' | 'minimal' } = {},
+): Promise<Harness> {
   const k = testKeys();
   const fake = await startFakeUcsp(k.ucsp, k.partner.certificate, variant);
   const clock = { now: Date.now() };

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UcspError } from '../../errors/index.js';
+import { LAYOUT_RULE, signatureIsLast } from '../../crypto/sign-message.js';
 import { readJsonBody } from '../../schemas/strict-json.js';
 import { formatDiagnostics, validateMessage } from '../../schemas/validate.js';
 import type { Role } from '../../schemas/message-types.js';
@@ -30,7 +31,13 @@ Examples:
       const bytes = await readInput(file);
       let result;
       try {
-        result = validateMessage(readJsonBody(bytes).value, { role: opts.role });
+        const { text, value } = readJsonBody(bytes);
+        result = validateMessage(value, { role: opts.role });
+        // the layout rule of PROFILE §3 lives in the text, not in the parsed object
+        const sig = (value as { certificateSignature?: { signature?: unknown } } | null)?.certificateSignature?.signature;
+        if (typeof sig === 'string' && signatureIsLast(text, sig) === false) {
+          result = { ...result, valid: false, errors: [...result.errors, { path: 'certificateSignature', rule: 'layout', message: LAYOUT_RULE }] };
+        }
       } catch (e) {
         if (!(e instanceof UcspError)) throw e;
         result = { valid: false, errors: [{ path: '(root)', rule: 'json', message: e.message }] };

@@ -27,7 +27,9 @@ export interface HandlerContext {
 /** Work for the runtime once the answer is sent. */
 export type Effect =
   /** An issuer transaction was started for this order: settle it now if final, else inquire on schedule. */
-  { type: 'watch'; orderId: string };
+  | { type: 'watch'; orderId: string }
+  /** A new frontend order awaits its user: fail it if still unpaid when its time runs out. */
+  | { type: 'expiry'; orderId: string };
 
 export interface HandlerOutcome {
   code: ResponseCode;

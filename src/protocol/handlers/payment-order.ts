@@ -44,7 +44,7 @@ export const submitPaymentOrder: Handler = (trx, ctx) => {
     createdAt: ctx.now,
   };
   ctx.ledger.putOrder(order);
-  return accepted(order, ctx.settings.ucspUrl);
+  return { ...accepted(order, ctx.settings.ucspUrl), effects: [{ type: 'expiry', orderId: order.orderId }] };
 };
 
 export const paymentResultInquiry: Handler = (trx, ctx) => {

@@ -15,8 +15,11 @@ function answer(r: RefundOrder, code: '00' | '05'): HandlerOutcome {
 function submit(kind: 'CANCEL' | 'REFUND', trx: Record<string, string>, ctx: HandlerContext): HandlerOutcome {
   const existing = ctx.ledger.orders.get(trx.orderId!);
   if (existing) {
+    // answered as the first time (PROFILE §6.2, §8), not by today's state: a refund declined since
+    // its 05 is not "00" now (orders stored before `answered` was kept: by their state)
+    const r = existing as RefundOrder;
     return orderIdTaken(existing.kind === kind && sameContent(trx, existing, kind === 'CANCEL' ? CANCEL_FIELDS : REFUND_FIELDS), () =>
-      answer(existing as RefundOrder, (existing as RefundOrder).status === 'PROCESSING' ? '05' : '00'),
+      answer(r, r.answered ?? (r.status === 'PROCESSING' ? '05' : '00')),
     );
   }
   const p = ctx.ledger.paymentByQueryId(trx.origQryId!);
@@ -41,13 +44,14 @@ function submit(kind: 'CANCEL' | 'REFUND', trx: Record<string, string>, ctx: Han
     txnTime: trx.txnTime!,
     backUrl: trx.backUrl!,
     status: 'PROCESSING',
+    answered: txn.status === 'APPROVED' ? '00' : '05',
     createdAt: ctx.now,
   };
   ctx.ledger.putOrder(paymentTransition(p, { type: 'reserve', amount: Number(r.txnAmt) }));
   ctx.ledger.putOrder(r);
   ctx.ledger.issuer.set(r.orderId, txn);
   // 00 when the issuer approved at once, 05 when the result follows; the notice follows either way.
-  return { ...answer(r, txn.status === 'APPROVED' ? '00' : '05'), effects: [{ type: 'watch', orderId: r.orderId }] };
+  return { ...answer(r, r.answered!), effects: [{ type: 'watch', orderId: r.orderId }] };
 }
 
 export const paymentCancellation: Handler = (trx, ctx) => submit('CANCEL', trx, ctx);

@@ -1,0 +1,99 @@
+/**
+ * Unpaid orders do not stay open for ever: a frontend payment order still awaiting its user
+ * `expiryMs` after UCSP took it fails, and the partner gets PAYMENT_RESULT_NOTICE 01 (the runtime's
+ * `onExpire`). On the virtual clock, with one timer for the earliest deadline however many orders
+ * wait (deadlines come in the order the orders do); after a restart the deadlines are found again
+ * from the orders themselves (their createdAt), so durable state needs nothing more.
+ */
+import type { VirtualClock } from '../clock/virtual-clock.js';
+import type { Ledger } from '../protocol/ledger.js';
+
+export interface ExpiryOptions {
+  ledger: Ledger;
+  clock: VirtualClock;
+  expiryMs: number;
+  /** Called for an order still awaiting its user when its time has run out. */
+  onExpire(orderId: string): void;
+}
+
+export class OrderExpiry {
+  /** orderIds by deadline, earliest first (the ledger's own strings: a pointer each); `head` is the first not yet looked at. */
+  private queue: string[] = [];
+  private head = 0;
+  private timer: { id: number; at: number } | undefined;
+
+  constructor(private readonly o: ExpiryOptions) {}
+
+  private awaiting(orderId: string): boolean {
+    const p = this.o.ledger.payment(orderId);
+    return p !== undefined && p.source === 'frontend' && p.status === 'AWAITING_USER';
+  }
+
+  /** A new order awaits its user (the SUBMIT_PAYMENT_ORDER handler's `expiry` effect). */
+  track(orderId: string): void {
+    const p = this.o.ledger.payment(orderId);
+    if (!p || !this.awaiting(orderId)) return;
+    this.queue.push(p.orderId);
+    this.arm();
+  }
+
+  /** An order left AWAITING_USER (paid, abandoned): the timer follows the earliest order still waiting. */
+  refresh(): void {
+    this.arm();
+  }
+
+  /** Finds the deadlines again from the orders (after a restart from durable state). */
+  resume(): void {
+    const waiting = [...this.o.ledger.orders.values()].filter((o) => o.kind === 'PAY' && this.awaiting(o.orderId));
+    waiting.sort((a, b) => a.createdAt - b.createdAt);
+    this.queue = waiting.map((p) => p.orderId);
+    this.head = 0;
+    this.arm();
+  }
+
+  /** Forgets every deadline (reset, shutdown). */
+  stop(): void {
+    if (this.timer) this.o.clock.clearTimer(this.timer.id);
+    this.timer = undefined;
+    this.queue = [];
+    this.head = 0;
+  }
+
+  /** When UCSP fails the order if it is still unpaid: for a frontend order awaiting its user. */
+  deadline(orderId: string): number | undefined {
+    const p = this.o.ledger.payment(orderId);
+    return p && this.awaiting(orderId) ? p.createdAt + this.o.expiryMs : undefined;
+  }
+
+  /** How many orders are queued for a deadline (for inspection; some may have been paid since). */
+  get size(): number {
+    return this.queue.length - this.head;
+  }
+
+  private arm(): void {
+    // orders no longer waiting need no deadline
+    while (this.head < this.queue.length && !this.awaiting(this.queue[this.head]!)) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    const next = this.queue[this.head];
+    const at = next === undefined ? undefined : this.deadline(next);
+    if (this.timer && this.timer.at === at) return;
+    if (this.timer) this.o.clock.clearTimer(this.timer.id);
+    this.timer = next !== undefined && at !== undefined ? { id: this.o.clock.setTimer(at, () => this.fire(), `UCSP fails unpaid order ${next} (${this.o.expiryMs / 1000} s without payment)`), at } : undefined;
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    const now = this.o.clock.now();
+    while (this.head < this.queue.length) {
+      const orderId = this.queue[this.head]!;
+      const at = this.deadline(orderId);
+      if (at !== undefined && at > now) break;
+      this.head++;
+      if (at !== undefined) this.o.onExpire(orderId);
+    }
+    this.arm();
+  }
+}
