@@ -3,6 +3,8 @@
  * valid signed 00 with msgInfo echoed, well-formed for its schema, in an HTTP 200 within the
  * timeout, is a delivery; anything else is a failed attempt, its reason recorded.
  */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { verifyMessage, type SignatureVariant, type TrustStore } from '../crypto/index.js';
 import type { SignatureVerdict } from '../journal/journal.js';
 import type { MsgType } from '../schemas/message-types.js';
@@ -19,7 +21,83 @@ export interface DeliveryResult {
   durationMs: number;
 }
 
-const MAX_ANSWER_BYTES = 64 * 1024;
+/** The most of an answer UCSP reads; past it the answer is abandoned (a notice answer is a few hundred bytes). */
+export const MAX_ANSWER_BYTES = 64 * 1024;
+
+interface RawAnswer {
+  status: number;
+  body: Buffer;
+  /** The answer went past MAX_ANSWER_BYTES: reading stopped there and the connection was closed. */
+  overLimit?: string;
+}
+
+/**
+ * POSTs over node:http or node:https (no port deny-list: a backUrl on 6000, 6666 or 10080 is
+ * reached like any other) on a connection of its own, and reads the answer as a stream: at most
+ * MAX_ANSWER_BYTES are kept, and an answer that says or turns out to be longer is abandoned there,
+ * so a partner answering a gigabyte costs no more memory than one answering a kilobyte. The whole
+ * exchange — connecting, sending, reading — is bounded by timeoutMs.
+ */
+function post(backUrl: string, text: string, timeoutMs: number): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    let url: URL;
+    try {
+      url = new URL(backUrl);
+    } catch {
+      reject(new Error('not a URL'));
+      return;
+    }
+    const send = url.protocol === 'http:' ? httpRequest : url.protocol === 'https:' ? httpsRequest : undefined;
+    if (!send) {
+      reject(new Error(`${url.protocol} is not http: or https:`));
+      return;
+    }
+    const body = Buffer.from(text, 'utf8');
+    let settled = false;
+    const finish = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      f();
+    };
+    const req = send(url, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length },
+    });
+    const timer = setTimeout(() => {
+      finish(() => reject(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })));
+      req.destroy();
+    }, timeoutMs);
+    req.on('error', (e) => finish(() => reject(e)));
+    req.on('response', (res) => {
+      const status = res.statusCode ?? 0;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const abandon = (why: string) => {
+        const kept = Buffer.concat(chunks, Math.min(size, MAX_ANSWER_BYTES)).subarray(0, MAX_ANSWER_BYTES);
+        finish(() => resolve({ status, body: kept, overLimit: why }));
+        res.destroy();
+        req.destroy();
+      };
+      const declared = Number(res.headers['content-length']);
+      if (Number.isFinite(declared) && declared > MAX_ANSWER_BYTES) {
+        abandon(`the answer declares ${declared} bytes (Content-Length), over the ${MAX_ANSWER_BYTES}-byte limit; UCSP did not read it`);
+        return;
+      }
+      res.on('data', (c: Buffer) => {
+        if (settled) return;
+        chunks.push(c);
+        size += c.length;
+        if (size > MAX_ANSWER_BYTES) abandon(`the answer is longer than ${MAX_ANSWER_BYTES} bytes; UCSP stopped reading it there`);
+      });
+      res.on('end', () => finish(() => resolve({ status, body: Buffer.concat(chunks, size) })));
+      res.on('error', (e) => finish(() => reject(new Error(`answer could not be read: ${e.message}`))));
+      res.on('aborted', () => finish(() => reject(new Error('answer could not be read: the connection closed before its end'))));
+    });
+    req.end(body);
+  });
+}
 
 export async function deliver(
   backUrl: string,
@@ -28,26 +106,16 @@ export async function deliver(
 ): Promise<DeliveryResult> {
   const started = performance.now();
   const done = (r: Omit<DeliveryResult, 'durationMs'>): DeliveryResult => ({ ...r, durationMs: Math.round(performance.now() - started) });
-  let res: Response;
+  let res: RawAnswer;
   try {
-    res = await fetch(backUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: text,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
+    res = await post(backUrl, text, options.timeoutMs);
   } catch (e) {
-    const name = (e as Error).name;
-    return done({ ok: false, problem: name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : `cannot reach ${backUrl}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}` });
+    const err = e as Error;
+    if (err.name === 'TimeoutError' || err.message.startsWith('answer could not be read')) return done({ ok: false, problem: err.message });
+    return done({ ok: false, problem: `cannot reach ${backUrl}: ${err.message}` });
   }
-  let answerText: string;
-  try {
-    const buf = Buffer.from(await res.arrayBuffer());
-    answerText = buf.subarray(0, MAX_ANSWER_BYTES).toString('utf8');
-  } catch (e) {
-    return done({ ok: false, httpStatus: res.status, problem: `answer could not be read: ${(e as Error).message}` });
-  }
+  const answerText = res.body.toString('utf8');
+  if (res.overLimit) return done({ ok: false, httpStatus: res.status, answerText, problem: res.overLimit });
   if (res.status !== 200) return done({ ok: false, httpStatus: res.status, answerText, problem: `HTTP ${res.status}` });
   let parsed: { msgInfo?: Record<string, unknown>; msgResponse?: { responseCode?: unknown } };
   try {
