@@ -49,6 +49,32 @@ describe('VirtualClock', () => {
     expect(attempts).toEqual(schedule);
   });
 
+  it('work set going in the background does not hold time: the advance reaches its target, then waits for all of it', async () => {
+    const { clock } = manual(0);
+    const gates: (() => void)[] = [];
+    const started: number[] = [];
+    const ended: number[] = [];
+    for (const at of [100, 200]) {
+      clock.setTimer(at, () => {
+        started.push(clock.now());
+        clock.background(new Promise<void>((r) => gates.push(r)).then(() => void ended.push(clock.now())));
+      });
+    }
+    let returned = false;
+    const advancing = clock.advance(1000).then(() => (returned = true));
+    while (gates.length < 2) await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([100, 200]); // each fired at its own time, the first not waited for
+    expect(clock.now()).toBe(1000);
+    expect(returned).toBe(false);
+    gates[1]!();
+    await new Promise((r) => setImmediate(r));
+    expect(returned).toBe(false);
+    gates[0]!();
+    await advancing;
+    expect(ended).toEqual([1000, 1000]);
+    expect(clock.runningCount).toBe(0);
+  });
+
   it('cleared timers do not fire; a failing timer does not stop the clock', async () => {
     const { clock } = manual(0);
     let fired = 0;

@@ -45,6 +45,8 @@ export class VirtualClock {
   private handle: NodeJS.Timeout | undefined;
   private advancing: Promise<void> = Promise.resolve();
   private readonly running = new Set<Promise<void>>();
+  /** Work timer callbacks set going that waits on the outside world (a partner's answer); see background(). */
+  private readonly detached = new Set<Promise<void>>();
   private closed = false;
   afterTimer: (() => void) | undefined;
   inFlight: InFlight | undefined;
@@ -80,9 +82,36 @@ export class VirtualClock {
     this.reschedule();
   }
 
-  /** Timer callbacks running now. */
+  /** Timer callbacks running now, and the work they set going in the background. */
   get runningCount(): number {
-    return this.running.size;
+    return this.running.size + this.detached.size;
+  }
+
+  /**
+   * Work a timer callback sets going that waits on the outside world — a notice attempt waiting
+   * for the partner's answer — and must not hold virtual time meanwhile: an advance goes on to its
+   * target without waiting for it, then waits for all such work before it returns (so it takes
+   * as long as the longest attempt, not the sum of them). What that work schedules when it ends
+   * (the next attempt) fires at its own time if that is still ahead, else at once. It is
+   * registered in flight (settling waits for it) and followed by the afterTimer hook.
+   */
+  background(work: Promise<unknown>, label = 'work a sandbox timer set going'): void {
+    const p: Promise<void> = work.then(
+      () => undefined,
+      () => undefined,
+    ).then(() => {
+      try {
+        this.afterTimer?.();
+      } catch {
+        // the hook's own failure must not stop the clock
+      }
+    });
+    this.detached.add(p);
+    const done = this.inFlight?.begin('timer', label);
+    void p.finally(() => {
+      this.detached.delete(p);
+      done?.();
+    });
   }
 
   /** True when a timer is due at the current virtual time and has not fired yet. */
@@ -129,6 +158,8 @@ export class VirtualClock {
   /**
    * Moves time forward by `ms`, firing every timer that falls due in order, each at its own
    * virtual time, and waiting for each (and for timers they set that also fall due) to finish.
+   * Work a callback set going in the background (background(): a partner's answer) does not hold
+   * time: once at its target the advance waits for all of it, together, then returns.
    */
   advance(ms: number): Promise<void> {
     if (!(ms >= 0)) return Promise.reject(new RangeError('advance by a number of milliseconds ≥ 0'));
@@ -154,12 +185,15 @@ export class VirtualClock {
     }
     if (target > this.now()) this.jumpTo(target);
     this.reschedule();
+    // the attempts in flight, all at once: as long as the longest of them (what they schedule in
+    // turn is due now and fires by itself, or at the next advance or settle)
+    if (this.detached.size) await Promise.allSettled([...this.detached]);
   }
 
-  /** Waits until every timer callback that is running has finished. */
+  /** Waits until every timer callback that is running, and the work they set going, has finished. */
   async settle(): Promise<void> {
     await this.advancing;
-    while (this.running.size) await Promise.allSettled([...this.running]);
+    while (this.running.size || this.detached.size) await Promise.allSettled([...this.running, ...this.detached]);
   }
 
   close(): void {

@@ -35,6 +35,30 @@ export interface DispatcherOptions {
   inFlight?: InFlight;
 }
 
+/** Notice attempts (and copies) in flight at once, to all partners together. */
+export const MAX_CONCURRENT_DELIVERIES = 32;
+
+/** A counting semaphore: take() is synchronous when a slot is free (undefined), else a promise resolved in turn. */
+class Slots {
+  private free: number;
+  private readonly queue: (() => void)[] = [];
+  constructor(size: number) {
+    this.free = size;
+  }
+  take(): Promise<void> | undefined {
+    if (this.free > 0) {
+      this.free--;
+      return undefined;
+    }
+    return new Promise((resolve) => this.queue.push(resolve));
+  }
+  give(): void {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
 const describe = (n: NoticeRecord) => `${n.msgType} ${n.id} for order ${n.orderId} to ${n.backUrl}`;
 
 /** 6 h, 90 min, 45 s. */
@@ -46,6 +70,8 @@ function describeAge(ms: number): string {
 
 export class NoticeDispatcher {
   readonly faults = new NoticeFaults();
+  /** Attempts waiting for a partner's answer at once; more wait for a free slot, in order. */
+  private readonly slots = new Slots(MAX_CONCURRENT_DELIVERIES);
   private readonly timers = new Map<string, number>();
   /** Timers of tampered copies that go before their notice. */
   private readonly extraTimers = new Set<number>();
@@ -97,15 +123,20 @@ export class NoticeDispatcher {
     // The tampered copies go first, one after the other; the genuine notice is armed (on its
     // schedule) only once they have been answered, so that the order is certain.
     const epoch = this.epoch;
+    const label = `tampered copies (${tampers.join(', ')}) of ${describe(n)}`;
     const timer: number = this.o.clock.setTimer(
       now,
-      async () => {
+      () => {
         this.extraTimers.delete(timer);
-        for (const t of tampers) await this.sendExtra(n.id, { tamper: t });
-        const current = this.get(n.id);
-        if (current && epoch === this.epoch) this.arm(current);
+        // the partner's answers do not hold the clock (background); the order of the copies does
+        const copies = async () => {
+          for (const t of tampers) await this.sendExtra(n.id, { tamper: t });
+          const current = this.get(n.id);
+          if (current && epoch === this.epoch) this.arm(current);
+        };
+        this.o.clock.background(copies(), label);
       },
-      `tampered copies (${tampers.join(', ')}) of ${describe(n)}`,
+      label,
     );
     this.extraTimers.add(timer);
     return n;
@@ -227,7 +258,9 @@ export class NoticeDispatcher {
   private arm(n: NoticeRecord): void {
     this.disarm(n.id);
     if (n.status !== 'PENDING' || n.nextAt === undefined) return;
-    this.timers.set(n.id, this.o.clock.setTimer(n.nextAt, () => this.scheduledAttempt(n.id), `attempt ${n.attempts.filter((a) => a.kind === 'scheduled').length + 1} of ${describe(n)}`));
+    const label = `attempt ${n.attempts.filter((a) => a.kind === 'scheduled').length + 1} of ${describe(n)}`;
+    // the attempt is made at its time; waiting for the partner's answer does not hold the clock
+    this.timers.set(n.id, this.o.clock.setTimer(n.nextAt, () => this.o.clock.background(this.scheduledAttempt(n.id), label), label));
   }
 
   private disarm(id: string): void {
@@ -283,8 +316,7 @@ export class NoticeDispatcher {
       ...(note ? { note } : {}),
     });
     const epoch = this.epoch;
-    const delivery = deliver(n.backUrl, text, { trust: this.o.trust, variant: this.o.variant, timeoutMs: this.o.timeoutMs });
-    const r: DeliveryResult = await (this.o.inFlight ? this.o.inFlight.track('notice', `${describe(n)}: waiting for the partner's answer`, delivery, n.orderId) : delivery);
+    const r: DeliveryResult = await this.deliverInSlot(n, text);
     if (epoch !== this.epoch) return { n: n.attempts.length + 1, kind, at, durationMs: r.durationMs, ok: r.ok, problem: 'the sandbox was reset while the partner answered; not recorded' };
     this.o.journal.add({
       at: this.o.clock.now(),
@@ -318,6 +350,18 @@ export class NoticeDispatcher {
     const current = this.get(n.id) ?? n;
     this.save({ ...current, attempts: [...current.attempts, attempt] });
     return attempt;
+  }
+
+  /** One delivery, when one of the MAX_CONCURRENT_DELIVERIES slots is free; registered in flight meanwhile. */
+  private async deliverInSlot(n: NoticeRecord, text: string): Promise<DeliveryResult> {
+    const track = <T>(what: string, p: Promise<T>) => (this.o.inFlight ? this.o.inFlight.track('notice', `${describe(n)}: ${what}`, p, n.orderId) : p);
+    const queued = this.slots.take();
+    if (queued) await track(`waiting for one of the ${MAX_CONCURRENT_DELIVERIES} delivery slots`, queued);
+    try {
+      return await track("waiting for the partner's answer", deliver(n.backUrl, text, { trust: this.o.trust, variant: this.o.variant, timeoutMs: this.o.timeoutMs }));
+    } finally {
+      this.slots.give();
+    }
   }
 
   private save(n: NoticeRecord): void {
