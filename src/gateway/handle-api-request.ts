@@ -41,6 +41,11 @@ export interface GatewayDeps {
 export interface GatewayResult {
   /** A byte-for-byte repeat: the first answer, already signed. */
   text?: string;
+  /**
+   * A byte-for-byte repeat of a request whose answer is still being signed (--workers): that
+   * answer, when it comes (`code` is then read from it).
+   */
+  pending?: Promise<string>;
   /** Otherwise: the answer as placeholder text, to be signed (signPlaceholderText). */
   unsigned?: string;
   /** Remember the signed answer for byte-for-byte repeats of this msgID. */
@@ -102,6 +107,10 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
     // 'repeat-unkept' (an answer too old to keep) is processed again: the handlers are idempotent
     if (seen.kind === 'repeat') {
       return { text: seen.answer, code: codeOf(seen.answer), requestText: text, msgType: msgInfo.msgType, msgID, orderId: echo.orderId, signature, replayed: true, effects: [] };
+    }
+    // the first request with these bytes is still being answered (--workers): its answer, when signed
+    if (seen.kind === 'pending') {
+      return { pending: seen.answer, code: '00', requestText: text, msgType: msgInfo.msgType, msgID, orderId: echo.orderId, signature, replayed: true, effects: [] };
     }
     if (seen.kind === 'conflict') return refuse(deps, msgInfo, echo, '11', `msgID ${msgID} was already used with other content`, { ...base, signature });
   }
@@ -187,7 +196,7 @@ function refuse(
   return { unsigned, code, msgType: msgInfo.msgType, msgID: msgInfo.msgID, reason, replayed: false, effects: [], ...extra };
 }
 
-function codeOf(answer: string): ResponseCode {
+export function codeOf(answer: string): ResponseCode {
   const m = /"responseCode":"([0-9]{2})"/.exec(answer);
   return (m?.[1] ?? '99') as ResponseCode;
 }

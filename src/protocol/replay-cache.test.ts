@@ -141,4 +141,27 @@ describe('ReplayCache bounds', () => {
     c.remember('M1', 'd1', 'A1', T0);
     expect(c.dump()).toEqual([['M1', { digest: 'd1', answer: 'A1', at: T0 }]]);
   });
+
+  it('a reserved msgID (answer still being signed) is taken: the same bytes wait for its answer, other bytes conflict', async () => {
+    const c = new ReplayCache();
+    let sign!: (t: string) => void;
+    const answer = new Promise<string>((r) => (sign = r));
+    c.reserve('M1', 'd1', answer);
+    const same = c.check('M1', 'd1', T0);
+    expect(same.kind).toBe('pending');
+    expect(c.check('M1', 'd2', T0)).toEqual({ kind: 'conflict' });
+    sign('A1');
+    expect(await (same as { answer: Promise<string> }).answer).toBe('A1');
+    c.remember('M1', 'd1', 'A1', T0);
+    expect(c.check('M1', 'd1', T0)).toEqual({ kind: 'repeat', answer: 'A1' });
+  });
+
+  it('a reservation whose signing fails is given up: the msgID is free again', async () => {
+    const c = new ReplayCache();
+    const failed = Promise.reject(new Error('worker died'));
+    c.reserve('M1', 'd1', failed);
+    await failed.catch(() => undefined);
+    await new Promise((r) => setImmediate(r));
+    expect(c.check('M1', 'd2', T0)).toEqual({ kind: 'new' });
+  });
 });

@@ -12,7 +12,13 @@ export interface ReplayEntry {
   at: number;
 }
 
-export type ReplayVerdict = { kind: 'new' } | { kind: 'repeat'; answer: string } | { kind: 'repeat-unkept' } | { kind: 'conflict' };
+export type ReplayVerdict =
+  | { kind: 'new' }
+  | { kind: 'repeat'; answer: string }
+  /** The first request with these bytes is still being answered (signed in a worker): its answer, when it comes. */
+  | { kind: 'pending'; answer: Promise<string> }
+  | { kind: 'repeat-unkept' }
+  | { kind: 'conflict' };
 
 export const DAY_MS = 24 * 3600 * 1000;
 
@@ -24,6 +30,12 @@ export class ReplayCache {
 
   /** msgIDs whose answer is kept, oldest first. */
   private readonly answered = new Set<string>();
+  /**
+   * msgIDs taken by a request whose answer is still being made (--workers: signed in a worker
+   * thread). Reserved synchronously with the processing, so a second request with the msgID
+   * sent meanwhile is judged against it: the same bytes wait for the same answer, other bytes are 11.
+   */
+  private readonly reserved = new Map<string, { digest: string; answer: Promise<string> }>();
 
   constructor(
     private readonly limit = 200_000,
@@ -31,13 +43,28 @@ export class ReplayCache {
   ) {}
 
   check(msgID: string, digest: string, now: number): ReplayVerdict {
+    const r = this.reserved.get(msgID);
+    if (r) return r.digest === digest ? { kind: 'pending', answer: r.answer } : { kind: 'conflict' };
     const e = this.entries.get(msgID);
     if (!e || now - e.at > DAY_MS) return { kind: 'new' };
     if (e.digest !== digest) return { kind: 'conflict' };
     return e.answer === undefined ? { kind: 'repeat-unkept' } : { kind: 'repeat', answer: e.answer };
   }
 
+  /**
+   * Takes a msgID before its answer exists; remember() (or forget on failure: the reservation ends
+   * when `answer` rejects) completes it.
+   */
+  reserve(msgID: string, digest: string, answer: Promise<string>): void {
+    const r = { digest, answer };
+    this.reserved.set(msgID, r);
+    answer.catch(() => {
+      if (this.reserved.get(msgID) === r) this.reserved.delete(msgID);
+    });
+  }
+
   remember(msgID: string, digest: string, answer: string, now: number): void {
+    this.reserved.delete(msgID);
     this.entries.delete(msgID);
     this.answered.delete(msgID);
     const entry: ReplayEntry = { digest, answer, at: now };
@@ -75,6 +102,7 @@ export class ReplayCache {
     if (this.listener) for (const k of this.entries.keys()) this.listener(k, undefined);
     this.entries.clear();
     this.answered.clear();
+    this.reserved.clear();
     this.evicted = 0;
   }
 

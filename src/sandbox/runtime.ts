@@ -8,7 +8,7 @@ import { VirtualClock } from '../clock/virtual-clock.js';
 import type { SandboxConfig } from '../config/index.js';
 import { TrustStore, signMessage, signPlaceholderText, type CertInfo, type SignerCredentials } from '../crypto/index.js';
 import { UcspError, type ResponseCode } from '../errors/index.js';
-import { handleApiRequest, type GatewayResult } from '../gateway/handle-api-request.js';
+import { codeOf, handleApiRequest, type GatewayResult } from '../gateway/handle-api-request.js';
 import { answerFields } from '../gateway/answer-fields.js';
 import { AnswerFaults } from '../gateway/answer-faults.js';
 import { claimFor, corruptAnswer } from '../gateway/corrupt-answer.js';
@@ -184,6 +184,8 @@ export class SandboxRuntime {
   handleApi(bytes: Uint8Array, peer?: string): ApiAnswer {
     const started = performance.now();
     const result = this.process(bytes);
+    // only handleApiAsync reserves msgIDs, and a runtime answers through one of the two
+    if (result.pending) throw new Error('a msgID reserved by an answer still being signed reached the synchronous path');
     const text = result.text ?? (this.config.answerForm === 'minimal' ? minimalAnswer(result.unsigned!) : signPlaceholderText(result.unsigned!, this.ucspSigner, { variant: this.config.partner.signatureVariant }));
     return this.finish(result, text, bytes, started, peer);
   }
@@ -193,7 +195,19 @@ export class SandboxRuntime {
     if (!this.signingPool || this.config.answerForm === 'minimal') return this.handleApi(bytes, peer);
     const started = performance.now();
     const result = this.process(bytes);
-    const text = result.text ?? (await this.inFlight.track('api', `signing UCSP's answer to ${result.msgType}${result.orderId ? ` for order ${result.orderId}` : ''}`, this.signingPool.sign(result.unsigned!), result.orderId));
+    if (result.pending) {
+      // the same bytes while the first answer is being signed: that answer, as a repeat gets it
+      const first = await result.pending;
+      return this.finish({ ...result, code: codeOf(first) }, first, bytes, started, peer);
+    }
+    let text = result.text;
+    if (text === undefined) {
+      const signing = this.signingPool.sign(result.unsigned!);
+      // the msgID is taken now, before anything asynchronous: a request sent meanwhile with it is
+      // judged against this one (same bytes: the same answer; other bytes: 11), as in one thread
+      if (result.remember) this.ledger.replay.reserve(result.remember.msgID, result.remember.digest, signing);
+      text = await this.inFlight.track('api', `signing UCSP's answer to ${result.msgType}${result.orderId ? ` for order ${result.orderId}` : ''}`, signing, result.orderId);
+    }
     return this.finish(result, text, bytes, started, peer);
   }
 
