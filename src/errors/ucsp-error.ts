@@ -14,6 +14,7 @@ export type ErrorKind =
   | 'incorrect' // 36 Order Info is Incorrect
   | 'declined' // 01 Transaction Fail
   | 'common' // 99 Common Error
+  | 'unavailable' // 99 on the wire, HTTP 503 elsewhere: the sandbox cannot do its part now (its data folder cannot be written)
   | 'usage' // CLI: bad flags or arguments
   | 'io' // CLI: unreadable or unwritable file
   | 'config'; // CLI: invalid configuration
@@ -30,6 +31,7 @@ const KINDS: Record<ErrorKind, KindInfo> = {
   incorrect: { responseCode: '36', exitCode: 1 },
   declined: { responseCode: '01', exitCode: 1 },
   common: { responseCode: '99', exitCode: 1 },
+  unavailable: { responseCode: '99', exitCode: 1 },
   usage: { responseCode: '99', exitCode: 2 },
   io: { responseCode: '99', exitCode: 2 },
   config: { responseCode: '99', exitCode: 2 },

@@ -7,7 +7,7 @@ import { InFlight, type InFlightItem } from '../clock/in-flight.js';
 import { VirtualClock } from '../clock/virtual-clock.js';
 import type { SandboxConfig } from '../config/index.js';
 import { TrustStore, signMessage, signPlaceholderText, type CertInfo, type SignerCredentials } from '../crypto/index.js';
-import { UcspError, type ResponseCode } from '../errors/index.js';
+import { UcspError, isUcspError, type ResponseCode } from '../errors/index.js';
 import { codeOf, handleApiRequest, type GatewayResult } from '../gateway/handle-api-request.js';
 import { answerFields } from '../gateway/answer-fields.js';
 import { AnswerFaults } from '../gateway/answer-faults.js';
@@ -16,8 +16,8 @@ import { minimalAnswer } from '../protocol/answer-form.js';
 import { Journal, type JournalEntry } from '../journal/journal.js';
 import { NoticeDispatcher } from '../notices/dispatcher.js';
 import { KEY_FIELDS, type ProtocolSettings } from '../protocol/handlers/index.js';
-import { echoKeyFields } from '../gateway/answer.js';
-import type { MsgType } from '../schemas/message-types.js';
+import { answerMsgInfo, answerPlaceholder, echoKeyFields, responseMsg } from '../gateway/answer.js';
+import { isMsgType, type MsgType } from '../schemas/message-types.js';
 import { DEFAULT_CARD, TEST_CARDS, decideBehaviour, startIssuerTxn, type IssuerBehaviour } from '../protocol/issuer-rules.js';
 import { Ledger } from '../protocol/ledger.js';
 import { paymentTransition, type PaymentOrder } from '../protocol/payment-machine.js';
@@ -47,6 +47,11 @@ export interface RuntimeOptions {
   store?: SqliteStore;
   /** Signs answers in worker threads (--workers N); without it, in this thread. */
   signingPool?: SigningPool;
+  /**
+   * Told when the data folder stops being writable (the reason) and when it is again (undefined),
+   * e.g. to print one line each time.
+   */
+  onStoreProblem?(problem: string | undefined): void;
 }
 
 /** A handled request: the gateway's result with the signed answer text. */
@@ -85,9 +90,13 @@ export class SandboxRuntime {
 
   readonly store: SqliteStore | undefined;
   readonly signingPool: SigningPool | undefined;
+  /** Why the data folder cannot be written now (a full disk); undefined while all is well. */
+  storeProblem: string | undefined;
+  private readonly onStoreProblem: ((problem: string | undefined) => void) | undefined;
 
   constructor(o: RuntimeOptions) {
     this.config = o.config;
+    this.onStoreProblem = o.onStoreProblem;
     this.ucspSigner = o.ucspSigner;
     this.store = o.store;
     this.signingPool = o.signingPool;
@@ -160,7 +169,12 @@ export class SandboxRuntime {
     this.expiry.resume();
   }
 
-  /** Writes what changed (durable state only); called before answers are sent and after timers. */
+  /**
+   * Writes what changed (durable state only); called before answers are sent and after timers.
+   * When the data folder cannot be written (a full disk) it throws UcspError `unavailable` — the
+   * wire answers 99 with the reason, pages and the control API 503 — and keeps the changes, which
+   * the next persist that succeeds writes.
+   */
   persist(): void {
     const s = this.store;
     if (!s) return;
@@ -169,7 +183,58 @@ export class SandboxRuntime {
     s.setKv('watches', this.watch.pending());
     s.setKv('journalDropped', this.journal.dropped);
     s.setKv('replayEvicted', this.ledger.replay.evicted);
-    s.flush();
+    try {
+      s.flush();
+    } catch (e) {
+      const problem = isUcspError(e) ? e.message : String(e);
+      if (problem !== this.storeProblem) {
+        this.storeProblem = problem;
+        this.onStoreProblem?.(problem);
+      }
+      throw e;
+    }
+    if (this.storeProblem !== undefined) {
+      this.storeProblem = undefined;
+      this.onStoreProblem?.(undefined);
+    }
+  }
+
+  /**
+   * While the data folder cannot be written, nothing new is taken on: the reason, after one more
+   * try to write what is waiting (the disk may have room again). Undefined when all is well.
+   */
+  storeUnavailable(): string | undefined {
+    if (this.storeProblem === undefined) return undefined;
+    try {
+      this.persist();
+      return undefined;
+    } catch (e) {
+      return isUcspError(e) ? e.message : String(e);
+    }
+  }
+
+  /** UCSP's 99 answer to a request it could not take on (the data folder cannot be written), changing nothing. */
+  private unavailableAnswer(bytes: Uint8Array, reason: string): string {
+    let msg: Record<string, unknown> = {};
+    try {
+      const parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) msg = parsed as Record<string, unknown>;
+    } catch {
+      // unreadable: answered with what can be said (msgType UNKNOWN)
+    }
+    const msgInfo = answerMsgInfo(msg.msgInfo, { insID: this.config.partner.insID, wallNow: Date.now(), zone: this.config.zone, ids: this.ledger.ids }, isMsgType);
+    const trx = echoKeyFields(msg.trxInfo, KEY_FIELDS[msgInfo.msgType as MsgType] ?? ['orderId', 'merId']);
+    const unsigned = answerPlaceholder(msgInfo, trx, '99', responseMsg('99', reason), this.ucspSigner.certificate.serial);
+    return this.config.answerForm === 'minimal' ? minimalAnswer(unsigned) : signPlaceholderText(unsigned, this.ucspSigner, { variant: this.config.partner.signatureVariant });
+  }
+
+  /** A wire request refused before processing because the data folder cannot be written: 99, journalled. */
+  private refuseUnavailable(bytes: Uint8Array, reason: string, started: number, peer?: string): ApiAnswer {
+    const text = this.unavailableAnswer(bytes, reason);
+    const at = this.clock.now();
+    const req = this.journal.add({ at, wallAt: Date.now(), direction: 'in', channel: 'api', raw: Buffer.from(bytes).toString('latin1'), ...(peer ? { peer } : {}) });
+    this.journal.add({ at, wallAt: Date.now(), direction: 'out', channel: 'api', raw: text, responseCode: '99', replyTo: req.seq, durationMs: Math.round((performance.now() - started) * 1000) / 1000, note: `not processed: ${reason}` });
+    return { code: '99', text, msgType: 'UNKNOWN', replayed: false, effects: [], reason };
   }
 
   get ucspCertificate(): CertInfo {
@@ -183,6 +248,8 @@ export class SandboxRuntime {
   /** POST /ucsp/api: the whole request path, journalled, signed in this thread. */
   handleApi(bytes: Uint8Array, peer?: string): ApiAnswer {
     const started = performance.now();
+    const down = this.storeUnavailable();
+    if (down) return this.refuseUnavailable(bytes, down, started, peer);
     const result = this.process(bytes);
     // only handleApiAsync reserves msgIDs, and a runtime answers through one of the two
     if (result.pending) throw new Error('a msgID reserved by an answer still being signed reached the synchronous path');
@@ -194,6 +261,8 @@ export class SandboxRuntime {
   async handleApiAsync(bytes: Uint8Array, peer?: string): Promise<ApiAnswer> {
     if (!this.signingPool || this.config.answerForm === 'minimal') return this.handleApi(bytes, peer);
     const started = performance.now();
+    const down = this.storeUnavailable();
+    if (down) return this.refuseUnavailable(bytes, down, started, peer);
     const result = this.process(bytes);
     if (result.pending) {
       // the same bytes while the first answer is being signed: that answer, as a repeat gets it
@@ -258,7 +327,17 @@ export class SandboxRuntime {
       if (e.type === 'watch') this.watch.watch(e.orderId);
       else this.expiry.track(e.orderId);
     }
-    this.persist();
+    try {
+      this.persist();
+    } catch (e) {
+      if (!isUcspError(e) || e.kind !== 'unavailable') throw e;
+      // processed, but not written: 99 goes out instead (PROFILE §8: try again). What the request
+      // changed stays and is written once the disk has room; a byte-for-byte repeat then gets the
+      // genuine answer above, as a repeat of a processed request does.
+      const sent = this.unavailableAnswer(bytes, e.message);
+      this.journal.add({ ...base, direction: 'out', raw: sent, responseCode: '99', replyTo: req.seq, note: `sent instead of the answer above, which could not be written: ${e.message}` });
+      return { ...result, code: '99', reason: e.message, text: sent };
+    }
     return { ...result, text: corrupted?.text ?? text };
   }
 
@@ -474,12 +553,21 @@ export class SandboxRuntime {
 
   close(): void {
     this.clockHold.close();
-    this.persist();
     this.notices.stop();
     this.watch.stop();
     this.expiry.stop();
     this.clock.close();
-    this.store?.close();
+    try {
+      this.persist();
+      this.store?.close();
+    } catch {
+      // the data folder cannot be written (said by onStoreProblem): what is unwritten is lost
+      try {
+        this.store?.close();
+      } catch {
+        // closed anyway
+      }
+    }
     void this.signingPool?.close();
   }
 }

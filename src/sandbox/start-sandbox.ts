@@ -96,6 +96,9 @@ export async function startSandbox(config: SandboxConfig, options: { clock?: Vir
     ...(options.clock ? { clock: options.clock } : {}),
     ...(store ? { store } : {}),
     ...(signingPool ? { signingPool } : {}),
+    // one line when the data folder stops being writable (a full disk), one when it is again
+    onStoreProblem: (problem) =>
+      process.stderr.write(problem ? `ucsp-sandbox: ${problem} — requests are answered 99 (wire) or 503 until it can be written\n` : 'ucsp-sandbox: the data folder can be written again; what was waiting is written\n'),
   });
 
   const apps = [createUcspApp(runtime), createChannelApp(runtime), createIssuerApp(runtime)];

@@ -14,7 +14,7 @@ const PARTY = 'Channel App';
 export function createChannelApp(runtime: SandboxRuntime): Express {
   const app = express();
   app.disable('x-powered-by');
-  if (runtime.store) app.use(persistBeforeAnswer(runtime));
+  if (runtime.store) app.use(persistBeforeAnswer(runtime, PARTY));
   app.set('query parser', 'simple');
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
   const userOf = (userId: string) => {

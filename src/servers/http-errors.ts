@@ -6,7 +6,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import { isUcspError, type ErrorKind } from '../errors/index.js';
 import { errorPage } from './pages/html.js';
 
-const STATUS: Partial<Record<ErrorKind, number>> = { 'not-found': 404, incorrect: 409, declined: 409, usage: 400, format: 400, config: 400 };
+const STATUS: Partial<Record<ErrorKind, number>> = { 'not-found': 404, incorrect: 409, declined: 409, usage: 400, format: 400, config: 400, unavailable: 503 };
 
 export function statusOf(e: unknown): number {
   if (isUcspError(e)) return STATUS[e.kind] ?? 500;

@@ -8,7 +8,7 @@ import { jsonErrors } from './http-errors.js';
 export function createIssuerApp(runtime: SandboxRuntime): Express {
   const app = express();
   app.disable('x-powered-by');
-  if (runtime.store) app.use(persistBeforeAnswer(runtime));
+  if (runtime.store) app.use(persistBeforeAnswer(runtime, 'Issuer'));
   app.get(['/', '/issuer'], (_req, res) => {
     res.json({ service: 'ucsp-sandbox mock issuer', cards: TEST_CARDS, amountRules: AMOUNT_RULES, transactions: `${runtime.urls.issuer}/issuer/transactions` });
   });

@@ -20,7 +20,7 @@ function peerOf(req: Request): string {
 export function createUcspApp(runtime: SandboxRuntime): Express {
   const app = express();
   app.disable('x-powered-by');
-  if (runtime.store) app.use(persistBeforeAnswer(runtime));
+  if (runtime.store) app.use(persistBeforeAnswer(runtime, PARTY));
   app.set('etag', false);
   app.set('query parser', 'simple');
 

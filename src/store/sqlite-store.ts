@@ -7,8 +7,16 @@
  * work — before an answer is sent, after each timer — so whatever the partner was told survives a
  * SIGKILL. WAL with synchronous=NORMAL: a process crash loses nothing; a power cut may lose the
  * last transactions (the sandbox is a test tool; no fsync per request).
+ *
+ * A write that fails (the disk is full, the folder went away) is said here and only here, as a
+ * UcspError of kind `unavailable`: what was to be written is kept and written by the next flush
+ * that succeeds, so the sandbox goes on where it was once the disk has room again.
+ *
+ * The data holds the partner's orders and the test users' mobiles: a folder the store makes is
+ * 0700, and its files (the database, its WAL and shared memory, which SQLite gives the
+ * database's own mode) are 0600.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -36,9 +44,15 @@ export class SqliteStore {
   private journal: JournalEntry[] = [];
   private kv = new Map<string, unknown>();
   private readonly flushTx: () => void;
+  /** A reset whose DELETE could not be written: done first by the next flush. */
+  private clearPending = false;
+  private readonly clearAll: () => void;
   readonly file: string;
 
-  constructor(dir: string, private readonly journalLimit: number) {
+  constructor(
+    private readonly dir: string,
+    private readonly journalLimit: number,
+  ) {
     let Database: typeof BetterSqlite3;
     try {
       Database = require('better-sqlite3') as typeof BetterSqlite3;
@@ -46,18 +60,21 @@ export class SqliteStore {
       throw new UcspError('usage', `--data needs better-sqlite3, which could not be loaded: ${(e as Error).message}`);
     }
     try {
-      mkdirSync(dir, { recursive: true });
+      if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
       this.file = join(dir, 'ucsp-sandbox.sqlite');
+      // made 0600 before SQLite opens it; an older file is narrowed to 0600 too
+      closeSync(openSync(this.file, 'a', 0o600));
+      for (const f of [this.file, `${this.file}-wal`, `${this.file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
       this.db = new Database(this.file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      for (const t of TABLES) this.db.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+      this.db.exec('CREATE TABLE IF NOT EXISTS replay (msg_id TEXT PRIMARY KEY, digest TEXT NOT NULL, answer TEXT NOT NULL, at INTEGER NOT NULL)');
+      this.db.exec('CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, value TEXT NOT NULL)');
+      this.db.exec('CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
     } catch (e) {
       throw new UcspError('usage', `cannot open the data folder ${dir}: ${(e as Error).message}`);
     }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    for (const t of TABLES) this.db.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY, value TEXT NOT NULL)`);
-    this.db.exec('CREATE TABLE IF NOT EXISTS replay (msg_id TEXT PRIMARY KEY, digest TEXT NOT NULL, answer TEXT NOT NULL, at INTEGER NOT NULL)');
-    this.db.exec('CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, value TEXT NOT NULL)');
-    this.db.exec('CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
     const upsert = Object.fromEntries(TABLES.map((t) => [t, this.db.prepare(`INSERT INTO ${t} (id, value) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET value = excluded.value`)]));
     const remove = Object.fromEntries(TABLES.map((t) => [t, this.db.prepare(`DELETE FROM ${t} WHERE id = ?`)]));
     const replayPut = this.db.prepare('INSERT INTO replay (msg_id, digest, answer, at) VALUES (?, ?, ?, ?) ON CONFLICT(msg_id) DO UPDATE SET digest = excluded.digest, answer = excluded.answer, at = excluded.at');
@@ -82,6 +99,17 @@ export class SqliteStore {
       if (last && this.journalLimit > 0) journalTrim.run(last - this.journalLimit);
       for (const [k, v] of this.kv) kvPut.run(k, JSON.stringify(v));
     });
+    this.clearAll = () => this.db.exec(`DELETE FROM ${TABLES.join('; DELETE FROM ')}; DELETE FROM replay; DELETE FROM journal; DELETE FROM kv;`);
+  }
+
+  /** The one place a failed write of the store becomes an error the servers answer (99 / 503). */
+  private writing(what: string, f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      throw new UcspError('unavailable', `the sandbox cannot write its data folder ${this.dir} (${what}): ${(e as Error).message}${typeof code === 'string' ? ` (${code})` : ''}`, { cause: e });
+    }
   }
 
   put(table: Table, key: string, value: unknown): void {
@@ -94,6 +122,8 @@ export class SqliteStore {
 
   addJournal(e: JournalEntry): void {
     this.journal.push(e);
+    // while writes fail, the unwritten journal stays as bounded as the journal itself
+    if (this.journalLimit > 0 && this.journal.length > this.journalLimit * 2) this.journal.splice(0, this.journal.length - this.journalLimit);
   }
 
   setKv(key: string, value: unknown): void {
@@ -101,13 +131,20 @@ export class SqliteStore {
   }
 
   get dirty(): boolean {
-    return this.pending.size > 0 || this.replay.size > 0 || this.journal.length > 0 || this.kv.size > 0;
+    return this.clearPending || this.pending.size > 0 || this.replay.size > 0 || this.journal.length > 0 || this.kv.size > 0;
   }
 
-  /** Writes everything changed since the last flush, in one transaction. */
+  /**
+   * Writes everything changed since the last flush, in one transaction. When it cannot (a full
+   * disk): throws UcspError `unavailable` and keeps the changes for the next flush.
+   */
   flush(): void {
     if (!this.dirty) return;
-    this.flushTx();
+    if (this.clearPending) {
+      this.writing('reset', this.clearAll);
+      this.clearPending = false;
+    }
+    this.writing('saving state', this.flushTx);
     this.pending.clear();
     this.replay.clear();
     this.journal = [];
@@ -129,17 +166,22 @@ export class SqliteStore {
     };
   }
 
-  /** Forgets everything (control API reset). */
+  /** Forgets everything (control API reset); when that cannot be written, the next flush does it first. */
   clear(): void {
     this.pending.clear();
     this.replay.clear();
     this.journal = [];
     this.kv.clear();
-    this.db.exec(`DELETE FROM ${TABLES.join('; DELETE FROM ')}; DELETE FROM replay; DELETE FROM journal; DELETE FROM kv;`);
+    this.clearPending = true;
+    this.writing('reset', this.clearAll);
+    this.clearPending = false;
   }
 
   close(): void {
-    this.flush();
-    this.db.close();
+    try {
+      this.flush();
+    } finally {
+      this.db.close();
+    }
   }
 }
