@@ -49,30 +49,49 @@ describe('VirtualClock', () => {
     expect(attempts).toEqual(schedule);
   });
 
-  it('work set going in the background does not hold time: the advance reaches its target, then waits for all of it', async () => {
+  it('work set going in the background at one instant runs together; time moves on only when it is done', async () => {
     const { clock } = manual(0);
     const gates: (() => void)[] = [];
-    const started: number[] = [];
-    const ended: number[] = [];
-    for (const at of [100, 200]) {
-      clock.setTimer(at, () => {
-        started.push(clock.now());
-        clock.background(new Promise<void>((r) => gates.push(r)).then(() => void ended.push(clock.now())));
-      });
-    }
+    const started: string[] = [];
+    const work = (name: string) => () => {
+      started.push(`${name}@${clock.now()}`);
+      clock.background(new Promise<void>((r) => gates.push(r)));
+    };
+    clock.setTimer(100, work('a'));
+    clock.setTimer(100, work('b'));
+    clock.setTimer(200, work('c'));
     let returned = false;
     const advancing = clock.advance(1000).then(() => (returned = true));
     while (gates.length < 2) await new Promise((r) => setImmediate(r));
-    expect(started).toEqual([100, 200]); // each fired at its own time, the first not waited for
-    expect(clock.now()).toBe(1000);
-    expect(returned).toBe(false);
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual(['a@100', 'b@100']); // both in flight, neither waited for before the other
+    expect(clock.now()).toBe(100); // held while their answers are awaited
     gates[1]!();
     await new Promise((r) => setImmediate(r));
-    expect(returned).toBe(false);
+    expect(started).toHaveLength(2);
     gates[0]!();
+    while (gates.length < 3) await new Promise((r) => setImmediate(r));
+    expect(started).toEqual(['a@100', 'b@100', 'c@200']);
+    expect(returned).toBe(false);
+    gates[2]!();
     await advancing;
-    expect(ended).toEqual([1000, 1000]);
+    expect(clock.now()).toBe(1000);
     expect(clock.runningCount).toBe(0);
+  });
+
+  it('work that does not hold time is not waited for by an advance, but by settle', async () => {
+    const { clock } = manual(0);
+    let release!: () => void;
+    let ended = false;
+    clock.setTimer(100, () => clock.background(new Promise<void>((r) => (release = r)).then(() => void (ended = true)), 'loose', false));
+    await clock.advance(1000);
+    expect(clock.now()).toBe(1000);
+    expect(ended).toBe(false);
+    expect(clock.runningCount).toBe(1);
+    const settling = clock.settle();
+    release();
+    await settling;
+    expect(ended).toBe(true);
   });
 
   it('cleared timers do not fire; a failing timer does not stop the clock', async () => {

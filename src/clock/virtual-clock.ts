@@ -46,7 +46,8 @@ export class VirtualClock {
   private advancing: Promise<void> = Promise.resolve();
   private readonly running = new Set<Promise<void>>();
   /** Work timer callbacks set going that waits on the outside world (a partner's answer); see background(). */
-  private readonly detached = new Set<Promise<void>>();
+  private readonly holding = new Set<Promise<void>>();
+  private readonly loose = new Set<Promise<void>>();
   private closed = false;
   afterTimer: (() => void) | undefined;
   inFlight: InFlight | undefined;
@@ -84,18 +85,19 @@ export class VirtualClock {
 
   /** Timer callbacks running now, and the work they set going in the background. */
   get runningCount(): number {
-    return this.running.size + this.detached.size;
+    return this.running.size + this.holding.size + this.loose.size;
   }
 
   /**
    * Work a timer callback sets going that waits on the outside world — a notice attempt waiting
-   * for the partner's answer — and must not hold virtual time meanwhile: an advance goes on to its
-   * target without waiting for it, then waits for all such work before it returns (so it takes
-   * as long as the longest attempt, not the sum of them). What that work schedules when it ends
-   * (the next attempt) fires at its own time if that is still ahead, else at once. It is
+   * for the partner's answer. While such work `holdsTime`, an advance does not move the clock past
+   * the time it started at (so what it schedules when it ends — the next attempt — fires at its
+   * own time, as in real time); all of it started at one instant runs together, so an advance
+   * takes as long as the longest, not the sum. Work that does not hold time (an attempt to a
+   * partner that left the previous one unanswered) goes on beside the clock. Either is
    * registered in flight (settling waits for it) and followed by the afterTimer hook.
    */
-  background(work: Promise<unknown>, label = 'work a sandbox timer set going'): void {
+  background(work: Promise<unknown>, label = 'work a sandbox timer set going', holdsTime = true): void {
     const p: Promise<void> = work.then(
       () => undefined,
       () => undefined,
@@ -106,10 +108,11 @@ export class VirtualClock {
         // the hook's own failure must not stop the clock
       }
     });
-    this.detached.add(p);
+    const set = holdsTime ? this.holding : this.loose;
+    set.add(p);
     const done = this.inFlight?.begin('timer', label);
     void p.finally(() => {
-      this.detached.delete(p);
+      set.delete(p);
       done?.();
     });
   }
@@ -158,8 +161,9 @@ export class VirtualClock {
   /**
    * Moves time forward by `ms`, firing every timer that falls due in order, each at its own
    * virtual time, and waiting for each (and for timers they set that also fall due) to finish.
-   * Work a callback set going in the background (background(): a partner's answer) does not hold
-   * time: once at its target the advance waits for all of it, together, then returns.
+   * Work a callback set going in the background that holds time (a partner's answer) is waited
+   * for before the clock moves on, all of one instant together; work that does not hold time is
+   * not waited for.
    */
   advance(ms: number): Promise<void> {
     if (!(ms >= 0)) return Promise.reject(new RangeError('advance by a number of milliseconds ≥ 0'));
@@ -174,26 +178,36 @@ export class VirtualClock {
     for (;;) {
       const t = this.timers[0];
       if (t && t.at <= target) {
+        // time stands while answers are awaited: what they schedule may fall due before t
+        if (t.at > this.now() && this.holding.size) {
+          await Promise.allSettled([...this.holding]);
+          continue;
+        }
         this.timers.shift();
         if (t.at > this.now()) this.jumpTo(t.at);
         await this.fire(t);
         continue;
       }
-      // callbacks already running on their own (due-now timers) may set timers that fall due too
-      if (this.running.size === 0) break;
-      await Promise.allSettled([...this.running]);
+      // callbacks already running on their own (due-now timers), and the answers awaited, may
+      // set timers that fall due too
+      if (this.running.size) {
+        await Promise.allSettled([...this.running]);
+        continue;
+      }
+      if (this.holding.size) {
+        await Promise.allSettled([...this.holding]);
+        continue;
+      }
+      break;
     }
     if (target > this.now()) this.jumpTo(target);
     this.reschedule();
-    // the attempts in flight, all at once: as long as the longest of them (what they schedule in
-    // turn is due now and fires by itself, or at the next advance or settle)
-    if (this.detached.size) await Promise.allSettled([...this.detached]);
   }
 
   /** Waits until every timer callback that is running, and the work they set going, has finished. */
   async settle(): Promise<void> {
     await this.advancing;
-    while (this.running.size || this.detached.size) await Promise.allSettled([...this.running, ...this.detached]);
+    while (this.runningCount) await Promise.allSettled([...this.running, ...this.holding, ...this.loose]);
   }
 
   close(): void {

@@ -18,6 +18,8 @@ export interface DeliveryResult {
   answerText?: string;
   signature?: SignatureVerdict;
   problem?: string;
+  /** No answer came within the timeout. */
+  timedOut?: boolean;
   durationMs: number;
 }
 
@@ -111,7 +113,8 @@ export async function deliver(
     res = await post(backUrl, text, options.timeoutMs);
   } catch (e) {
     const err = e as Error;
-    if (err.name === 'TimeoutError' || err.message.startsWith('answer could not be read')) return done({ ok: false, problem: err.message });
+    if (err.name === 'TimeoutError') return done({ ok: false, timedOut: true, problem: err.message });
+    if (err.message.startsWith('answer could not be read')) return done({ ok: false, problem: err.message });
     return done({ ok: false, problem: `cannot reach ${backUrl}: ${err.message}` });
   }
   const answerText = res.body.toString('utf8');

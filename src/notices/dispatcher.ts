@@ -78,6 +78,8 @@ export class NoticeDispatcher {
   /** Notices held by a "reorder" fault, released after the next notice's attempt. */
   private reorderHeld: string[] = [];
   private readonly duplicates = new Set<string>();
+  /** Notices whose last attempt got no answer within the timeout (their next does not hold the clock). */
+  private readonly unanswered = new Set<string>();
   /**
    * Bumped by stop() (a reset): an attempt still waiting for the partner when the state was
    * reset must not write its outcome into the new state.
@@ -248,6 +250,7 @@ export class NoticeDispatcher {
     this.extraTimers.clear();
     this.reorderHeld = [];
     this.duplicates.clear();
+    this.unanswered.clear();
   }
 
   /** Re-arms timers for pending notices (after a restart from durable state). */
@@ -259,8 +262,10 @@ export class NoticeDispatcher {
     this.disarm(n.id);
     if (n.status !== 'PENDING' || n.nextAt === undefined) return;
     const label = `attempt ${n.attempts.filter((a) => a.kind === 'scheduled').length + 1} of ${describe(n)}`;
-    // the attempt is made at its time; waiting for the partner's answer does not hold the clock
-    this.timers.set(n.id, this.o.clock.setTimer(n.nextAt, () => this.o.clock.background(this.scheduledAttempt(n.id), label), label));
+    // the attempt is made at its time; the clock waits for its answer (its retry may fall due
+    // before the clock's next stop) unless the partner left the notice's last attempt unanswered:
+    // then an advance goes on without it, and takes one timeout, not one per retry
+    this.timers.set(n.id, this.o.clock.setTimer(n.nextAt, () => this.o.clock.background(this.scheduledAttempt(n.id), label, !this.unanswered.has(n.id)), label));
   }
 
   private disarm(id: string): void {
@@ -318,6 +323,8 @@ export class NoticeDispatcher {
     const epoch = this.epoch;
     const r: DeliveryResult = await this.deliverInSlot(n, text);
     if (epoch !== this.epoch) return { n: n.attempts.length + 1, kind, at, durationMs: r.durationMs, ok: r.ok, problem: 'the sandbox was reset while the partner answered; not recorded' };
+    if (r.timedOut) this.unanswered.add(n.id);
+    else this.unanswered.delete(n.id);
     this.o.journal.add({
       at: this.o.clock.now(),
       wallAt: this.o.wallNow(),

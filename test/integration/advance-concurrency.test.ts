@@ -1,8 +1,9 @@
 /**
- * `clock/advance` delivers due notices together, not one after another: it waits for the partner's
- * answers once, at its target, so it takes as long as the longest attempt, not their sum (issue 10,
- * row 10). Proved by events — a gated partner holds every answer until the test lets it go — and,
- * for the bound itself, with partners that never answer and the default 10 s notice timeout.
+ * `clock/advance` delivers due notices together, not one after another, so it takes as long as the
+ * longest attempt, not their sum (issue 10, row 10); a notice whose partner left an attempt
+ * unanswered past notices.timeoutMs does not hold the clock for its retries. Proved by events — a
+ * gated partner holds every answer until the test lets it go — and, for the bound itself, with
+ * partners that never answer and the default 10 s notice timeout.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -78,7 +79,7 @@ describe('clock/advance with notices in flight', () => {
     for (const id of ids) {
       const [n] = h.runtime.notices.list({ orderId: id });
       expect(n!.attempts[0], id).toMatchObject({ ok: false, problem: 'no answer within 10000 ms' });
-      expect(n!.status).toBe('PENDING'); // its retries go on, at their place in the schedule or at once
+      expect(n!.status).toBe('PENDING'); // its retries go on beside the clock; settling waits for them
     }
   }, 60_000);
 });
