@@ -14,6 +14,7 @@ export interface ConfigFlags {
   indexUrl?: string;
   driverUrl?: string;
   signatureVariant?: SandboxConfig['partner']['signatureVariant'];
+  showPii?: boolean;
 }
 
 function parsePort(v: string): number {
@@ -38,7 +39,8 @@ export function addConfigFlags(cmd: Command): Command {
     .option('--data <dir>', 'keep state in SQLite in this folder: a restart loses no order, contract, notice or journal entry (default: in memory)')
     .option('--index-url <url>', "the partner's INDUSTRY_INDEX_URL (login hand-off target)")
     .option('--driver-url <url>', "the partner's test driver (PROFILE §9)")
-    .option('--signature-variant <variant>', 'SHA256withRSA or sha256-raw', parseVariant);
+    .option('--signature-variant <variant>', 'SHA256withRSA or sha256-raw', parseVariant)
+    .option('--show-pii', "show the test users' mobiles and card numbers unmasked in the journal and control API (masked by default)");
 }
 
 export function overridesFrom(f: ConfigFlags): DeepPartial<SandboxConfig> {
@@ -53,6 +55,7 @@ export function overridesFrom(f: ConfigFlags): DeepPartial<SandboxConfig> {
     ...(f.timeScale !== undefined ? { timeScale: f.timeScale } : {}),
     ...(f.keysDir !== undefined ? { keysDir: f.keysDir } : {}),
     ...(f.data !== undefined ? { dataDir: f.data } : {}),
+    ...(f.showPii ? { showPii: true } : {}),
     ...(Object.keys(partner).length ? { partner } : {}),
   };
 }

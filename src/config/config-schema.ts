@@ -114,6 +114,20 @@ export const SandboxConfigFileSchema = Type.Object(
     journalLimit: Type.Optional(
       Type.Integer({ minimum: 1, description: 'How many journal entries the sandbox keeps (oldest dropped first)', default: d.journalLimit }),
     ),
+    journalLimitBytes: Type.Optional(
+      Type.Integer({ minimum: 65536, description: 'How much raw text (characters) the journal keeps in all (oldest entries dropped first): a ring of bounded size whatever the messages', default: d.journalLimitBytes }),
+    ),
+    orderLimit: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'Orders kept in memory. Past it the oldest settled ones (final, nothing in progress) leave memory: with dataDir they stay in SQLite and are found as before; without, they are forgotten (UCSP then answers 34 for them). Orders still in progress always stay',
+        default: d.orderLimit,
+      }),
+    ),
+    showPii: Type.Optional(
+      Type.Boolean({ description: "Show the test users' mobiles and card numbers unmasked in the journal and the control API (masked by default: first 6 and last 4 digits of a card, a mobile's ends)", default: d.showPii }),
+    ),
     dataDir: Type.Optional(
       Type.String({
         minLength: 1,

@@ -39,6 +39,9 @@ export const DEFAULT_CONFIG = deepFreeze({
   zone: '+08:00',
   bodyLimitBytes: 65536,
   journalLimit: 10000,
+  journalLimitBytes: 32 * 1024 * 1024,
+  orderLimit: 10000,
+  showPii: false,
   partner: {
     insID: '12345678',
     merId: '123456789012345',

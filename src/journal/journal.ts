@@ -50,15 +50,24 @@ export interface JournalQuery {
 }
 
 export class Journal {
+  /** The kept entries are entries[head…]; the array is compacted now and then. */
   private entries: JournalEntry[] = [];
   private head = 0;
+  private chars = 0;
   private nextSeq = 1;
   dropped = 0;
   /** Told of every entry added, for durable state. */
   listener: ((e: JournalEntry) => void) | undefined;
   private waiters: (() => void)[] = [];
 
-  constructor(private limit = 10_000) {}
+  /**
+   * A ring bounded twice: at most `limit` entries and `limitChars` characters of raw text (and
+   * notes) in all; past either, the oldest entries fall off, counted in `dropped`.
+   */
+  constructor(
+    private limit = 10_000,
+    private readonly limitChars = 32 * 1024 * 1024,
+  ) {}
 
   add(e: Omit<JournalEntry, 'seq'>): JournalEntry {
     const entry = { ...e, seq: this.nextSeq++ } as JournalEntry;
@@ -68,17 +77,27 @@ export class Journal {
       this.waiters = [];
       for (const f of w) f();
     }
+    this.keep(entry);
+    return entry;
+  }
+
+  private keep(entry: JournalEntry): void {
     if (this.limit <= 0) {
       this.dropped++;
-      return entry;
+      return;
     }
-    if (this.entries.length < this.limit) this.entries.push(entry);
-    else {
-      this.entries[this.head] = entry;
-      this.head = (this.head + 1) % this.limit;
+    this.entries.push(entry);
+    this.chars += weight(entry);
+    while (this.entries.length - this.head > this.limit || (this.chars > this.limitChars && this.entries.length - this.head > 1)) {
+      this.chars -= weight(this.entries[this.head]!);
+      this.entries[this.head] = undefined as unknown as JournalEntry;
+      this.head++;
       this.dropped++;
     }
-    return entry;
+    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
   }
 
   /** Resolves when the next entry is added (long polls wait on it). */
@@ -88,7 +107,7 @@ export class Journal {
 
   /** Entries in order, oldest first. */
   all(): JournalEntry[] {
-    return this.head === 0 ? [...this.entries] : [...this.entries.slice(this.head), ...this.entries.slice(0, this.head)];
+    return this.entries.slice(this.head);
   }
 
   query(q: JournalQuery = {}): JournalEntry[] {
@@ -104,7 +123,12 @@ export class Journal {
   }
 
   get size(): number {
-    return this.entries.length;
+    return this.entries.length - this.head;
+  }
+
+  /** Characters of raw text and notes kept. */
+  get sizeChars(): number {
+    return this.chars;
   }
 
   get lastSeq(): number {
@@ -118,16 +142,22 @@ export class Journal {
   clear(): void {
     this.entries = [];
     this.head = 0;
+    this.chars = 0;
     this.dropped = 0;
   }
 
   /** Restores entries (durable state); keeps the order and the sequence. */
   restore(entries: JournalEntry[], dropped: number): void {
     this.clear();
-    for (const e of entries.slice(-this.limit)) this.entries.push(e);
-    this.dropped = dropped + Math.max(0, entries.length - this.limit);
+    for (const e of entries) this.keep(e);
+    this.dropped += dropped;
     this.nextSeq = (entries.at(-1)?.seq ?? 0) + 1;
   }
+}
+
+/** What an entry weighs in the journal's bound: its raw text and note, in characters. */
+function weight(e: JournalEntry): number {
+  return e.raw.length + (e.note?.length ?? 0);
 }
 
 /** Masks mobiles and card-number-shaped values in raw text for views, field by field. */
@@ -147,4 +177,15 @@ export function viewEntry(e: JournalEntry): JournalEntry & { parsed?: unknown } 
     parsed = undefined;
   }
   return { ...e, raw, ...(parsed === undefined ? {} : { parsed }) };
+}
+
+/** An entry with its parsed message, unmasked (`--show-pii`). */
+export function plainEntry(e: JournalEntry): JournalEntry & { parsed?: unknown } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(e.raw);
+  } catch {
+    parsed = undefined;
+  }
+  return parsed === undefined ? e : { ...e, parsed };
 }

@@ -172,8 +172,9 @@ export class NoticeDispatcher {
     return this.o.ledger.notices.get(id);
   }
 
+  /** An order's notices (also those kept in durable state only), or every notice in memory. */
   list(filter: { orderId?: string } = {}): NoticeRecord[] {
-    return [...this.o.ledger.notices.values()].filter((n) => filter.orderId === undefined || n.orderId === filter.orderId);
+    return filter.orderId === undefined ? [...this.o.ledger.notices.values()] : this.o.ledger.noticesOf(filter.orderId);
   }
 
   private require(id: string): NoticeRecord {

@@ -5,14 +5,33 @@
  */
 import type { Contract, SigningRequest } from './contract-machine.js';
 import { IdGenerator } from './ids.js';
-import { ObservedMap } from './observed-map.js';
+import { FallbackMap, ObservedMap } from './observed-map.js';
 import type { IssuerTxn } from './issuer-rules.js';
 import type { NoticeRecord } from './notice-machine.js';
-import type { PaymentOrder } from './payment-machine.js';
+import { isFinal, type PaymentOrder } from './payment-machine.js';
 import type { RefundOrder } from './refund-machine.js';
 import { ReplayCache } from './replay-cache.js';
 
 export type AnyOrder = PaymentOrder | RefundOrder | SigningRequest;
+
+/**
+ * Durable state behind the ledger (`--data`): what is no longer in memory is found there. Orders
+ * by id and by their tn, queryId or signId; notices by id and by order; issuer transactions by ref.
+ */
+export interface LedgerBacking {
+  order(orderId: string): AnyOrder | undefined;
+  orderIdBy(field: 'tn' | 'queryId' | 'signId', value: string): string | undefined;
+  notice(id: string): NoticeRecord | undefined;
+  noticesOf(orderId: string): NoticeRecord[];
+  issuer(ref: string): IssuerTxn | undefined;
+}
+
+/** An order whose life is over: final, nothing of it in progress (no refund held on it). */
+function isSettled(o: AnyOrder): boolean {
+  if (o.kind === 'PAY') return isFinal(o) && o.reservedAmt === 0;
+  if (o.kind === 'SIGN') return o.status !== 'AWAITING_USER';
+  return o.status !== 'PROCESSING';
+}
 
 export interface LedgerSnapshot {
   orders: AnyOrder[];
@@ -28,15 +47,87 @@ export class Ledger {
   readonly issuer = new ObservedMap<string, IssuerTxn>();
   readonly notices = new ObservedMap<string, NoticeRecord>();
   /** Secondary indexes. */
-  readonly byTn = new Map<string, string>();
-  readonly byQueryId = new Map<string, string>();
-  readonly bySignId = new Map<string, string>();
+  readonly byTn = new FallbackMap<string, string>();
+  readonly byQueryId = new FallbackMap<string, string>();
+  readonly bySignId = new FallbackMap<string, string>();
+  /** Notice ids of each order (in memory). */
+  private readonly noticeIds = new Map<string, Set<string>>();
   readonly replay: ReplayCache;
   readonly ids: IdGenerator;
+  /**
+   * Orders kept in memory: past it, the oldest settled orders (final, nothing in progress) leave
+   * memory with their notices and issuer transactions — to durable state only when there is one
+   * (still found by every lookup), else forgotten (`dropped`). Live orders always stay.
+   */
+  orderLimit = Number.POSITIVE_INFINITY;
+  /** Settled orders forgotten for good (no durable state), and moved to durable state only. */
+  dropped = 0;
+  evicted = 0;
+  /** Work of the sandbox still tied to an order (an issuer inquiry schedule, say): it stays in memory. */
+  busy: ((orderId: string) => boolean) | undefined;
+  private backing: LedgerBacking | undefined;
+  private restoring = false;
 
   constructor(insID: string, replayLimit = 200_000) {
     this.ids = new IdGenerator(insID);
     this.replay = new ReplayCache(replayLimit);
+    // the notice index follows every notice stored (the dispatcher stores them)
+    const notices = this.notices;
+    const index = this.noticeIds;
+    const set = notices.set.bind(notices);
+    notices.set = (id, n) => {
+      let ids = index.get(n.orderId);
+      if (!ids) index.set(n.orderId, (ids = new Set()));
+      ids.add(id);
+      return set(id, n);
+    };
+  }
+
+  /** Durable state to find what memory no longer holds. */
+  attachBacking(b: LedgerBacking): void {
+    this.backing = b;
+    this.orders.fallback = (id) => b.order(id);
+    this.notices.fallback = (id) => b.notice(id);
+    this.issuer.fallback = (ref) => b.issuer(ref);
+    this.byTn.fallback = (tn) => b.orderIdBy('tn', tn);
+    this.byQueryId.fallback = (q) => b.orderIdBy('queryId', q);
+    this.bySignId.fallback = (s) => b.orderIdBy('signId', s);
+  }
+
+  /** The notices of an order, oldest first (from durable state too). */
+  noticesOf(orderId: string): NoticeRecord[] {
+    const ids = this.noticeIds.get(orderId);
+    if (ids) return [...ids].map((id) => this.notices.held(id)).filter((n): n is NoticeRecord => n !== undefined);
+    return this.backing ? this.backing.noticesOf(orderId) : [];
+  }
+
+  /**
+   * Moves the oldest settled orders out of memory until at most orderLimit remain (or only live
+   * ones are left): those whose notices are all done and that no sandbox work is tied to.
+   */
+  trim(): void {
+    if (this.orders.size <= this.orderLimit) return;
+    for (const o of this.orders.values()) {
+      if (this.orders.size <= this.orderLimit) break;
+      if (!isSettled(o) || this.busy?.(o.orderId)) continue;
+      const notices = this.noticesOf(o.orderId);
+      if (notices.some((n) => n.status === 'PENDING' || n.status === 'HELD')) continue;
+      this.forgetOrder(o, notices);
+    }
+  }
+
+  private forgetOrder(o: AnyOrder, notices: NoticeRecord[]): void {
+    this.orders.forget(o.orderId);
+    for (const n of notices) this.notices.forget(n.id);
+    this.noticeIds.delete(o.orderId);
+    if (o.kind === 'PAY') {
+      this.byTn.forget(o.tn);
+      this.issuer.forget(o.tn);
+    } else if (o.kind === 'SIGN') this.bySignId.forget(o.signId);
+    else this.issuer.forget(o.orderId);
+    if (o.kind !== 'SIGN' && o.queryId) this.byQueryId.forget(o.queryId);
+    if (this.backing) this.evicted++;
+    else this.dropped++;
   }
 
   payment(orderId: string): PaymentOrder | undefined {
@@ -66,24 +157,36 @@ export class Ledger {
 
   /** Stores an order (new or its next state), keeping the indexes current. */
   putOrder(o: AnyOrder): void {
+    const added = this.orders.held(o.orderId) === undefined;
     this.orders.set(o.orderId, o);
     if (o.kind === 'PAY') this.byTn.set(o.tn, o.orderId);
     if (o.kind === 'SIGN') this.bySignId.set(o.signId, o.orderId);
     if ((o.kind === 'PAY' || o.kind === 'CANCEL' || o.kind === 'REFUND') && o.queryId) this.byQueryId.set(o.queryId, o.orderId);
+    // trimmed a tenth past the limit at a time, so that a long run of live orders costs little
+    if (added && !this.restoring && this.orders.size > this.orderLimit + Math.max(1, Math.ceil(this.orderLimit / 10))) this.trim();
   }
 
-  /** Puts back what durable state held (indexes rebuilt). */
+  /** Puts back what durable state held (indexes rebuilt), then keeps orderLimit. */
   restore(snap: LedgerSnapshot): void {
-    for (const o of snap.orders) this.putOrder(o);
-    for (const c of snap.contracts) this.contracts.set(c.contractId, c);
-    for (const t of snap.issuer) this.issuer.set(t.ref, t);
-    for (const n of snap.notices) this.notices.set(n.id, n);
+    this.restoring = true;
+    try {
+      for (const o of snap.orders) this.putOrder(o);
+      for (const c of snap.contracts) this.contracts.set(c.contractId, c);
+      for (const t of snap.issuer) this.issuer.set(t.ref, t);
+      for (const n of snap.notices) this.notices.set(n.id, n);
+    } finally {
+      this.restoring = false;
+    }
     this.ids.counter = Math.max(this.ids.counter, snap.idCounter);
+    this.trim();
   }
 
   reset(): void {
     for (const m of [this.orders, this.contracts, this.issuer, this.notices, this.byTn, this.byQueryId, this.bySignId]) m.clear();
+    this.noticeIds.clear();
     this.replay.clear();
+    this.dropped = 0;
+    this.evicted = 0;
   }
 
   snapshot(): LedgerSnapshot {

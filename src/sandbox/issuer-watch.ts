@@ -40,6 +40,12 @@ export class IssuerWatch {
     return this.o.ledger.refund(orderId)?.orderId;
   }
 
+  /** Whether UCSP is still inquiring the issuer about this order. */
+  watching(orderId: string): boolean {
+    const ref = this.refOf(orderId);
+    return ref !== undefined && this.watches.has(ref);
+  }
+
   watch(orderId: string): void {
     const ref = this.refOf(orderId);
     const txn = ref ? this.o.ledger.issuer.get(ref) : undefined;

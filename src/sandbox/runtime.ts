@@ -17,6 +17,7 @@ import { Journal, type JournalEntry } from '../journal/journal.js';
 import { NoticeDispatcher } from '../notices/dispatcher.js';
 import { KEY_FIELDS, type ProtocolSettings } from '../protocol/handlers/index.js';
 import { answerMsgInfo, answerPlaceholder, echoKeyFields, responseMsg } from '../gateway/answer.js';
+import { maskCardNumbers } from '../schemas/mask.js';
 import { isMsgType, type MsgType } from '../schemas/message-types.js';
 import { DEFAULT_CARD, TEST_CARDS, decideBehaviour, startIssuerTxn, type IssuerBehaviour } from '../protocol/issuer-rules.js';
 import { Ledger } from '../protocol/ledger.js';
@@ -107,7 +108,9 @@ export class SandboxRuntime {
     this.clock.inFlight = this.inFlight;
     this.clockHold = new ClockHold(this.clock);
     this.ledger = new Ledger(o.config.partner.insID);
-    this.journal = new Journal(o.config.journalLimit);
+    this.ledger.orderLimit = o.config.orderLimit;
+    this.ledger.busy = (orderId) => this.watch.watching(orderId);
+    this.journal = new Journal(o.config.journalLimit, o.config.journalLimitBytes);
     this.partnerTrust = new TrustStore(o.partnerCertificates);
     const self = this;
     this.settings = {
@@ -151,6 +154,8 @@ export class SandboxRuntime {
 
   /** Restores durable state, resumes pending work, and follows every change from now on. */
   private attachStore(store: SqliteStore, stored: StoredState): void {
+    // orders past orderLimit leave memory for the file, where every lookup still finds them
+    this.ledger.attachBacking(store.backing());
     this.ledger.restore(stored.ledger);
     this.ledger.replay.restore(stored.replay, Number(stored.kv.replayEvicted ?? 0));
     this.journal.restore(stored.journal, Number(stored.kv.journalDropped ?? 0));
@@ -415,10 +420,12 @@ export class SandboxRuntime {
     if (p.status !== 'AWAITING_USER') throw new UcspError('incorrect', `order ${p.orderId} is ${p.status}, not awaiting payment`);
     if (!this.cardsOf(p.userId).some((c) => c.pan === card)) throw new UcspError('incorrect', `card ${card.slice(0, 6)}… is not one of ${p.userId}'s cards`);
     const behaviour = decideBehaviour({ override: this.takeOutcome(p.orderId), txnAmt: p.txnAmt, card });
-    const txn = startIssuerTxn({ ref: p.tn, orderId: p.orderId, kind: 'PAY', txnAmt: p.txnAmt, currencyCode: p.currencyCode, card, behaviour, createdAt: this.clock.now() }, this.clock.now());
-    this.journal.add({ at: this.clock.now(), wallAt: Date.now(), direction: 'out', channel: 'cashier', orderId: p.orderId, raw: JSON.stringify({ pay: p.tn, card: `${card.slice(0, 6)}******${card.slice(-4)}`, behaviour }) });
+    // the card number is needed for that decision only: what is kept (memory, SQLite, views) is first 6 + last 4
+    const shown = maskCardNumbers(card);
+    const txn = startIssuerTxn({ ref: p.tn, orderId: p.orderId, kind: 'PAY', txnAmt: p.txnAmt, currencyCode: p.currencyCode, card: shown, behaviour, createdAt: this.clock.now() }, this.clock.now());
+    this.journal.add({ at: this.clock.now(), wallAt: Date.now(), direction: 'out', channel: 'cashier', orderId: p.orderId, raw: JSON.stringify({ pay: p.tn, card: shown, behaviour }) });
     if (!txn) return { order: p, behaviour, error: 'the issuer reported a system error (99); the order still awaits payment' };
-    this.ledger.putOrder(paymentTransition(p, { type: 'user-pay', card }));
+    this.ledger.putOrder(paymentTransition(p, { type: 'user-pay', card: shown }));
     this.expiry.refresh();
     this.ledger.issuer.set(p.tn, txn);
     this.watch.watch(p.orderId);

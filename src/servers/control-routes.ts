@@ -6,7 +6,10 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request } from 'express';
 import { RESPONSE_CODES, UcspError, type ResponseCode } from '../errors/index.js';
 import { ANSWER_FAULT_KINDS, type AnswerFaultKind } from '../gateway/corrupt-answer.js';
-import { viewEntry, type JournalChannel } from '../journal/journal.js';
+import { plainEntry, viewEntry, type JournalChannel, type JournalEntry } from '../journal/journal.js';
+import type { AnyOrder } from '../protocol/ledger.js';
+import { maskCardNumbers } from '../schemas/mask.js';
+import { memoryPage, pageRequest, storePage, streamList } from './control-lists.js';
 import { NOTICE_FAULT_ACTIONS, type NoticeFaultAction } from '../notices/faults.js';
 import { NOTICE_RESULTS, TAMPERS, type NoticeResult, type Tamper } from '../notices/tamper.js';
 import { AMOUNT_RULES, ISSUER_BEHAVIOURS, TEST_CARDS, type IssuerBehaviour } from '../protocol/issuer-rules.js';
@@ -56,6 +59,10 @@ function orderRef(b: Record<string, unknown>): { tn?: string; orderId?: string }
 
 export function controlRouter(runtime: SandboxRuntime): Router {
   const r = Router();
+  // card numbers shown as first 6 + last 4, mobiles masked, unless --show-pii (showPii)
+  const showPii = runtime.config.showPii;
+  const viewOrder = (o: AnyOrder): AnyOrder => (!showPii && o.kind === 'PAY' && o.card ? { ...o, card: maskCardNumbers(o.card) } : o);
+  const viewJournal: (e: JournalEntry) => unknown = showPii ? plainEntry : viewEntry;
   const token = runtime.config.controlToken;
   r.use((req, res, next) => {
     if (!token) return next();
@@ -71,10 +78,11 @@ export function controlRouter(runtime: SandboxRuntime): Router {
       urls: runtime.urls,
       clock: { now: runtime.clock.now(), iso: new Date(runtime.clock.now()).toISOString(), timeScale: runtime.clock.timeScale, pendingTimers: runtime.clock.pendingTimers, held: runtime.clockHold.info !== undefined },
       inFlight: runtime.inFlight.size,
-      orders: runtime.ledger.orders.size,
+      orders: runtime.store ? runtime.store.count('orders') : runtime.ledger.orders.size,
+      ordersInMemory: { size: runtime.ledger.orders.size, limit: runtime.config.orderLimit, dropped: runtime.ledger.dropped, inDataFolderOnly: runtime.ledger.evicted },
       contracts: runtime.ledger.contracts.size,
       notices: runtime.ledger.notices.size,
-      journal: { size: runtime.journal.size, dropped: runtime.journal.dropped, lastSeq: runtime.journal.lastSeq },
+      journal: { size: runtime.journal.size, chars: runtime.journal.sizeChars, dropped: runtime.journal.dropped, lastSeq: runtime.journal.lastSeq },
       replayCache: { size: runtime.ledger.replay.size, evicted: runtime.ledger.replay.evicted },
       ucspSignCertID: runtime.ucspCertificate.serial,
       partnerSignCertIDs: runtime.partnerTrust.ids,
@@ -93,7 +101,7 @@ export function controlRouter(runtime: SandboxRuntime): Router {
     const b = body(req);
     const card = optString(b, 'card');
     const out = runtime.pay(orderRef(b), card);
-    res.status(out.error ? 502 : 200).json({ order: out.order, behaviour: out.behaviour, ...(out.error ? { error: out.error } : {}) });
+    res.status(out.error ? 502 : 200).json({ order: viewOrder(out.order), behaviour: out.behaviour, ...(out.error ? { error: out.error } : {}) });
   });
   r.post('/abandon', (req, res) => {
     res.json({ order: runtime.abandon(orderRef(body(req))) });
@@ -171,9 +179,19 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   r.get('/notices/faults', (_req, res) => {
     res.json(runtime.notices.faults.list());
   });
-  r.get('/notices', (req, res) => {
+  r.get('/notices', async (req, res) => {
     const orderId = (req.query as Record<string, string | undefined>).orderId;
-    res.json(runtime.notices.list(orderId ? { orderId } : {}));
+    const p = pageRequest(req);
+    if (orderId) {
+      const mine = new Map(runtime.notices.list({ orderId }).map((n) => [n.id, n]));
+      return streamList(req, res, memoryPage(mine, p), (n) => n);
+    }
+    // with durable state, notices of orders that left memory are in the file only
+    if (runtime.store) {
+      runtime.persist();
+      return streamList(req, res, storePage(runtime.store, 'notices', p), (n) => n);
+    }
+    return streamList(req, res, memoryPage(runtime.ledger.notices, p), (n) => n);
   });
   r.get('/notices/:id', (req, res) => {
     const n = runtime.notices.get(req.params.id);
@@ -278,20 +296,26 @@ export function controlRouter(runtime: SandboxRuntime): Router {
         clearTimeout(timer);
       }
     }
-    res.json({ entries: entries.map(viewEntry), dropped: runtime.journal.dropped, lastSeq: runtime.journal.lastSeq });
+    await streamList(req, res, { items: entries }, viewJournal, { key: 'entries', tail: { dropped: runtime.journal.dropped, lastSeq: runtime.journal.lastSeq } });
   });
-  r.get('/orders', (_req, res) => {
-    res.json([...runtime.ledger.orders.values()]);
+  // paged (?limit, ?cursor) and streamed: see control-lists.ts
+  r.get('/orders', async (req, res) => {
+    const p = pageRequest(req);
+    if (runtime.store) {
+      runtime.persist();
+      return streamList(req, res, storePage<AnyOrder>(runtime.store, 'orders', p), viewOrder);
+    }
+    return streamList(req, res, memoryPage(runtime.ledger.orders, p), viewOrder);
   });
   r.get('/orders/:orderId', (req, res) => {
     const o = runtime.ledger.orders.get(req.params.orderId);
     if (!o) throw new UcspError('not-found', `no order ${req.params.orderId}`);
     // an order awaiting its user says when UCSP fails it (orderExpirySeconds), on the sandbox clock
     const expiresAt = runtime.expiry.deadline(o.orderId);
-    res.json(expiresAt === undefined ? o : { ...o, expiresAt });
+    res.json(expiresAt === undefined ? viewOrder(o) : { ...viewOrder(o), expiresAt });
   });
-  r.get('/contracts', (_req, res) => {
-    res.json([...runtime.ledger.contracts.values()]);
+  r.get('/contracts', async (req, res) => {
+    await streamList(req, res, memoryPage(runtime.ledger.contracts, pageRequest(req)), (c) => c);
   });
   r.post('/reset', (_req, res) => {
     runtime.reset();

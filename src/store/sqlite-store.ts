@@ -22,12 +22,14 @@ import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { UcspError } from '../errors/index.js';
 import type { JournalEntry } from '../journal/journal.js';
-import type { LedgerSnapshot } from '../protocol/ledger.js';
+import type { AnyOrder, LedgerBacking, LedgerSnapshot } from '../protocol/ledger.js';
+import type { IssuerTxn } from '../protocol/issuer-rules.js';
+import type { NoticeRecord } from '../protocol/notice-machine.js';
 import type { ReplayEntry } from '../protocol/replay-cache.js';
 
 const require = createRequire(import.meta.url);
 
-type Table = 'orders' | 'contracts' | 'issuer' | 'notices';
+export type Table = 'orders' | 'contracts' | 'issuer' | 'notices';
 const TABLES: readonly Table[] = ['orders', 'contracts', 'issuer', 'notices'];
 
 export interface StoredState {
@@ -72,6 +74,9 @@ export class SqliteStore {
       this.db.exec('CREATE TABLE IF NOT EXISTS replay (msg_id TEXT PRIMARY KEY, digest TEXT NOT NULL, answer TEXT NOT NULL, at INTEGER NOT NULL)');
       this.db.exec('CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, value TEXT NOT NULL)');
       this.db.exec('CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+      // orders that left memory (orderLimit) are found by these, as the ledger's own indexes find the rest
+      for (const f of ['tn', 'queryId', 'signId']) this.db.exec(`CREATE INDEX IF NOT EXISTS orders_${f} ON orders (json_extract(value, '$.${f}'))`);
+      this.db.exec("CREATE INDEX IF NOT EXISTS notices_order ON notices (json_extract(value, '$.orderId'))");
     } catch (e) {
       throw new UcspError('usage', `cannot open the data folder ${dir}: ${(e as Error).message}`);
     }
@@ -100,6 +105,47 @@ export class SqliteStore {
       for (const [k, v] of this.kv) kvPut.run(k, JSON.stringify(v));
     });
     this.clearAll = () => this.db.exec(`DELETE FROM ${TABLES.join('; DELETE FROM ')}; DELETE FROM replay; DELETE FROM journal; DELETE FROM kv;`);
+  }
+
+  /** What memory no longer holds, for the ledger: the changes not yet written first, then the file. */
+  backing(): LedgerBacking {
+    const byId = Object.fromEntries(TABLES.map((t) => [t, this.db.prepare(`SELECT value FROM ${t} WHERE id = ?`)]));
+    const byField = Object.fromEntries(['tn', 'queryId', 'signId'].map((f) => [f, this.db.prepare(`SELECT id FROM orders WHERE json_extract(value, '$.${f}') = ? LIMIT 1`)]));
+    const noticesOf = this.db.prepare("SELECT id, value FROM notices WHERE json_extract(value, '$.orderId') = ? ORDER BY rowid");
+    const read = <T>(table: Table, id: string): T | undefined => {
+      const p = this.pending.get(`${table}\u0000${id}`);
+      if (p) return p.value as T | undefined;
+      const row = byId[table]!.get(id) as { value: string } | undefined;
+      return row ? (JSON.parse(row.value) as T) : undefined;
+    };
+    return {
+      order: (id) => read<AnyOrder>('orders', id),
+      notice: (id) => read<NoticeRecord>('notices', id),
+      issuer: (ref) => read<IssuerTxn>('issuer', ref),
+      orderIdBy: (field, value) => {
+        for (const p of this.pending.values()) if (p.table === 'orders' && (p.value as Record<string, unknown> | undefined)?.[field] === value) return p.key;
+        const row = byField[field]!.get(value) as { id: string } | undefined;
+        return row && read<AnyOrder>('orders', row.id) ? row.id : undefined;
+      },
+      noticesOf: (orderId) => {
+        const found = new Map((noticesOf.all(orderId) as { id: string; value: string }[]).map((r) => [r.id, JSON.parse(r.value) as NoticeRecord | undefined]));
+        for (const p of this.pending.values()) if (p.table === 'notices' && (found.has(p.key) || (p.value as NoticeRecord | undefined)?.orderId === orderId)) found.set(p.key, p.value as NoticeRecord | undefined);
+        return [...found.values()].filter((n): n is NoticeRecord => n !== undefined);
+      },
+    };
+  }
+
+  /**
+   * A page of a table in the order its rows were first written: rows after `afterRow` (0: from
+   * the start), at most `limit`. Call after a flush, so that every change is on the file.
+   */
+  page(table: Table, afterRow: number, limit: number): { row: number; value: string }[] {
+    return this.db.prepare(`SELECT rowid AS row, value FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT ?`).all(afterRow, limit) as { row: number; value: string }[];
+  }
+
+  /** Rows in a table. */
+  count(table: Table): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   }
 
   /** The one place a failed write of the store becomes an error the servers answer (99 / 503). */

@@ -9,6 +9,7 @@ import { resolveConfig, type DeepPartial, type SandboxConfig } from '../../src/c
 import { TrustStore, certInfoFromPem, generateTestKeys, signMessage, verifyMessage, type SignerCredentials, type TestKeySet } from '../../src/crypto/index.js';
 import { formatUcspTime } from '../../src/protocol/time.js';
 import { SandboxRuntime } from '../../src/sandbox/runtime.js';
+import type { SqliteStore } from '../../src/store/sqlite-store.js';
 import { validateMessage, type MsgType } from '../../src/schemas/index.js';
 
 let cachedKeys: TestKeySet | undefined;
@@ -29,13 +30,13 @@ export interface Answer {
   msg: { msgInfo: Record<string, string>; trxInfo: Record<string, string>; msgResponse: { responseCode: string; responseMsg: string } };
 }
 
-export function makeHarness(overrides: DeepPartial<SandboxConfig> = {}) {
+export function makeHarness(overrides: DeepPartial<SandboxConfig> = {}, options: { store?: SqliteStore } = {}) {
   const keys = testKeys();
   const partner = signerOf(keys.partner.keyPem, keys.partner.certPem);
   const ucsp = signerOf(keys.ucsp.keyPem, keys.ucsp.certPem);
   const config = resolveConfig(undefined, { baseDir: tmpdir(), overrides: { timeScale: 0, ...overrides } });
   const clock = new VirtualClock({ scale: 0 });
-  const runtime = new SandboxRuntime({ config, ucspSigner: ucsp, partnerCertificates: [partner.certificate], clock });
+  const runtime = new SandboxRuntime({ config, ucspSigner: ucsp, partnerCertificates: [partner.certificate], clock, ...(options.store ? { store: options.store } : {}) });
   runtime.urls = { ucsp: 'http://127.0.0.1:1', channel: 'http://127.0.0.1:2', issuer: 'http://127.0.0.1:3' };
   const ucspTrust = new TrustStore([ucsp.certificate]);
   let seq = 0;
