@@ -19,6 +19,26 @@ export interface MemoryResult {
   replay_cache: number;
   rss_phase_s: number;
   rss_phase_errors: number;
+  /** The slowest of a few paged GET /control/orders?limit=100 calls (first page, then by cursor) with the orders held. */
+  control_orders_ms_at_100k: number;
+  control_orders_calls: number;
+}
+
+/** A paged list call with every order of the run held: the slowest of `calls` (first page, then the next ones by cursor). */
+async function measureOrdersPage(control: string, calls: number): Promise<number> {
+  let worst = 0;
+  let cursor: string | null = null;
+  for (let i = 0; i < calls; i++) {
+    const url = `${control}/orders?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const t0 = performance.now();
+    const res = await fetch(url);
+    const items = (await res.json()) as unknown[];
+    const ms = performance.now() - t0;
+    if (res.status !== 200 || !Array.isArray(items) || items.length !== 100) throw new Error(`GET ${url}: HTTP ${res.status}, ${Array.isArray(items) ? items.length : 'no'} items`);
+    worst = Math.max(worst, ms);
+    cursor = res.headers.get('x-next-cursor');
+  }
+  return worst;
 }
 
 export async function measureMemory(
@@ -91,6 +111,10 @@ export async function measureMemory(
       replayCache: { size: number };
     };
     log(`memory: ${r.requests} requests in ${seconds.toFixed(0)} s, RSS ${mem.rssMb.toFixed(0)} MB (peak ${mem.peakMb.toFixed(0)}), ${r.errors} errors`);
+    // read after RSS: the list call must not be what was measured
+    const listCalls = 5;
+    const listMs = await measureOrdersPage(control, listCalls);
+    log(`memory: GET /control/orders?limit=100 with ${status.orders} orders held: ${listMs.toFixed(1)} ms (slowest of ${listCalls})`);
     return {
       rss_mb_after_100k: Math.round(mem.rssMb),
       rss_requests: r.requests,
@@ -102,6 +126,8 @@ export async function measureMemory(
       replay_cache: status.replayCache.size,
       rss_phase_s: Math.round(seconds),
       rss_phase_errors: r.errors,
+      control_orders_ms_at_100k: Math.round(listMs * 10) / 10,
+      control_orders_calls: listCalls,
     };
   } finally {
     await stop(child);

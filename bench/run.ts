@@ -22,6 +22,7 @@ export const TARGETS = {
   suite_wall_s: { max: 10 },
   gateway_ratio: { min: 0.9 },
   rss_mb_after_100k: { max: 200 },
+  control_orders_ms_at_100k: { max: 50 },
 } as const;
 
 function sandboxTarget(dir: string, extra: string[] = [], nodeFlags: string[] = []): Target {
@@ -169,6 +170,7 @@ function judge(a: BenchArgs, result: Record<string, unknown>): void {
     suite_wall_s: result.suite_all_passed === false ? false : pass(result.suite_wall_s, TARGETS.suite_wall_s),
     gateway_ratio: pass(result.gateway_ratio, TARGETS.gateway_ratio),
     rss_mb_after_100k: a.memoryRequests >= 100_000 ? pass(result.rss_mb_after_100k, TARGETS.rss_mb_after_100k) : null,
+    control_orders_ms_at_100k: a.memoryRequests >= 100_000 ? pass(result.control_orders_ms_at_100k, TARGETS.control_orders_ms_at_100k) : null,
   };
 }
 

@@ -16,6 +16,7 @@ const rows: [key: string, label: string, unit: string, target?: string][] = [
   ['rss_peak_mb', 'peak RSS (VmHWM)', 'MB'],
   ['journal_dropped', 'journal dropped', ''],
   ['orders', 'orders held', ''],
+  ['control_orders_ms_at_100k', 'paged GET /control/orders, orders held (slowest of 5)', 'ms', '≤ 50'],
   ['workers_supported', 'start --workers supported', ''],
 ];
 
