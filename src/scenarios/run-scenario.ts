@@ -177,6 +177,8 @@ async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars, progres
       case 'forceAnswer':
         return sandbox.call('/api/answer', p);
       case 'answerFault':
+        // an unsigned minimal answer cannot be told from a corrupted one: the scenario does not apply
+        if ((await sandbox.status()).answerForm === 'minimal') throw new ScenarioSkip('not applicable: this sandbox answers in the minimal form (answerForm "minimal", unsigned), so a corrupted answer cannot be told from a genuine one');
         return sandbox.call('/api/faults', p);
       case 'findRequest':
         return latestRequest(sandbox, String(p.msgType), progress);

@@ -77,6 +77,7 @@ export function controlRouter(runtime: SandboxRuntime): Router {
       journal: { size: runtime.journal.size, dropped: runtime.journal.dropped, lastSeq: runtime.journal.lastSeq },
       replayCache: { size: runtime.ledger.replay.size, evicted: runtime.ledger.replay.evicted },
       ucspSignCertID: runtime.ucspCertificate.serial,
+      answerForm: runtime.config.answerForm,
       partnerSignCertIDs: runtime.partnerTrust.ids,
     });
   });
@@ -132,6 +133,9 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   r.post('/api/faults', (req, res) => {
     const b = body(req);
     const fault = oneOf<AnswerFaultKind>(b, 'fault', ANSWER_FAULT_KINDS, true)!;
+    if (runtime.config.answerForm === 'minimal') {
+      throw new UcspError('incorrect', `this sandbox answers in the minimal form (answerForm "minimal": no msgInfo, no signature), so a partner cannot tell a corrupted answer from a genuine one: a "${fault}" fault does not apply`);
+    }
     const msgType = oneOf(b, 'msgType', PARTNER_TO_UCSP_TYPES);
     const code = oneOf<ResponseCode>(b, 'code', RESPONSE_CODES);
     if (code && !msgType) throw new UcspError('usage', 'code needs msgType: the code a corrupted answer claims must be one its message type allows');
