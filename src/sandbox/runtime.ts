@@ -13,7 +13,7 @@ import { answerFields } from '../gateway/answer-fields.js';
 import { AnswerFaults } from '../gateway/answer-faults.js';
 import { claimFor, corruptAnswer } from '../gateway/corrupt-answer.js';
 import { minimalAnswer } from '../protocol/answer-form.js';
-import { Journal, type JournalEntry } from '../journal/journal.js';
+import { Journal, truncateUnreadable, type JournalEntry } from '../journal/journal.js';
 import { NoticeDispatcher } from '../notices/dispatcher.js';
 import { KEY_FIELDS, type ProtocolSettings } from '../protocol/handlers/index.js';
 import { echoKeyFields } from '../gateway/answer.js';
@@ -218,10 +218,11 @@ export class SandboxRuntime {
     const corrupted = result.fault ? this.corrupt(result, text) : undefined;
     const at = this.clock.now();
     const base = { at, wallAt: Date.now(), channel: 'api' as const, msgType: result.msgType, ...(result.msgID ? { msgID: result.msgID } : {}), ...(result.orderId ? { orderId: result.orderId } : {}) };
+    const raw = result.requestText ?? Buffer.from(bytes).toString('latin1');
     const req = this.journal.add({
       ...base,
       direction: 'in',
-      raw: result.requestText ?? Buffer.from(bytes).toString('latin1'),
+      ...(result.unreadable ? truncateUnreadable(raw, bytes.length) : { raw }),
       ...(result.signature ? { signature: result.signature } : {}),
       ...(peer ? { peer } : {}),
     });
