@@ -63,7 +63,14 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-export async function startSandbox(config: SandboxConfig, options: { clock?: VirtualClock; workers?: number } = {}): Promise<RunningSandbox> {
+export interface StartOptions {
+  clock?: VirtualClock;
+  workers?: number;
+  /** Where the servers' own log lines go (a connection cap reached, …); default stderr. */
+  log?: (line: string) => void;
+}
+
+export async function startSandbox(config: SandboxConfig, options: StartOptions = {}): Promise<RunningSandbox> {
   // Bound beyond loopback, the control API (which can pay, sign and reset) requires a token.
   let generatedToken: string | undefined;
   if (!isLoopback(config.host) && !config.controlToken) {
