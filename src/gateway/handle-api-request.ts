@@ -141,7 +141,7 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
   const forced = deps.forcedAnswer?.(t);
   let unforced: string | undefined;
   if (forced) {
-    const built = answerFields(t as MsgType, forced, trx, echo, { ledger, ucspUrl: settings.ucspUrl, wallNow, zone: settings.zone });
+    const built = answerFields(t as MsgType, forced, trx, echo, { ledger, paymentUrl: settings.paymentUrl, signUrl: settings.signUrl, wallNow, zone: settings.zone });
     if ('trxInfo' in built) {
       const unsigned = answerPlaceholder(msgInfo, built.trxInfo, forced, responseMsg(forced, 'answer forced by the sandbox (control API)'), deps.signCertID);
       return { unsigned, ...(msgID ? { remember: { msgID, digest } } : {}), code: forced, requestText: text, msgType: t, msgID, orderId: echo.orderId, signature, reason: 'answer forced by the control API', replayed: false, effects: [], ...fault };
