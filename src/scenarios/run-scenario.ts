@@ -155,11 +155,10 @@ async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars, progres
         return sandbox.call('/sign', p);
       case 'returnToFrontUrl':
       case 'openPaymentPage': {
-        const o = await sandbox.order<{ frontUrl?: string; tn?: string }>(String(p.orderId));
+        const o = await sandbox.order<{ frontUrl?: string; paymentUrl?: string }>(String(p.orderId));
         if (!o) throw new StepFailure(`UCSP has no order ${String(p.orderId)}`);
-        const status = await sandbox.status();
-        const url = step.user === 'returnToFrontUrl' ? o.frontUrl : `${status.urls.ucsp}/ucsp/cashier/${o.tn ?? ''}`;
-        if (!url) throw new StepFailure(`order ${String(p.orderId)} has no frontUrl`);
+        const url = step.user === 'returnToFrontUrl' ? o.frontUrl : o.paymentUrl;
+        if (!url) throw new StepFailure(`order ${String(p.orderId)} has no ${step.user === 'returnToFrontUrl' ? 'frontUrl' : 'paymentUrl (it is no frontend payment)'}`);
         const b = await browse(url);
         return { status: b.status };
       }
