@@ -15,11 +15,24 @@ export interface ConfigFlags {
   driverUrl?: string;
   signatureVariant?: SandboxConfig['partner']['signatureVariant'];
   showPii?: boolean;
+  publicUrl?: string;
+  maxConnections?: number;
 }
 
 function parsePort(v: string): number {
   const n = Number(v);
   if (!/^[0-9]+$/.test(v) || n > 65533) throw new InvalidArgumentError('must be a port number from 0 to 65533 (0 = free ports)');
+  return n;
+}
+
+function parsePublicUrl(v: string): string {
+  if (!/^https?:\/\/[^/?#@\s]+\/?$/.test(v) || !URL.canParse(v)) throw new InvalidArgumentError('must be a base URL http(s)://host[:port], with no path (e.g. http://192.168.1.20 or http://sandbox.example:7300)');
+  return v;
+}
+
+function parseCount(v: string): number {
+  const n = Number(v);
+  if (!/^[0-9]+$/.test(v) || n < 1 || !Number.isSafeInteger(n)) throw new InvalidArgumentError('must be a whole number of at least 1');
   return n;
 }
 
@@ -34,6 +47,12 @@ export function addConfigFlags(cmd: Command): Command {
     .option('--config <file>', 'configuration file (default: ./ucsp-sandbox.config.json when present)')
     .addOption(new Option('--host <host>', 'address to bind (default 127.0.0.1)').env('UCSP_SANDBOX_HOST'))
     .addOption(new Option('--port <port>', 'base port: UCSP = port, channel app = port+1, issuer = port+2; 0 = free ports (default 7300)').argParser(parsePort).env('UCSP_SANDBOX_PORT'))
+    .addOption(
+      new Option('--public-url <url>', 'where browsers and the partner reach the sandbox (bound to 0.0.0.0, behind a forward or proxy): every printed or redirected link uses it; UCSP at its port (or the bound one), channel app +1, issuer +2')
+        .argParser(parsePublicUrl)
+        .env('UCSP_SANDBOX_PUBLIC_URL'),
+    )
+    .option('--max-connections <n>', 'most connections each server holds open at once (default 1000); past it new ones are refused', parseCount)
     .option('--time-scale <n>', 'virtual clock: 1 real time, N faster, 0 manual (advanced through the control API)', parseScale)
     .option('--keys-dir <dir>', 'folder of the keys (default .ucsp-sandbox/keys)')
     .option('--data <dir>', 'keep state in SQLite in this folder: a restart loses no order, contract, notice or journal entry (default: in memory)')
@@ -52,6 +71,8 @@ export function overridesFrom(f: ConfigFlags): DeepPartial<SandboxConfig> {
   return {
     ...(f.host !== undefined ? { host: f.host } : {}),
     ...(f.port !== undefined ? { port: f.port } : {}),
+    ...(f.publicUrl !== undefined ? { publicUrl: f.publicUrl } : {}),
+    ...(f.maxConnections !== undefined ? { maxConnections: f.maxConnections } : {}),
     ...(f.timeScale !== undefined ? { timeScale: f.timeScale } : {}),
     ...(f.keysDir !== undefined ? { keysDir: f.keysDir } : {}),
     ...(f.data !== undefined ? { dataDir: f.data } : {}),

@@ -21,6 +21,9 @@ const seconds = (description: string, dflt: readonly number[]) =>
 
 const closed = { additionalProperties: false } as const;
 
+/** An origin only: scheme, host and optional port; no path, query, fragment or credentials. */
+const BASE_URL = { minLength: 1, maxLength: 200, pattern: '^https?://[^/?#@\\s]+/?$' } as const;
+
 const d = DEFAULT_CONFIG;
 
 export const PartnerConfigSchema = Type.Object(
@@ -135,7 +138,44 @@ export const SandboxConfigFileSchema = Type.Object(
       }),
     ),
     controlToken: Type.Optional(
-      Type.String({ minLength: 1, description: "Bearer token the sandbox's control API requires; without one the control API is open to anyone who can reach it" }),
+      Type.String({
+        minLength: 1,
+        description:
+          "Bearer token the control API (and the issuer's transaction list) requires: Authorization: Bearer <token>. Made at start when the sandbox is reached beyond loopback (bound there, or a publicUrl host that is not loopback) and none is set",
+      }),
+    ),
+    publicUrl: Type.Optional(
+      Type.Union(
+        [
+          Type.String({ ...BASE_URL, title: 'a base URL http(s)://host[:port]' }),
+          Type.Object(
+            {
+              ucsp: Type.Optional(Type.String({ ...BASE_URL, description: 'Where browsers and the partner reach the mock UCSP' })),
+              channel: Type.Optional(Type.String({ ...BASE_URL, description: 'Where browsers reach the channel app' })),
+              issuer: Type.Optional(Type.String({ ...BASE_URL, description: 'Where the issuer is reached' })),
+            },
+            { ...closed, title: 'an object {"ucsp", "channel", "issuer"} of such base URLs' },
+          ),
+        ],
+        {
+          description:
+            'The address browsers and the partner reach the sandbox at, when it is not the bound one (bound to 0.0.0.0, behind a port forward or a proxy): every printed or redirected link (the ready line, paymentUrl, signUrl, page links) uses it, and its host names are names the sandbox answers to. One base URL http(s)://host[:port]: UCSP at port, the channel app at port+1, the issuer at port+2 (without a port: the bound ports); or an object giving each server its own base URL (a server left out keeps its bound address). No path',
+        },
+      ),
+    ),
+    allowedHosts: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:_-]+$' }), {
+        uniqueItems: true,
+        description:
+          "More host names (no port) the sandbox's pages and control API answer to, besides the bound address, loopback names when bound there, the machine's addresses when bound to 0.0.0.0, and publicUrl's hosts; a request naming another Host is refused (403), as DNS rebinding would",
+      }),
+    ),
+    maxConnections: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: 'Most connections each of the three servers holds open at once; past it new connections are refused (and that is logged once) until some close',
+        default: d.maxConnections,
+      }),
     ),
     partner: Type.Optional(PartnerConfigSchema),
     channels: Type.Optional(
@@ -220,7 +260,7 @@ export type ChannelConfig = Static<typeof ChannelConfigSchema>;
 export type UserConfig = Static<typeof UserConfigSchema>;
 
 /** Keys that stay optional once every default is filled. */
-type StillOptional = 'controlToken' | 'certificatePassword' | 'driverUrl' | 'dataDir';
+type StillOptional = 'controlToken' | 'certificatePassword' | 'driverUrl' | 'dataDir' | 'publicUrl' | 'allowedHosts';
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type ResolveValue<V> = V extends readonly unknown[] ? V : V extends object ? Resolved<V> : V;
 type Resolved<T> = Simplify<

@@ -42,6 +42,9 @@ export const DEFAULT_CONFIG = deepFreeze({
   journalLimitBytes: 32 * 1024 * 1024,
   orderLimit: 10000,
   showPii: false,
+  // per server: far under the file descriptors a process gets (often 1,024 soft, raised by Node to
+  // the hard limit), far over what a partner and a conformance run use (tens)
+  maxConnections: 1000,
   partner: {
     insID: '12345678',
     merId: '123456789012345',

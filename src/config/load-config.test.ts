@@ -199,6 +199,27 @@ describe('loadConfig', () => {
     expect(e.details.find((d) => d.startsWith('controlToken:'))).toBe('controlToken: must not have fewer than 1 characters');
   });
 
+  it('publicUrl: one base URL or one per server, no path; maxConnections at least 1; allowedHosts are names', async () => {
+    const ok = await loadConfig({ cwd: await folder({ [CONFIG_FILE_NAME]: { publicUrl: { ucsp: 'https://ucsp.example' }, allowedHosts: ['ucsp-sandbox'], maxConnections: 50 } }) });
+    expect(ok.config.publicUrl).toEqual({ ucsp: 'https://ucsp.example' });
+    expect(ok.config.maxConnections).toBe(50);
+    expect((await loadConfig({ cwd: await folder() })).config.maxConnections).toBe(DEFAULT_CONFIG.maxConnections);
+    const forms = 'must be a base URL http(s)://host[:port] or an object {"ucsp", "channel", "issuer"} of such base URLs';
+    for (const [publicUrl, shown] of [
+      ['http://sandbox.example/path', '"http://sandbox.example/path"'],
+      ['ftp://sandbox.example', '"ftp://sandbox.example"'],
+      [7300, '7300'],
+      [{ ucsp: 'http://a.example', wallet: 'http://b.example' }, '{"ucsp":"http://a.example","wallet":"http://b.example"}'],
+    ] as const) {
+      const e = await configError(loadConfig({ cwd: await folder({ [CONFIG_FILE_NAME]: { publicUrl } }) }));
+      expect(e.details).toEqual([`publicUrl: ${forms} (got ${shown})`]);
+    }
+    const port = await configError(loadConfig({ cwd: await folder(), overrides: { publicUrl: 'http://sandbox.example:65535' } }));
+    expect(port.details).toEqual(['publicUrl: port must be at most 65533: the channel app and the issuer are at port+1 and port+2 (got 65535)']);
+    const bad = await configError(loadConfig({ cwd: await folder({ [CONFIG_FILE_NAME]: { maxConnections: 0, allowedHosts: ['a b'] } }) }));
+    expect(bad.details).toEqual(['allowedHosts.0: must match ^[A-Za-z0-9.:_-]+$ (got "a b")', 'maxConnections: must be >= 1 (got 0)']);
+  });
+
   it('blames overrides (flags) by name when they are the problem', async () => {
     const e = await configError(loadConfig({ cwd: await folder(), overrides: { partner: { merId: '123' } } }));
     expect(e.message).toBe('invalid configuration in command-line options');

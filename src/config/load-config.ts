@@ -195,7 +195,11 @@ function schemaProblems(raw: unknown): ConfigProblem[] {
   if (validate(raw)) return [];
   const out: ConfigProblem[] = [];
   const seen = new Set<string>();
-  for (const e of validate.errors ?? []) {
+  const errors = validate.errors ?? [];
+  // a value that matches none of several forms is one problem, said once, not one per form
+  const anyOf = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath);
+  for (const e of errors) {
+    if (e.keyword !== 'anyOf' && anyOf.some((a) => e.instancePath === a || e.instancePath.startsWith(`${a}/`))) continue;
     const p = toProblem(e, raw);
     const key = formatConfigProblem(p);
     if (seen.has(key)) continue;
@@ -238,6 +242,11 @@ function toProblem(e: ErrorObject, data: unknown): ConfigProblem {
     case 'format':
       message = (e.params as { format: string }).format === 'uri' ? 'must be an absolute URL' : `must be a valid ${(e.params as { format: string }).format}`;
       break;
+    case 'anyOf': {
+      const titles = branchTitles(e.schemaPath);
+      message = titles.length ? `must be ${titles.join(' or ')}` : 'matches none of the allowed forms';
+      break;
+    }
     case 'uniqueItems': {
       const { i, j } = e.params as { i: number; j: number };
       message = `must not repeat an item (items ${Math.min(i, j)} and ${Math.max(i, j)} are the same)`;
@@ -263,6 +272,16 @@ function shown(segments: string[], data: unknown): string {
   let text = JSON.stringify(cur) ?? String(cur);
   if (text.length > 80) text = `${text.slice(0, 77)}...`;
   return ` (got ${text})`;
+}
+
+/** The titles of the forms an anyOf rule allows, from the schema itself. */
+function branchTitles(schemaPath: string): string[] {
+  let node: unknown = schemaDocument();
+  for (const seg of schemaPath.replace(/^#\/?/, '').split('/')) {
+    if (node === null || typeof node !== 'object') return [];
+    node = (node as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return Array.isArray(node) ? node.map((b) => (b as { title?: unknown }).title).filter((t): t is string => typeof t === 'string') : [];
 }
 
 /** The property names allowed where an additionalProperties rule failed, from the schema itself. */
@@ -303,9 +322,24 @@ function semanticProblems(c: Record<string, unknown>): ConfigProblem[] {
   if (notices !== null && typeof notices === 'object') {
     out.push(...decreasing((notices as Record<string, unknown>).retryScheduleSeconds, 'notices.retryScheduleSeconds'));
   }
+  out.push(...publicUrlProblems(c.publicUrl));
   // offsets count from the start, so they cannot go back; waits may be any length
   if (c.inquiryScheduleMode === 'offsets') out.push(...decreasing(c.inquiryScheduleSeconds, 'inquiryScheduleSeconds'));
   return out;
+}
+
+/** publicUrl: each base URL parses, and one base with a port leaves room for port+1 and port+2. */
+function publicUrlProblems(v: unknown): ConfigProblem[] {
+  const check = (url: unknown, path: string, base: boolean): ConfigProblem[] => {
+    if (typeof url !== 'string') return [];
+    if (!URL.canParse(url)) return [{ path, message: `must be an absolute URL http(s)://host[:port] (got ${JSON.stringify(url)})` }];
+    const port = new URL(url).port;
+    if (base && port !== '' && Number(port) > 65533) return [{ path, message: `port must be at most 65533: the channel app and the issuer are at port+1 and port+2 (got ${port})` }];
+    return [];
+  };
+  if (typeof v === 'string') return check(v, 'publicUrl', true);
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return [];
+  return (['ucsp', 'channel', 'issuer'] as const).flatMap((k) => check((v as Record<string, unknown>)[k], `publicUrl.${k}`, false));
 }
 
 function duplicates(list: unknown, path: string, key: string): ConfigProblem[] {

@@ -4,3 +4,4 @@ export * from './sign-message.js';
 export * from './trust-store.js';
 export * from './verify-message.js';
 export * from './keygen.js';
+export * from './page-keys.js';

@@ -16,8 +16,9 @@ import type { MsgType } from '../schemas/message-types.js';
 
 export interface AnswerFieldsContext {
   ledger: Ledger;
-  /** Public base URL of the mock UCSP (paymentUrl and signUrl are built on it). */
-  ucspUrl: string;
+  /** paymentUrl and signUrl as UCSP builds them (PROFILE §6.2, §6.5). */
+  paymentUrl(tn: string): string;
+  signUrl(signId: string): string;
   wallNow: number;
   zone: string;
 }
@@ -37,12 +38,12 @@ export function answerFields(msgType: MsgType, code: ResponseCode, trx: Record<s
       if (code !== '00') return { trxInfo: echo };
       const p = ledger.payment(orderId);
       const tn = p && p.source === 'frontend' ? p.tn : ledger.ids.tn(wire());
-      return { trxInfo: { ...echo, tn, paymentUrl: `${ctx.ucspUrl}/ucsp/cashier/${tn}` } };
+      return { trxInfo: { ...echo, tn, paymentUrl: ctx.paymentUrl(tn) } };
     }
     case 'SIGN_AUTO_DEBIT': {
       if (code !== '00') return { trxInfo: echo };
       const signId = ledger.signing(orderId)?.signId ?? ledger.ids.signId();
-      return { trxInfo: { ...echo, signUrl: `${ctx.ucspUrl}/ucsp/sign/${signId}` } };
+      return { trxInfo: { ...echo, signUrl: ctx.signUrl(signId) } };
     }
     case 'PAYMENT_RESULT_INQUIRY': {
       if (code !== '00' && code !== '01' && code !== '05') return { trxInfo: echo };

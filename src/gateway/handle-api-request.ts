@@ -59,6 +59,8 @@ export interface GatewayResult {
   signature?: SignatureVerdict;
   /** Why the request was refused (for the journal). */
   reason?: string;
+  /** The body could not be read as JSON at all: the journal keeps only its beginning. */
+  unreadable?: boolean;
   replayed: boolean;
   effects: Effect[];
   /**
@@ -83,7 +85,7 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
   } catch (e) {
     const reason = isUcspError(e) ? e.message : 'unreadable body';
     const msgInfo = answerMsgInfo(undefined, fallback, isMsgType);
-    return refuse(deps, msgInfo, {}, '10', reason, { requestText: text });
+    return refuse(deps, msgInfo, {}, '10', reason, { requestText: text, unreadable: true });
   }
   const msg = (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {}) as Record<string, unknown>;
   const msgInfo = answerMsgInfo(msg.msgInfo, fallback, isMsgType);
@@ -148,7 +150,7 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
   const forced = deps.forcedAnswer?.(t);
   let unforced: string | undefined;
   if (forced) {
-    const built = answerFields(t as MsgType, forced, trx, echo, { ledger, ucspUrl: settings.ucspUrl, wallNow, zone: settings.zone });
+    const built = answerFields(t as MsgType, forced, trx, echo, { ledger, paymentUrl: settings.paymentUrl, signUrl: settings.signUrl, wallNow, zone: settings.zone });
     if ('trxInfo' in built) {
       const unsigned = answerPlaceholder(msgInfo, built.trxInfo, forced, responseMsg(forced, 'answer forced by the sandbox (control API)'), deps.signCertID);
       return { unsigned, ...(msgID ? { remember: { msgID, digest } } : {}), code: forced, requestText: text, msgType: t, msgID, orderId: echo.orderId, signature, reason: 'answer forced by the control API', replayed: false, effects: [], ...fault };
@@ -190,7 +192,7 @@ function refuse(
   trxInfo: Record<string, string>,
   code: ResponseCode,
   reason: string,
-  extra: { requestText?: string; orderId?: string; signature?: SignatureVerdict; remember?: GatewayResult['remember'] },
+  extra: { requestText?: string; orderId?: string; signature?: SignatureVerdict; remember?: GatewayResult['remember']; unreadable?: boolean },
 ): GatewayResult {
   const unsigned = answerPlaceholder(msgInfo, trxInfo, code, responseMsg(code, reason), deps.signCertID);
   return { unsigned, code, msgType: msgInfo.msgType, msgID: msgInfo.msgID, reason, replayed: false, effects: [], ...extra };

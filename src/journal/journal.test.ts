@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Journal, maskRaw, viewEntry } from './journal.js';
+import { Journal, UNREADABLE_KEPT_CHARS, VIEW_MAX_DEPTH, maskRaw, truncateUnreadable, viewEntry } from './journal.js';
 
 const entry = (orderId: string) => ({ at: 0, wallAt: 0, direction: 'in' as const, channel: 'api' as const, raw: '{}', orderId });
 
@@ -34,5 +34,43 @@ describe('Journal', () => {
     expect(maskRaw(url)).not.toContain('85290000001');
     const v = viewEntry({ ...entry('A'), seq: 1, raw });
     expect(JSON.stringify(v.parsed)).not.toContain('+85290000001');
+  });
+});
+
+describe('views of hostile entries (issue 10 rows 1 and 6)', () => {
+  const hostile = (raw: string, seq = 1) => ({ ...entry('A'), seq, raw });
+
+  it('20 entries of 64 KB of \\" (unreadable, kept whole here) view in linear time', () => {
+    const entries = Array.from({ length: 20 }, (_, i) => hostile('\\"'.repeat(32 * 1024), i + 1));
+    const started = performance.now();
+    const views = entries.map(viewEntry);
+    const ms = performance.now() - started;
+    expect(views.every((v) => v.raw.length === 64 * 1024 && v.parsed === undefined)).toBe(true);
+    // linear: ~1 ms; the backtracking masker took 33 s for these
+    expect(ms).toBeLessThan(500);
+  });
+
+  it('5,000 nested arrays: the view leaves the parsed form out and can be written as JSON', () => {
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    const v = viewEntry(hostile(deep));
+    expect(v.parsed).toBeUndefined();
+    expect(() => JSON.stringify(v)).not.toThrow();
+    const inObject = viewEntry(hostile(`{"msgInfo":${deep}}`));
+    expect(inObject.parsed).toBeUndefined();
+    expect(() => JSON.stringify(inObject)).not.toThrow();
+  });
+
+  it(`keeps the parsed form up to ${VIEW_MAX_DEPTH} levels`, () => {
+    const at = (n: number) => '['.repeat(n - 1) + '{}' + ']'.repeat(n - 1);
+    expect(viewEntry(hostile(at(VIEW_MAX_DEPTH))).parsed).toBeDefined();
+    expect(viewEntry(hostile(at(VIEW_MAX_DEPTH + 1))).parsed).toBeUndefined();
+  });
+
+  it('an unreadable body is journalled truncated, and the entry says so', () => {
+    const raw = '\\"'.repeat(32 * 1024);
+    const t = truncateUnreadable(raw, raw.length);
+    expect(t.raw).toBe(raw.slice(0, UNREADABLE_KEPT_CHARS));
+    expect(t.note).toBe(`unreadable body: journalled truncated, its first ${UNREADABLE_KEPT_CHARS} characters of 65536 bytes`);
+    expect(truncateUnreadable('not json', 8)).toEqual({ raw: 'not json' });
   });
 });

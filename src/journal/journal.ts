@@ -2,7 +2,7 @@
  * Every message in and out, in order: raw text, signature verdict, response code, timing, order.
  * Bounded: past `limit` the oldest entries fall off and are counted in `dropped`, never silently.
  */
-import { maskField, maskMobile } from '../schemas/mask.js';
+import { maskEncodedMobiles, maskJsonText } from '../schemas/mask.js';
 
 export type JournalChannel = 'api' | 'notice' | 'login' | 'cashier' | 'signing' | 'issuer';
 
@@ -160,32 +160,66 @@ function weight(e: JournalEntry): number {
   return e.raw.length + (e.note?.length ?? 0);
 }
 
-/** Masks mobiles and card-number-shaped values in raw text for views, field by field. */
-export function maskRaw(raw: string): string {
-  const masked = raw.replace(/"((?:[^"\\]|\\.)*)"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g, (_m, k: string, sep: string, v: string) => `"${k}"${sep}"${String(maskField(k, v))}"`);
-  // request_data in a URL carries the message percent-encoded
-  return masked.replace(/(%22mobile%22%3A%22)((?:[^%]|%(?!22))*)(%22)/g, (_m, a: string, v: string, b: string) => a + maskMobile(decodeURIComponent(v)) + b);
+/** How much of a body that could not be read as JSON the journal keeps (characters). */
+export const UNREADABLE_KEPT_CHARS = 2048;
+
+/**
+ * The journal's copy of a body that could not be read as JSON (not UTF-8, not JSON, nested too
+ * deep…): its first UNREADABLE_KEPT_CHARS characters, and a note that says so. Anyone can send such
+ * bodies (the wire API takes any content type); keeping them whole would let them fill the journal.
+ */
+export function truncateUnreadable(raw: string, byteLength: number): { raw: string; note?: string } {
+  if (raw.length <= UNREADABLE_KEPT_CHARS) return { raw };
+  return { raw: raw.slice(0, UNREADABLE_KEPT_CHARS), note: `unreadable body: journalled truncated, its first ${UNREADABLE_KEPT_CHARS} characters of ${byteLength} bytes` };
 }
 
-/** An entry as shown to people and scripts: masked raw text and the parsed message. */
-export function viewEntry(e: JournalEntry): JournalEntry & { parsed?: unknown } {
-  const raw = maskRaw(e.raw);
+/**
+ * Masks mobiles and card-number-shaped values in raw text for views, field by field. Linear in the
+ * text, whatever it holds (see maskJsonText): a view of hostile bodies costs what reading them does.
+ */
+export function maskRaw(raw: string): string {
+  return maskEncodedMobiles(maskJsonText(raw));
+}
+
+/** Deeper than this, a parsed view is left out: it would cost recursion to write it back out. */
+export const VIEW_MAX_DEPTH = 64;
+
+/** Whether a parsed JSON value nests no deeper than `max` (an explicit stack, no recursion). */
+function withinDepth(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d >= max) return false;
+    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) {
+      if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+    }
+  }
+  return true;
+}
+
+/** An entry with `raw` as given and, when it is JSON nesting no deeper than VIEW_MAX_DEPTH, parsed. */
+function withParsed(e: JournalEntry, raw: string): JournalEntry & { parsed?: unknown } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
+    if (!withinDepth(parsed, VIEW_MAX_DEPTH)) parsed = undefined;
   } catch {
     parsed = undefined;
   }
   return { ...e, raw, ...(parsed === undefined ? {} : { parsed }) };
 }
 
-/** An entry with its parsed message, unmasked (`--show-pii`). */
+/**
+ * An entry as shown to people and scripts: masked raw text and, when the text is JSON nesting no
+ * deeper than VIEW_MAX_DEPTH, the parsed message. Linear in the entry and free of recursion, so a
+ * hostile body never makes the journal view slow or fail.
+ */
+export function viewEntry(e: JournalEntry): JournalEntry & { parsed?: unknown } {
+  return withParsed(e, maskRaw(e.raw));
+}
+
+/** An entry with its parsed message, unmasked (`--show-pii`); as bounded as viewEntry. */
 export function plainEntry(e: JournalEntry): JournalEntry & { parsed?: unknown } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(e.raw);
-  } catch {
-    parsed = undefined;
-  }
-  return parsed === undefined ? e : { ...e, parsed };
+  return withParsed(e, e.raw);
 }

@@ -80,15 +80,25 @@ describe('IdGenerator formats', () => {
 
   it('every kind shares one counter, so no two IDs of one generator repeat', () => {
     const g = new IdGenerator(INS);
-    const seqs = [g.tn(WIRE).slice(-7), g.queryId(WIRE).slice(-6), g.contractId(WIRE).slice(-6), g.signId(), g.noticeId(), g.msgID(WIRE).slice(-6)];
-    expect(seqs).toEqual(['0000001', '000002', '000003', 'S00000004', 'N00000005', '000006']);
-    expect(g.counter).toBe(6);
+    const seqs = [g.tn(WIRE).slice(-7), g.queryId(WIRE).slice(-6), g.contractId(WIRE).slice(-6), g.noticeId(), g.msgID(WIRE).slice(-6)];
+    expect(seqs).toEqual(['0000001', '000002', '000003', 'N00000004', '000005']);
+    expect(g.counter).toBe(5);
   });
 
-  it('signId and noticeId are URL-safe alphanumerics', () => {
+  it('noticeId is a URL-safe alphanumeric', () => {
     const g = new IdGenerator(INS);
-    expect(g.signId()).toMatch(/^S[0-9]{8,}$/);
     expect(g.noticeId()).toMatch(/^N[0-9]{8,}$/);
+  });
+
+  // issue 10 row 5: signIds were S00000001, S00000002…: a remote client agreed to S00000003 in 4 POSTs
+  it('signId is URL-safe and unguessable: 128 random bits, no counter', () => {
+    const g = new IdGenerator(INS);
+    const ids = Array.from({ length: 1000 }, () => g.signId());
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(g.counter).toBe(0);
+    // 22 base64url characters of 16 random bytes: 128 bits (≥ 96)
+    expect(Buffer.from(ids[0]!, 'base64url')).toHaveLength(16);
   });
 
   it('counter restores (persistence): a restored generator continues the sequence', () => {

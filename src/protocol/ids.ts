@@ -1,4 +1,6 @@
 /** Identifiers UCSP hands out: tn (21 digits), queryId (21 alnum), contractId, UCSP msgIDs. */
+import { randomBytes } from 'node:crypto';
+
 export class IdGenerator {
   private n = 0;
 
@@ -22,9 +24,12 @@ export class IdGenerator {
     return `C${wireTime}${String(this.next() % 1_000_000).padStart(6, '0')}`;
   }
 
-  /** Signing-page ID (URL path segment). */
+  /**
+   * Signing-page ID, the path segment of signUrl (the sandbox's own, in no wire field): 128 random
+   * bits in base64url, so that the page — which agrees to a contract — cannot be found by guessing.
+   */
   signId(): string {
-    return `S${String(this.next()).padStart(8, '0')}`;
+    return randomBytes(16).toString('base64url');
   }
 
   noticeId(): string {

@@ -6,14 +6,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import { InFlight, type InFlightItem } from '../clock/in-flight.js';
 import { VirtualClock } from '../clock/virtual-clock.js';
 import type { SandboxConfig } from '../config/index.js';
-import { TrustStore, signMessage, signPlaceholderText, type CertInfo, type SignerCredentials } from '../crypto/index.js';
+import { PageKeys, TrustStore, signMessage, signPlaceholderText, type CertInfo, type SignerCredentials } from '../crypto/index.js';
 import { UcspError, isUcspError, type ResponseCode } from '../errors/index.js';
 import { codeOf, handleApiRequest, type GatewayResult } from '../gateway/handle-api-request.js';
 import { answerFields } from '../gateway/answer-fields.js';
 import { AnswerFaults } from '../gateway/answer-faults.js';
 import { claimFor, corruptAnswer } from '../gateway/corrupt-answer.js';
 import { minimalAnswer } from '../protocol/answer-form.js';
-import { Journal, type JournalEntry } from '../journal/journal.js';
+import { Journal, truncateUnreadable, type JournalEntry } from '../journal/journal.js';
 import { NoticeDispatcher } from '../notices/dispatcher.js';
 import { KEY_FIELDS, type ProtocolSettings } from '../protocol/handlers/index.js';
 import { answerMsgInfo, answerPlaceholder, echoKeyFields, responseMsg } from '../gateway/answer.js';
@@ -30,6 +30,7 @@ import { IssuerWatch } from './issuer-watch.js';
 import { buildHandoff } from './login-handoff.js';
 import { OrderExpiry } from './order-expiry.js';
 import type { LoginTamper } from '../servers/control-values.js';
+import { Doors } from '../servers/doors.js';
 import type { SqliteStore, StoredState } from '../store/sqlite-store.js';
 import type { SigningPool } from './signing-pool.js';
 
@@ -79,6 +80,11 @@ export class SandboxRuntime {
   /** Work set in motion and not finished: notice attempts, timer callbacks, signing, advances. */
   readonly inFlight = new InFlight();
   readonly clockHold: ClockHold;
+  /** Capability keys of the pages a browser is sent to (the cashier at paymentUrl and what follows). */
+  readonly pageKeys: PageKeys;
+  /** Host names, own origins and token that the servers' doors check (servers/doors.ts); completed at start. */
+  readonly doors: Doors;
+  /** Where browsers and the partner reach the servers (publicUrl, else the bound address): every link uses it. */
   urls: SandboxUrls = { ucsp: 'http://127.0.0.1', channel: 'http://127.0.0.1', issuer: 'http://127.0.0.1' };
   private readonly ucspSigner: SignerCredentials;
   private nextOutcome: IssuerBehaviour | undefined;
@@ -99,6 +105,8 @@ export class SandboxRuntime {
     this.config = o.config;
     this.onStoreProblem = o.onStoreProblem;
     this.ucspSigner = o.ucspSigner;
+    this.pageKeys = PageKeys.fromPrivateKey(o.ucspSigner.privateKey);
+    this.doors = new Doors(o.config);
     this.store = o.store;
     this.signingPool = o.signingPool;
     const stored = o.store?.load();
@@ -121,6 +129,8 @@ export class SandboxRuntime {
       get ucspUrl() {
         return self.urls.ucsp;
       },
+      paymentUrl: (tn) => this.paymentUrl(tn),
+      signUrl: (signId) => `${this.urls.ucsp}/ucsp/sign/${signId}`,
     };
     this.notices = new NoticeDispatcher({
       ledger: this.ledger,
@@ -306,10 +316,11 @@ export class SandboxRuntime {
     const corrupted = result.fault ? this.corrupt(result, text) : undefined;
     const at = this.clock.now();
     const base = { at, wallAt: Date.now(), channel: 'api' as const, msgType: result.msgType, ...(result.msgID ? { msgID: result.msgID } : {}), ...(result.orderId ? { orderId: result.orderId } : {}) };
+    const raw = result.requestText ?? Buffer.from(bytes).toString('latin1');
     const req = this.journal.add({
       ...base,
       direction: 'in',
-      raw: result.requestText ?? Buffer.from(bytes).toString('latin1'),
+      ...(result.unreadable ? truncateUnreadable(raw, bytes.length) : { raw }),
       ...(result.signature ? { signature: result.signature } : {}),
       ...(peer ? { peer } : {}),
     });
@@ -352,7 +363,7 @@ export class SandboxRuntime {
     const msgType = result.msgType as MsgType;
     const genuine = JSON.parse(text) as { trxInfo: Record<string, string>; msgResponse: { responseMsg: string } };
     const keyFields = echoKeyFields(requestTrx, KEY_FIELDS[msgType] ?? []);
-    const ctx = { ledger: this.ledger, ucspUrl: this.urls.ucsp, wallNow: Date.now(), zone: this.config.zone };
+    const ctx = { ledger: this.ledger, paymentUrl: this.settings.paymentUrl, signUrl: this.settings.signUrl, wallNow: Date.now(), zone: this.config.zone };
     const claim = claimFor(msgType, fault, { code: result.code, trxInfo: genuine.trxInfo, responseMsg: genuine.msgResponse.responseMsg }, (code) => answerFields(msgType, code, requestTrx, keyFields, ctx));
     const out = corruptAnswer(text, fault.fault, claim, this.ucspSigner, this.config.partner.signatureVariant);
     const note =
@@ -407,6 +418,25 @@ export class SandboxRuntime {
     const p = ref.tn ? this.ledger.paymentByTn(ref.tn) : ref.orderId ? this.ledger.payment(ref.orderId) : undefined;
     if (!p) throw new UcspError('not-found', `no payment order ${ref.tn ?? ref.orderId ?? ''}`.trim());
     return p;
+  }
+
+  /** The key of a payment's pages (cashier, the channel app's payment page, result): its capability. */
+  payKey(tn: string): string {
+    return this.pageKeys.key('pay', tn);
+  }
+
+  /**
+   * paymentUrl (PROFILE §6.2: any absolute URL): UCSP's cashier for tn, with the key that opens it.
+   * tn is 21 digits (PROFILE §5) and anyone who learns one could guess the next; the key cannot be.
+   */
+  paymentUrl(tn: string): string {
+    return `${this.urls.ucsp}/ucsp/cashier/${tn}/${this.payKey(tn)}`;
+  }
+
+  /** The payment order a page was opened for, by its tn and key; a wrong or missing key is no such page. */
+  paymentPage(tn: unknown, key: unknown): PaymentOrder {
+    if (typeof tn !== 'string' || !this.pageKeys.matches('pay', tn, key)) throw new UcspError('not-found', 'no such payment page: the link is incomplete or wrong');
+    return this.findPayment({ tn });
   }
 
   cardsOf(_userId: string): typeof TEST_CARDS {

@@ -5,8 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import type { SandboxConfig } from '../config/index.js';
+import { isLoopback, isWildcard, publicHostnames, reachedBeyondLoopback, serverUrls, type SandboxConfig } from '../config/index.js';
 import { KEY_FILES, loadCertificates, loadSigner, writeTestKeys } from '../crypto/index.js';
 import { UcspError, pathExists } from '../errors/index.js';
 import { createChannelApp } from '../servers/channel-app.js';
@@ -20,11 +21,14 @@ import type { SigningPool } from './signing-pool.js';
 
 export interface RunningSandbox {
   runtime: SandboxRuntime;
+  /** Where browsers and the partner reach the servers: publicUrl, else the bound address. */
   urls: SandboxUrls;
+  /** Where this machine reaches them: the bound address (127.0.0.1 when bound to every interface). */
+  localUrls: SandboxUrls;
   /** Paths a partner must know: UCSP's certificate (to verify UCSP) and its own registered one. */
   files: { ucspCertificate: string; partnerCertificate: string; keysDir: string };
   generatedKeys: boolean;
-  /** A control token made at start because the sandbox is bound beyond loopback without one. */
+  /** A control token made at start because the sandbox is reached beyond loopback without one. */
   generatedToken?: string;
   close(): Promise<void>;
 }
@@ -59,14 +63,61 @@ function closeServer(s: Server): Promise<void> {
 }
 
 /** Loopback addresses: the only ones where the control API may be open without a token. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+export { isLoopback } from '../config/index.js';
+
+/** Names of this machine when bound to every interface: its addresses and its host name. */
+function machineNames(): string[] {
+  const names = [hostname()];
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.push(a.address.replace(/%.*$/, ''));
+  return names;
 }
 
-export async function startSandbox(config: SandboxConfig, options: { clock?: VirtualClock; workers?: number } = {}): Promise<RunningSandbox> {
-  // Bound beyond loopback, the control API (which can pay, sign and reset) requires a token.
+/**
+ * The Host names the sandbox answers to (servers/doors.ts): its bound address, loopback names when
+ * bound to loopback or every interface, the machine's addresses and name when bound to every
+ * interface, publicUrl's hosts, and allowedHosts.
+ */
+export function answeredHostnames(config: Pick<SandboxConfig, 'host' | 'publicUrl' | 'allowedHosts'>, machine: () => string[] = machineNames): string[] {
+  const wild = isWildcard(config.host);
+  return [
+    ...(wild ? [] : [config.host]),
+    ...(wild || isLoopback(config.host) ? ['localhost', '127.0.0.1', '::1'] : []),
+    ...(wild ? machine() : []),
+    ...publicHostnames(config.publicUrl),
+    ...(config.allowedHosts ?? []),
+  ];
+}
+
+/**
+ * At most `max` connections open at once (each one holds a file descriptor); past it Node refuses
+ * new ones. Said once when the cap is reached, and once when connections are taken again (with how
+ * many were refused meanwhile) — never a line per refused connection.
+ */
+function capConnections(server: Server, max: number, name: string, log: (line: string) => void): void {
+  server.maxConnections = max;
+  let refused = 0;
+  server.on('drop', () => {
+    if (refused++ === 0) log(`ucsp-sandbox: the ${name} reached its connection cap (maxConnections ${max}): new connections are refused until some close`);
+  });
+  server.on('connection', () => {
+    if (refused === 0) return;
+    log(`ucsp-sandbox: the ${name} takes connections again (${refused} refused while at its cap of ${max})`);
+    refused = 0;
+  });
+}
+
+export interface StartOptions {
+  clock?: VirtualClock;
+  workers?: number;
+  /** Where the servers' own log lines go (a connection cap reached, …); default stderr. */
+  log?: (line: string) => void;
+}
+
+export async function startSandbox(config: SandboxConfig, options: StartOptions = {}): Promise<RunningSandbox> {
+  // Reached beyond loopback (bound there, or announced under such a name), the control API (which
+  // can pay, sign and reset) and the issuer's transaction list require a token.
   let generatedToken: string | undefined;
-  if (!isLoopback(config.host) && !config.controlToken) {
+  if (reachedBeyondLoopback(config) && !config.controlToken) {
     generatedToken = randomBytes(24).toString('base64url');
     config.controlToken = generatedToken;
   }
@@ -102,18 +153,24 @@ export async function startSandbox(config: SandboxConfig, options: { clock?: Vir
   });
 
   const apps = [createUcspApp(runtime), createChannelApp(runtime), createIssuerApp(runtime)];
+  const names = ['UCSP server', 'channel app server', 'issuer server'];
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const servers: Server[] = [];
+  let localUrls: SandboxUrls;
   try {
     const ports: number[] = [];
     for (let i = 0; i < apps.length; i++) {
       const listener = i === 0 ? withApiFastPath(runtime, apps[i]!) : apps[i]!;
       const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, listener);
       server.keepAliveTimeout = 5_000;
+      capConnections(server, config.maxConnections, names[i]!, log);
       ports.push(await listen(server, config.port === 0 ? 0 : config.port + i, config.host));
       servers.push(server);
     }
-    const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
-    runtime.urls = { ucsp: `http://${shown}:${ports[0]}`, channel: `http://${shown}:${ports[1]}`, issuer: `http://${shown}:${ports[2]}` };
+    const urls = serverUrls(config, [ports[0]!, ports[1]!, ports[2]!]);
+    runtime.urls = urls.public;
+    localUrls = urls.bound;
+    runtime.doors.configure(answeredHostnames(config), [...Object.values(urls.public), ...Object.values(urls.bound)]);
   } catch (e) {
     await Promise.all(servers.map(closeServer));
     runtime.close();
@@ -123,6 +180,7 @@ export async function startSandbox(config: SandboxConfig, options: { clock?: Vir
   return {
     runtime,
     urls: runtime.urls,
+    localUrls,
     files: { ucspCertificate: ucspCert, partnerCertificate: config.partner.certificate, keysDir: config.keysDir },
     generatedKeys,
     ...(generatedToken ? { generatedToken } : {}),

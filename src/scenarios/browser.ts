@@ -81,7 +81,7 @@ interface Landing {
  * back to: it opens the cashier, goes on with its one form (Pay), and on the channel app's payment
  * page (the form offering cards) chooses `card` (default: the one checked) and presses Confirm — or
  * Cancel, for `choice: 'cancel'` — then follows the redirect back (the partner's frontUrl). Cookies
- * are kept and the Referer is sent as a browser sends it. Nothing in the walk throws: what stops it
+ * are kept, and the Referer (and a form's Origin) are sent as a browser sends them. Nothing in the walk throws: what stops it
  * is reported in `problem`. The page it comes back to is the partner's: a 4xx there (a page that
  * wants its own session, say) or no answer at all (a frontUrl this machine cannot reach) is noted,
  * not a problem — PROFILE does not say what it shows; a 5xx is a problem.
@@ -99,6 +99,8 @@ export async function walkPayment(paymentUrl: string, o: { choice: 'pay' | 'canc
       const ref = referrer ? referrerFor(referrer, req.url) : '';
       if (ref) headers.referer = ref;
       if (req.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+      // a form's POST carries the Origin of the page that sent it, as browsers send it
+      if (req.method === 'POST' && hop === 0 && referrer) headers.origin = new URL(referrer).origin;
       let res: Response;
       let body: string;
       try {

@@ -46,11 +46,11 @@ describe('parseForms and formRequest', () => {
 
   it("reads the sandbox's own cashier and channel pages without JavaScript", () => {
     const order = { orderId: 'ORD1', tn: '123456789012345678901', txnAmt: '1234', currencyCode: '344', merId: 'M', status: 'AWAITING_USER', userId: 'user-001' } as unknown as PaymentOrder;
-    const [cashier] = parseForms(cashierPage(order, 'http://127.0.0.1:7301/channel/pay'));
-    expect(formRequest(cashier!, 'http://127.0.0.1:7300/ucsp/cashier/123456789012345678901')).toEqual({ method: 'GET', url: 'http://127.0.0.1:7301/channel/pay?tn=123456789012345678901' });
-    const [sdk] = parseForms(sdkCashierPage(order, TEST_CARDS, { userId: 'user-001', mobile: '+85290000001' }));
+    const [cashier] = parseForms(cashierPage(order, 'http://127.0.0.1:7301/channel/pay', 'KEY'));
+    expect(formRequest(cashier!, 'http://127.0.0.1:7300/ucsp/cashier/123456789012345678901/KEY')).toEqual({ method: 'GET', url: 'http://127.0.0.1:7301/channel/pay?tn=123456789012345678901&key=KEY' });
+    const [sdk] = parseForms(sdkCashierPage(order, 'KEY', TEST_CARDS, { userId: 'user-001', mobile: '+85290000001' }));
     expect(sdk!.buttons.map((b) => b.label)).toEqual(['Confirm', 'Cancel']);
-    expect(formRequest(sdk!, 'http://127.0.0.1:7301/channel/pay?tn=1', { choose: { card: TEST_CARDS[1]!.pan } })).toEqual({ method: 'POST', url: 'http://127.0.0.1:7301/channel/pay/confirm', body: `tn=123456789012345678901&card=${TEST_CARDS[1]!.pan}` });
-    expect(formRequest(sdk!, 'http://127.0.0.1:7301/channel/pay?tn=1', { button: sdk!.buttons[1] }).url).toBe('http://127.0.0.1:7301/channel/pay/cancel');
+    expect(formRequest(sdk!, 'http://127.0.0.1:7301/channel/pay?tn=1&key=KEY', { choose: { card: TEST_CARDS[1]!.pan } })).toEqual({ method: 'POST', url: 'http://127.0.0.1:7301/channel/pay/confirm', body: `tn=123456789012345678901&key=KEY&card=${TEST_CARDS[1]!.pan}` });
+    expect(formRequest(sdk!, 'http://127.0.0.1:7301/channel/pay?tn=1&key=KEY', { button: sdk!.buttons[1] }).url).toBe('http://127.0.0.1:7301/channel/pay/cancel');
   });
 });

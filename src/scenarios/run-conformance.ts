@@ -100,7 +100,8 @@ export async function runConformance(o: ConformanceOptions): Promise<RunSummary 
   let release: (() => Promise<void>) | undefined;
   let partnerProcess: PartnerProcess | undefined;
   try {
-    const sandbox = new SandboxClient(o.sandboxUrl ?? own!.urls.ucsp, o.config.controlToken);
+    // its own sandbox is reached where it is bound, with the token it made if it had to make one
+    const sandbox = new SandboxClient(o.sandboxUrl ?? own!.localUrls.ucsp, own?.generatedToken ?? o.config.controlToken);
     const status = await sandbox.status(); // fail early and clearly when a remote sandbox is not there
     // the suite owns the clock for the run: manual, advanced by the scenarios; given back after
     release = await holdClock(sandbox);

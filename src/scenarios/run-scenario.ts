@@ -155,11 +155,10 @@ async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars, progres
         return sandbox.call('/sign', p);
       case 'returnToFrontUrl':
       case 'openPaymentPage': {
-        const o = await sandbox.order<{ frontUrl?: string; tn?: string }>(String(p.orderId));
+        const o = await sandbox.order<{ frontUrl?: string; paymentUrl?: string }>(String(p.orderId));
         if (!o) throw new StepFailure(`UCSP has no order ${String(p.orderId)}`);
-        const status = await sandbox.status();
-        const url = step.user === 'returnToFrontUrl' ? o.frontUrl : `${status.urls.ucsp}/ucsp/cashier/${o.tn ?? ''}`;
-        if (!url) throw new StepFailure(`order ${String(p.orderId)} has no frontUrl`);
+        const url = step.user === 'returnToFrontUrl' ? o.frontUrl : o.paymentUrl;
+        if (!url) throw new StepFailure(`order ${String(p.orderId)} has no ${step.user === 'returnToFrontUrl' ? 'frontUrl' : 'paymentUrl (it is no frontend payment)'}`);
         const b = await browse(url);
         return { status: b.status };
       }
@@ -177,6 +176,8 @@ async function runStep(step: ScenarioStep, env: ScenarioEnv, vars: Vars, progres
       case 'forceAnswer':
         return sandbox.call('/api/answer', p);
       case 'answerFault':
+        // an unsigned minimal answer cannot be told from a corrupted one: the scenario does not apply
+        if ((await sandbox.status()).answerForm === 'minimal') throw new ScenarioSkip('not applicable: this sandbox answers in the minimal form (answerForm "minimal", unsigned), so a corrupted answer cannot be told from a genuine one');
         return sandbox.call('/api/faults', p);
       case 'findRequest':
         return latestRequest(sandbox, String(p.msgType), progress);

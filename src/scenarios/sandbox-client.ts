@@ -44,7 +44,7 @@ export class SandboxClient {
   }
 
   status() {
-    return this.call<{ urls: { ucsp: string; channel: string; issuer: string }; journal: { lastSeq: number }; clock: { now: number } }>('/status');
+    return this.call<{ urls: { ucsp: string; channel: string; issuer: string }; journal: { lastSeq: number }; clock: { now: number }; ucspSignCertID?: string; answerForm?: 'signed' | 'minimal' }>('/status');
   }
   reset() {
     return this.call('/reset', {});

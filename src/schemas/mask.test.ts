@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskCardNumbers, maskField, maskMobile } from './mask.js';
+import { maskCardNumbers, maskEncodedMobiles, maskField, maskJsonText, maskMobile } from './mask.js';
 
 describe('maskMobile', () => {
   it.each([
@@ -75,5 +75,57 @@ describe('maskField', () => {
     expect(maskField('trxInfo', obj)).toBe(obj);
     expect(maskField('mobile', null)).toBeNull();
     expect(maskField('mobile', undefined)).toBeUndefined();
+  });
+});
+
+describe('maskJsonText', () => {
+  it('masks string values by their key, leaving every other byte as it is', () => {
+    const raw = '{ "trxInfo" : { "mobile" :\t"+85290000001", "orderDesc":"card 6212345600000010", "merId":"123456789012345", "n": 4111111111111111 } }';
+    expect(maskJsonText(raw)).toBe('{ "trxInfo" : { "mobile" :\t"+85*******01", "orderDesc":"card 621234******0010", "merId":"123456789012345", "n": 4111111111111111 } }');
+  });
+
+  it('reads escaped quotes as part of a string, and strings in arrays or after other values as no keys', () => {
+    expect(maskJsonText('{"a\\\\":"x","orderDesc":"say \\"4111111111111111\\""}')).toBe('{"a\\\\":"x","orderDesc":"say \\"411111******1111\\""}');
+    expect(maskJsonText('["mobile", "+85290000001"]')).toBe('["mobile", "+85290000001"]');
+    expect(maskJsonText('{"x":1,"mobile":"+85290000001"}')).toBe('{"x":1,"mobile":"+85*******01"}');
+  });
+
+  it('leaves text that is no JSON, or stops inside a string, as it is from there', () => {
+    for (const t of ['', 'plain text 4111111111111111', '"unterminated', '{"mobile":"+852900', '\\"'.repeat(10)]) expect(maskJsonText(t)).toBe(t);
+    expect(maskJsonText('{"mobile":"+85290000001","note":"unterminated')).toBe('{"mobile":"+85*******01","note":"unterminated');
+  });
+
+  // issue 10 row 1: 20 bodies of 64 KB of \" took 33 s to mask (a backtracking regular expression)
+  it('is linear in the text, whatever it holds: hostile bodies of 1 MB each mask in well under a second', () => {
+    const mb = 1 << 20;
+    const hostile = [
+      '\\"'.repeat(mb / 2), // every quote escaped: one string that never ends
+      '"'.repeat(mb), // empty strings side by side
+      '"a":'.repeat(mb / 4), // keys with no values
+      '{"mobile":"'.repeat(mb / 11), // values that never end
+      '"k" : '.repeat(mb / 6) + '"',
+      '[' .repeat(mb / 2) + ']'.repeat(mb / 2),
+    ];
+    const started = performance.now();
+    for (const t of hostile) expect(maskJsonText(t)).toHaveLength(t.length);
+    // linear: tens of ms per MB (measured ~25 ms); the quadratic reading of these inputs takes hours
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('maskEncodedMobiles', () => {
+  it('masks the mobile of a percent-encoded message (request_data)', () => {
+    expect(maskEncodedMobiles('http://x/login?request_data=%7B%22mobile%22%3A%22%2B85290000001%22%7D')).toBe('http://x/login?request_data=%7B%22mobile%22%3A%22+85*******01%22%7D');
+  });
+
+  it('masks a broken percent-encoding as it stands, never throws', () => {
+    expect(maskEncodedMobiles('%22mobile%22%3A%22%E0%A4%A%22')).toBe(`%22mobile%22%3A%22${maskMobile('%E0%A4%A')}%22`);
+  });
+
+  it('is linear: 1 MB of openings that never close masks in well under a second', () => {
+    const t = '%22mobile%22%3A%22'.repeat((1 << 20) / 18);
+    const started = performance.now();
+    expect(maskEncodedMobiles(t)).toBe(t);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

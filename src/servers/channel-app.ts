@@ -6,7 +6,9 @@ import express, { type Express } from 'express';
 import { UcspError } from '../errors/index.js';
 import type { SandboxRuntime } from '../sandbox/runtime.js';
 import { persistBeforeAnswer } from './persist-before-answer.js';
+import { doorsGuard } from './doors.js';
 import { htmlErrors } from './http-errors.js';
+import { errorPage } from './pages/html.js';
 import { sdkCashierPage, signingDonePage, signingPage } from './pages/channel-pages.js';
 
 const PARTY = 'Channel App';
@@ -16,13 +18,16 @@ export function createChannelApp(runtime: SandboxRuntime): Express {
   app.disable('x-powered-by');
   if (runtime.store) app.use(persistBeforeAnswer(runtime, PARTY));
   app.set('query parser', 'simple');
+  // Host is one of the sandbox's names, no cross-site state change (doors.ts); the pages that pay,
+  // cancel and sign are reached only through their capability URLs (the payment's key, the signId)
+  app.use(doorsGuard(runtime.doors, { token: false, refuse: (res, status, message) => void res.status(status).type('html').send(errorPage(PARTY, 'Refused', message)) }));
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
   const userOf = (userId: string) => {
     const u = runtime.config.users.find((x) => x.userId === userId);
     if (!u) throw new UcspError('not-found', `no test user ${userId}`);
     return u;
   };
-  const afterPayment = (p: { frontUrl?: string; tn: string }) => p.frontUrl ?? `${runtime.urls.ucsp}/ucsp/result/${p.tn}`;
+  const afterPayment = (p: { frontUrl?: string; tn: string }) => p.frontUrl ?? `${runtime.urls.ucsp}/ucsp/result/${p.tn}/${runtime.payKey(p.tn)}`;
 
   app.get('/channel/users', (_req, res) => {
     res.json(runtime.config.users.map((u) => ({ userId: u.userId, mobile: `${u.mobile.slice(0, 3)}****${u.mobile.slice(-2)}`, cards: runtime.cardsOf(u.userId).map((c) => ({ pan: c.pan, behaviour: c.behaviour })) })));
@@ -36,26 +41,29 @@ export function createChannelApp(runtime: SandboxRuntime): Express {
     res.redirect(302, `${runtime.urls.ucsp}/ucsp/authorize?${params}`);
   });
 
+  // the payment SDK's page, opened from UCSP's cashier with the payment's tn and key
   app.get('/channel/pay', (req, res) => {
-    const tn = String((req.query as Record<string, unknown>).tn ?? '');
-    const p = runtime.findPayment({ tn });
+    const q = req.query as Record<string, unknown>;
+    const p = runtime.paymentPage(q.tn, q.key);
     if (p.status !== 'AWAITING_USER') throw new UcspError('incorrect', `order ${p.orderId} is ${p.status}`);
-    res.type('html').send(sdkCashierPage(p, runtime.cardsOf(p.userId), userOf(p.userId)));
+    res.type('html').send(sdkCashierPage(p, runtime.payKey(p.tn), runtime.cardsOf(p.userId), userOf(p.userId)));
   });
 
   app.post('/channel/pay/confirm', form, (req, res) => {
-    const body = (req.body ?? {}) as Record<string, string>;
-    const r = runtime.pay({ tn: String(body.tn ?? '') }, String(body.card ?? ''));
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const page = runtime.paymentPage(body.tn, body.key);
+    const r = runtime.pay({ tn: page.tn }, String(body.card ?? ''));
     if (r.error) {
-      res.status(502).type('html').send(sdkCashierPage(r.order, runtime.cardsOf(r.order.userId), userOf(r.order.userId), r.error));
+      res.status(502).type('html').send(sdkCashierPage(r.order, runtime.payKey(r.order.tn), runtime.cardsOf(r.order.userId), userOf(r.order.userId), r.error));
       return;
     }
     res.redirect(303, afterPayment(r.order));
   });
 
   app.post('/channel/pay/cancel', form, (req, res) => {
-    const body = (req.body ?? {}) as Record<string, string>;
-    const p = runtime.abandon({ tn: String(body.tn ?? '') });
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const page = runtime.paymentPage(body.tn, body.key);
+    const p = runtime.abandon({ tn: page.tn });
     res.redirect(303, afterPayment(p));
   });
 

@@ -2,8 +2,7 @@
  * The control API (JSON over HTTP) for scripts, the conformance runner and people: act as the
  * user, act as the world, read the journal, reset. Documented with an example per call in README.
  */
-import { timingSafeEqual } from 'node:crypto';
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import { RESPONSE_CODES, UcspError, type ResponseCode } from '../errors/index.js';
 import { ANSWER_FAULT_KINDS, type AnswerFaultKind } from '../gateway/corrupt-answer.js';
 import { plainEntry, viewEntry, type JournalChannel, type JournalEntry } from '../journal/journal.js';
@@ -16,7 +15,9 @@ import { AMOUNT_RULES, ISSUER_BEHAVIOURS, TEST_CARDS, type IssuerBehaviour } fro
 import { MAX_HOLD_TTL_MS } from '../sandbox/clock-hold.js';
 import type { SandboxRuntime } from '../sandbox/runtime.js';
 import { FAULTABLE_NOTICE_TYPES, LOGIN_TAMPERS, SIGN_DECISIONS } from './control-values.js';
+import { doorsGuard } from './doors.js';
 import { jsonErrors } from './http-errors.js';
+import { decodeUtf8, parseStrictJson } from '../schemas/strict-json.js';
 import { PARTNER_TO_UCSP_TYPES, allowedResponseCodes } from '../schemas/message-types.js';
 
 function body(req: Request): Record<string, unknown> {
@@ -57,21 +58,63 @@ function orderRef(b: Record<string, unknown>): { tn?: string; orderId?: string }
   return { ...(tn ? { tn } : {}), ...(orderId ? { orderId } : {}) };
 }
 
+/** An HTTP error with its status (http-errors.ts answers it). */
+function httpError(status: number, message: string): Error {
+  return Object.assign(new Error(message), { status });
+}
+
+/** Whether a Content-Type is JSON in UTF-8: application/json, with no charset or charset=utf-8. */
+function isJsonType(type: string): boolean {
+  const [media, ...params] = type.split(';').map((p) => p.trim().toLowerCase());
+  if (media !== 'application/json') return false;
+  return params.every((p) => !p.startsWith('charset=') || p === 'charset=utf-8' || p === 'charset="utf-8"');
+}
+
+/**
+ * Bodies of the control API: JSON objects only, read as strictly as the wire API reads its bodies
+ * (strict-json.ts: one value, no duplicate keys, bounded nesting). A body of any other type is
+ * refused (415) — a form or text/plain is what a page of another site can send without CORS, so
+ * nothing is changed for it — and so is a type with no body but the empty one.
+ */
+function strictJsonBody(limit: number): RequestHandler {
+  const raw = express.raw({ type: () => true, limit });
+  return (req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      req.body = {};
+      return next();
+    }
+    const type = req.headers['content-type'];
+    if (type !== undefined && !isJsonType(type)) return next(httpError(415, `the control API takes JSON: Content-Type: application/json, not ${type}`));
+    raw(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (bytes.length === 0) {
+        req.body = {};
+        return next();
+      }
+      if (type === undefined) return next(httpError(415, 'a body needs Content-Type: application/json'));
+      let value: unknown;
+      try {
+        value = parseStrictJson(decodeUtf8(bytes));
+      } catch (e) {
+        return next(new UcspError('usage', `body is not valid JSON: ${(e as Error).message.replace(/^invalid JSON: /, '')}`));
+      }
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return next(new UcspError('usage', 'the body must be a JSON object'));
+      req.body = value;
+      next();
+    });
+  };
+}
+
 export function controlRouter(runtime: SandboxRuntime): Router {
   const r = Router();
   // card numbers shown as first 6 + last 4, mobiles masked, unless --show-pii (showPii)
   const showPii = runtime.config.showPii;
   const viewOrder = (o: AnyOrder): AnyOrder => (!showPii && o.kind === 'PAY' && o.card ? { ...o, card: maskCardNumbers(o.card) } : o);
   const viewJournal: (e: JournalEntry) => unknown = showPii ? plainEntry : viewEntry;
-  const token = runtime.config.controlToken;
-  r.use((req, res, next) => {
-    if (!token) return next();
-    const given = Buffer.from(req.get('authorization')?.replace(/^Bearer\s+/i, '') ?? '');
-    const want = Buffer.from(token);
-    if (given.length === want.length && timingSafeEqual(given, want)) return next();
-    res.status(401).json({ error: 'control API token required: Authorization: Bearer <token>' });
-  });
-  r.use(express.json({ limit: '16kb', strict: true }));
+  // Host, cross-site and token (doors.ts); then the body, strictly
+  r.use(doorsGuard(runtime.doors, { token: true, refuse: (res, status, error) => void res.status(status).json({ error }) }));
+  r.use(strictJsonBody(16 * 1024));
 
   r.get('/status', (_req, res) => {
     res.json({
@@ -85,6 +128,7 @@ export function controlRouter(runtime: SandboxRuntime): Router {
       journal: { size: runtime.journal.size, chars: runtime.journal.sizeChars, dropped: runtime.journal.dropped, lastSeq: runtime.journal.lastSeq },
       replayCache: { size: runtime.ledger.replay.size, evicted: runtime.ledger.replay.evicted },
       ucspSignCertID: runtime.ucspCertificate.serial,
+      answerForm: runtime.config.answerForm,
       partnerSignCertIDs: runtime.partnerTrust.ids,
     });
   });
@@ -140,6 +184,9 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   r.post('/api/faults', (req, res) => {
     const b = body(req);
     const fault = oneOf<AnswerFaultKind>(b, 'fault', ANSWER_FAULT_KINDS, true)!;
+    if (runtime.config.answerForm === 'minimal') {
+      throw new UcspError('incorrect', `this sandbox answers in the minimal form (answerForm "minimal": no msgInfo, no signature), so a partner cannot tell a corrupted answer from a genuine one: a "${fault}" fault does not apply`);
+    }
     const msgType = oneOf(b, 'msgType', PARTNER_TO_UCSP_TYPES);
     const code = oneOf<ResponseCode>(b, 'code', RESPONSE_CODES);
     if (code && !msgType) throw new UcspError('usage', 'code needs msgType: the code a corrupted answer claims must be one its message type allows');
@@ -312,7 +359,9 @@ export function controlRouter(runtime: SandboxRuntime): Router {
     if (!o) throw new UcspError('not-found', `no order ${req.params.orderId}`);
     // an order awaiting its user says when UCSP fails it (orderExpirySeconds), on the sandbox clock
     const expiresAt = runtime.expiry.deadline(o.orderId);
-    res.json(expiresAt === undefined ? viewOrder(o) : { ...viewOrder(o), expiresAt });
+    // the link a browser follows: the frontend payment's paymentUrl (with its key), the signing page's signUrl
+    const link = o.kind === 'PAY' && o.source === 'frontend' ? { paymentUrl: runtime.paymentUrl(o.tn) } : o.kind === 'SIGN' ? { signUrl: runtime.settings.signUrl(o.signId) } : {};
+    res.json({ ...viewOrder(o), ...link, ...(expiresAt === undefined ? {} : { expiresAt }) });
   });
   r.get('/contracts', async (req, res) => {
     await streamList(req, res, memoryPage(runtime.ledger.contracts, pageRequest(req)), (c) => c);

@@ -7,6 +7,7 @@ import { UcspError } from '../errors/index.js';
 import type { SandboxRuntime } from '../sandbox/runtime.js';
 import { persistBeforeAnswer } from './persist-before-answer.js';
 import { controlRouter } from './control-routes.js';
+import { doorsGuard } from './doors.js';
 import { htmlErrors } from './http-errors.js';
 import { cashierPage, resultPage } from './pages/cashier-page.js';
 import { errorPage } from './pages/html.js';
@@ -35,6 +36,13 @@ export function createUcspApp(runtime: SandboxRuntime): Express {
     },
   );
 
+  // The control API has its doors (token, Host, cross-site) and reads bodies strictly.
+  app.use('/control', controlRouter(runtime));
+
+  // Every page (not the wire API above, which a partner's server calls and signatures guard):
+  // Host is one of the sandbox's names, no cross-site state change (doors.ts).
+  app.use(doorsGuard(runtime.doors, { token: false, refuse: (res, status, message) => void res.status(status).type('html').send(errorPage(PARTY, 'Refused', message)) }));
+
   app.get('/ucsp/authorize', (req, res) => {
     const q = req.query as Record<string, string | undefined>;
     if (!q.industryCode || !q.channelCode) {
@@ -45,13 +53,14 @@ export function createUcspApp(runtime: SandboxRuntime): Express {
     res.redirect(302, url);
   });
 
-  app.get('/ucsp/cashier/:tn', (req, res) => {
-    const p = runtime.findPayment({ tn: req.params.tn });
-    res.type('html').send(cashierPage(p, `${runtime.urls.channel}/channel/pay`));
+  // paymentUrl: the cashier of one order, opened by its tn and the key only UCSP's answer carries
+  app.get('/ucsp/cashier/:tn/:key', (req, res) => {
+    const p = runtime.paymentPage(req.params.tn, req.params.key);
+    res.type('html').send(cashierPage(p, `${runtime.urls.channel}/channel/pay`, req.params.key));
   });
 
-  app.get('/ucsp/result/:tn', (req, res) => {
-    res.type('html').send(resultPage(runtime.findPayment({ tn: req.params.tn })));
+  app.get('/ucsp/result/:tn/:key', (req, res) => {
+    res.type('html').send(resultPage(runtime.paymentPage(req.params.tn, req.params.key)));
   });
 
   // signUrl: the channel app's signing page, reached through UCSP (PROFILE §6.5).
@@ -59,8 +68,6 @@ export function createUcspApp(runtime: SandboxRuntime): Express {
     if (!runtime.ledger.bySignId.has(req.params.signId)) throw new UcspError('not-found', `no signing request ${req.params.signId}`);
     res.redirect(302, `${runtime.urls.channel}/channel/sign/${encodeURIComponent(req.params.signId)}`);
   });
-
-  app.use('/control', controlRouter(runtime));
 
   app.get('/', (_req, res) => {
     res.json({

@@ -18,7 +18,11 @@ describe('answerForm "minimal"', () => {
     const s = await runConformance({ config: world.config, sandboxUrl: world.sandbox.urls.ucsp });
     const failed = s.scenarios.flatMap((r) => r.checks.filter((c) => c.status === 'failed').map((c) => `${c.key}: ${c.message}`));
     expect(failed).toEqual([]);
-    expect(s.counts).toMatchObject({ failed: 0, warning: 0, skipped: 0 });
+    // scenarios that corrupt UCSP's answers do not apply: an unsigned answer cannot be told from a corrupted one
+    const skipped = s.scenarios.filter((r) => r.status === 'SKIPPED');
+    expect(skipped.map((r) => r.id).sort()).toEqual(['frontend-payment/inquiry-answer-corrupted', 'frontend-payment/order-answer-corrupted', 'refund/refund-answer-corrupted']);
+    for (const r of skipped) expect(r.reason).toMatch(/not applicable: this sandbox answers in the minimal form/);
+    expect(s.counts).toMatchObject({ failed: 0, warning: 0, skipped: skipped.length });
     expect(s.exitCode).toBe(0);
     const answers = s.scenarios.flatMap((r) => r.messages.filter((e) => e.channel === 'api' && e.direction === 'out'));
     expect(answers.length).toBeGreaterThan(50);

@@ -145,6 +145,19 @@ const BROKEN: [keyof PartnerBugs, string, string | string[]][] = [
   ['echoNoticeResponseCode', 'answers a 01 notice with 01', 'frontend-payment/browser-abandon#abandon-notice-answered-00'],
   ['ignoreFailedNotice', 'treats the 01 notice of a cancelled payment as paid', 'frontend-payment/browser-abandon#abandoned-order-failed'],
   ['noticeAnswerWithoutTrxInfo', 'answers notices without trxInfo (malformed)', 'frontend-payment/happy-path#notice-answered-00'],
+  // the generic checks repeated in the currency scenarios
+  ['answerNoticeWith500', 'answers notices with HTTP 500', ['frontend-payment/amount-zero-decimals#notice-answered-00', 'frontend-payment/amount-three-decimals#notice-answered-00']],
+  [
+    'majorUnitAmounts',
+    'sends JPY and KWD amounts in major units',
+    [
+      'frontend-payment/amount-three-decimals#amounts-in-minor-units',
+      'frontend-payment/amount-three-decimals#order-paid',
+      'frontend-payment/amount-zero-decimals#order-paid',
+      'refund/amount-three-decimals#payment-paid-first',
+    ],
+  ],
+  ['reuseOrderIdForRefund', "reuses the payment's orderId for a KWD refund", ['refund/amount-three-decimals#refund-succeeded', 'refund/amount-three-decimals#partially-refunded-235']],
 ];
 
 /** Bugs caught by a check of severity warning: the scenario ends WARNING, the run still exits 0. */

@@ -63,14 +63,17 @@ describe('durable state', () => {
     expect(before.status).toBe('PENDING');
     expect(before.attempts.map((x) => x.httpStatus)).toEqual([500, 500]);
     const journalBefore = (await control<{ entries: { seq: number }[] }>(sb.ready.ucsp, '/journal')).json.entries.map((e) => e.seq);
-    const orderBefore = (await control<{ status: string }>(sb.ready.ucsp, `/orders/${orderId}`)).json;
+    const { paymentUrl: urlBefore, ...orderBefore } = (await control<{ status: string; paymentUrl: string }>(sb.ready.ucsp, `/orders/${orderId}`)).json;
 
     expect(await sb.stop('SIGKILL')).toBe(null);
 
     backend.failing = false;
     sb = await start(data);
     try {
-      expect((await control<{ status: string }>(sb.ready.ucsp, `/orders/${orderId}`)).json).toEqual(orderBefore);
+      const { paymentUrl: urlAfter, ...orderAfter } = (await control<{ status: string; paymentUrl: string }>(sb.ready.ucsp, `/orders/${orderId}`)).json;
+      expect(orderAfter).toEqual(orderBefore);
+      // the restarted sandbox has other ports; the cashier's key is the same (derived from UCSP's key)
+      expect(new URL(urlAfter).pathname).toBe(new URL(urlBefore).pathname);
       const journalAfter = (await control<{ entries: { seq: number }[] }>(sb.ready.ucsp, '/journal')).json.entries.map((e) => e.seq);
       expect(journalAfter.slice(0, journalBefore.length)).toEqual(journalBefore);
       const resumed = (await control<Notice[]>(sb.ready.ucsp, `/notices?orderId=${orderId}`)).json[0]!;

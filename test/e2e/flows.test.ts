@@ -43,15 +43,17 @@ async function payThroughPages(txnAmt = '1234', card?: string) {
   const cashier = await browse(paymentUrl!);
   expect(cashier.status).toBe(200);
   expect(cashier.body).toContain(`HKD ${(Number(txnAmt) / 100).toFixed(2)}`);
-  const action = /<form method="get" action="([^"]+)"><input type="hidden" name="tn" value="([0-9]+)"/.exec(cashier.body)!;
-  const sdk = await browse(`${action[1]}?tn=${action[2]}`);
+  const action = /<form method="get" action="([^"]+)"><input type="hidden" name="tn" value="([0-9]+)"><input type="hidden" name="key" value="([A-Za-z0-9_-]{22})">/.exec(cashier.body)!;
+  // the channel app's page opens with the payment's key only, never with the tn alone
+  expect((await browse(`${action[1]}?tn=${action[2]}`)).status).toBe(404);
+  const sdk = await browse(`${action[1]}?tn=${action[2]}&key=${action[3]}`);
   expect(sdk.status).toBe(200);
   expect(sdk.body).toContain('Confirm');
   const chosen = card ?? /name="card" value="([0-9]+)" checked/.exec(sdk.body)![1]!;
   const confirm = await browse(`${w.sandbox.ready.channel}/channel/pay/confirm`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ tn: action[2]!, card: chosen }).toString(),
+    body: new URLSearchParams({ tn: action[2]!, key: action[3]!, card: chosen }).toString(),
   });
   expect(confirm.status).toBe(303);
   return { orderId: orderId!, frontUrl: confirm.location! };

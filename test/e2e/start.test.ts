@@ -124,17 +124,32 @@ describe('shutdown', () => {
 });
 
 describe('safety defaults', () => {
-  it('bound beyond loopback, the control API requires a token (made at start when none is set)', async () => {
-    const wide = await spawnSandbox(['--host', '0.0.0.0'], { cwd: dir });
+  // Reached beyond loopback — bound to 0.0.0.0, or (as here, so that the test binds only loopback)
+  // announced under a name that is not loopback: the rule is one (config/public-urls.test.ts).
+  it('reached beyond loopback, the control API requires a token (made at start when none is set); links use --public-url', async () => {
+    const wide = await spawnSandbox(['--public-url', 'http://sandbox.example.test'], { cwd: dir });
     try {
-      const token = (wide.ready as unknown as { controlToken?: string }).controlToken;
+      const ready = wide.ready as unknown as { controlToken?: string; ucsp: string; bound: { ucsp: string } };
+      const token = ready.controlToken;
       expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
-      expect((await fetch(`${wide.ready.ucsp}/control/status`)).status).toBe(401);
-      expect((await fetch(`${wide.ready.ucsp}/control/status`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-      expect((await fetch(`${wide.ready.ucsp}/control/status`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      expect(ready.ucsp).toBe(`http://sandbox.example.test:${new URL(ready.bound.ucsp).port}`);
+      expect(ready.bound.ucsp).toMatch(/^http:\/\/127\.0\.0\.1:[0-9]+$/);
+      expect((await fetch(`${ready.bound.ucsp}/control/status`)).status).toBe(401);
+      expect((await fetch(`${ready.bound.ucsp}/control/status`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+      expect((await fetch(`${ready.bound.ucsp}/control/status`, { headers: { authorization: token! } })).status).toBe(401);
+      expect((await fetch(`${ready.bound.ucsp}/control/status`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     } finally {
       expect(await wide.stop('SIGTERM')).toBe(143);
     }
+  });
+  it('a --public-url with a path, or a --max-connections of 0, is a usage error (exit 2)', async () => {
+    const r = await runCli(['start', '--port', '0', '--public-url', 'http://sandbox.example.test/ucsp'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--public-url');
+    expect(r.stderr).toContain('must be a base URL http(s)://host[:port], with no path');
+    const m = await runCli(['start', '--port', '0', '--max-connections', '0'], { cwd: dir });
+    expect(m.code).toBe(2);
+    expect(m.stderr).toContain('--max-connections');
   });
   it('on loopback (the default) there is no token', () => {
     expect((sb.ready as unknown as { controlToken?: string }).controlToken).toBeUndefined();

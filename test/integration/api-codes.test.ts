@@ -39,7 +39,9 @@ describe('SUBMIT_PAYMENT_ORDER', () => {
     expect(a.code).toBe('00');
     expect(a.msg.trxInfo).toMatchObject({ orderId: trx.orderId, merId: trx.merId, txnAmt: '1234', currencyCode: '344' });
     expect(a.msg.trxInfo.tn).toMatch(/^[0-9]{21}$/);
-    expect(a.msg.trxInfo.paymentUrl).toBe(`http://127.0.0.1:1/ucsp/cashier/${a.msg.trxInfo.tn}`);
+    // the cashier of its tn, with the key that opens it (a capability: 22 base64url characters)
+    expect(a.msg.trxInfo.paymentUrl).toBe(`http://127.0.0.1:1/ucsp/cashier/${a.msg.trxInfo.tn}/${h.runtime.payKey(a.msg.trxInfo.tn!)}`);
+    expect(a.msg.trxInfo.paymentUrl).toMatch(/\/[A-Za-z0-9_-]{22}$/);
     expect(h.runtime.ledger.payment(trx.orderId)!.status).toBe('AWAITING_USER');
   });
 
@@ -148,7 +150,7 @@ describe('SIGN_AUTO_DEBIT and CLOSE_AUTO_DEBIT', () => {
     const trx = { orderId: h.newOrderId('SGN'), merId: PARTNER.merId, userId: 'user-002', frontUrl: 'http://127.0.0.1:9/b', backUrl: 'http://127.0.0.1:9/n' };
     const a = h.send('SIGN_AUTO_DEBIT', trx);
     expect(a.code).toBe('00');
-    expect(a.msg.trxInfo.signUrl).toMatch(/^http:\/\/127\.0\.0\.1:1\/ucsp\/sign\/S[0-9]+$/);
+    expect(a.msg.trxInfo.signUrl).toMatch(/^http:\/\/127\.0\.0\.1:1\/ucsp\/sign\/[A-Za-z0-9_-]{22}$/); // a random signId: 128 bits
     expect(h.send('SIGN_AUTO_DEBIT', trx).msg.trxInfo.signUrl).toBe(a.msg.trxInfo.signUrl);
     expect(h.send('SIGN_AUTO_DEBIT', { ...trx, userId: 'user-003' }).code).toBe('36');
     expect(h.send('SIGN_AUTO_DEBIT', { ...trx, orderId: h.newOrderId('SGN'), userId: 'ghost' }).code).toBe('36');

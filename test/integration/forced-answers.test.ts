@@ -82,7 +82,9 @@ describe('what a forced answer carries', () => {
     h.runtime.forceAnswer('00', 'SUBMIT_PAYMENT_ORDER');
     const a = h.send('SUBMIT_PAYMENT_ORDER', trx);
     expect(a.msg.trxInfo.tn).toMatch(/^[0-9]{21}$/);
-    expect(a.msg.trxInfo.paymentUrl).toBe(`http://127.0.0.1:1/ucsp/cashier/${a.msg.trxInfo.tn}`);
+    // the cashier of its tn, with the key that opens it (a capability: 22 base64url characters)
+    expect(a.msg.trxInfo.paymentUrl).toBe(`http://127.0.0.1:1/ucsp/cashier/${a.msg.trxInfo.tn}/${h.runtime.payKey(a.msg.trxInfo.tn!)}`);
+    expect(a.msg.trxInfo.paymentUrl).toMatch(/\/[A-Za-z0-9_-]{22}$/);
     expect(h.runtime.ledger.orders.has(trx.orderId)).toBe(false);
     // the genuine answer later is UCSP's own (a new tn: the forced one was stored nowhere)
     expect(h.send('SUBMIT_PAYMENT_ORDER', trx).msg.trxInfo.tn).not.toBe(a.msg.trxInfo.tn);
@@ -113,7 +115,7 @@ describe('what a forced answer carries', () => {
     h.runtime.forceAnswer('00', 'SIGN_AUTO_DEBIT');
     const trx = { orderId: h.newOrderId('SGN'), merId: PARTNER.merId, userId: 'user-001', ...back };
     const a = h.send('SIGN_AUTO_DEBIT', trx);
-    expect(a.msg.trxInfo.signUrl).toMatch(/^http:\/\/127\.0\.0\.1:1\/ucsp\/sign\/S[0-9]+$/);
+    expect(a.msg.trxInfo.signUrl).toMatch(/^http:\/\/127\.0\.0\.1:1\/ucsp\/sign\/[A-Za-z0-9_-]{22}$/); // a random signId: 128 bits
     expect(h.runtime.ledger.orders.has(trx.orderId)).toBe(false);
   });
 

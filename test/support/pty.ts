@@ -75,7 +75,7 @@ export class PtyCli {
     this.timeoutMs = o.timeoutMs ?? 60_000;
     this.child = spawn('python3', ['-c', RELAY, String(o.cols ?? 200), String(o.rows ?? 50), process.execPath, BIN, ...args], {
       cwd: o.cwd,
-      env: { ...process.env, TERM: 'xterm', ...o.env },
+      env: { ...process.env, TERM: 'xterm', CI: undefined, ...o.env }, // a terminal is a terminal, in CI too (chalk turns colour off when CI is set)
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child.stdout.setEncoding('utf8').on('data', (d: string) => {

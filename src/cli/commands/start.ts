@@ -25,11 +25,12 @@ Ports: UCSP on --port, the channel app on --port+1, the issuer on --port+2 (defa
 Examples:
   $ npx ucsp-sandbox start
   $ npx ucsp-sandbox start --port 0 --json
+  $ npx ucsp-sandbox start --host 0.0.0.0 --public-url http://192.168.1.20   # reached from other machines (prints a control token)
   $ npx ucsp-sandbox start --config ./ucsp-sandbox.config.json --time-scale 0`,
     )
     .action(async (opts: ConfigFlags & { json: boolean; workers: number }) => {
       // loaded here, not at start-up of the CLI: every other command starts faster
-      const [{ loadConfig }, { startSandbox }] = await Promise.all([import('../../config/load-config.js'), import('../../sandbox/start-sandbox.js')]);
+      const [{ loadConfig }, { startSandbox }, { isWildcard }] = await Promise.all([import('../../config/load-config.js'), import('../../sandbox/start-sandbox.js'), import('../../config/public-urls.js')]);
       const loaded = await loadConfig({ cwd: process.cwd(), ...(opts.config ? { configPath: opts.config } : {}), overrides: overridesFrom(opts) });
       const sandbox = await startSandbox(loaded.config, { workers: opts.workers });
       // listen for Ctrl-C before saying ready: a script may stop us the moment it reads the line
@@ -43,6 +44,7 @@ Examples:
             issuer: urls.issuer,
             api: `${urls.ucsp}/ucsp/api`,
             control: `${urls.ucsp}/control`,
+            ...(urls.ucsp !== sandbox.localUrls.ucsp ? { bound: sandbox.localUrls } : {}),
             ucspCertificate: files.ucspCertificate,
             ucspSignCertID: sandbox.runtime.ucspCertificate.serial,
             partnerCertificate: files.partnerCertificate,
@@ -54,11 +56,13 @@ Examples:
         );
       } else {
         out(`${c.green('ready')} UCSP ${urls.ucsp} · channel app ${urls.channel} · issuer ${urls.issuer}`);
+        if (urls.ucsp !== sandbox.localUrls.ucsp) err(`  bound at:            ${sandbox.localUrls.ucsp} · ${sandbox.localUrls.channel} · ${sandbox.localUrls.issuer} (links use the public URL)`);
+        else if (isWildcard(loaded.config.host)) err(`  note:                bound to every interface, but links use 127.0.0.1: set --public-url (or publicUrl) to the address other machines reach`);
         err(`  config:              ${loaded.file ?? 'none (PROFILE §10 defaults)'}`);
         err(`  partner → UCSP API:  POST ${urls.ucsp}/ucsp/api`);
         err(`  login hand-off:      ${urls.ucsp}/ucsp/authorize?industryCode=${loaded.config.partner.industryCode}&channelCode=${loaded.config.channels[0]?.channelCode}`);
         err(`  control API:         ${urls.ucsp}/control/status`);
-        if (sandbox.generatedToken) err(`  control API token:   ${sandbox.generatedToken}  (bound beyond loopback: send Authorization: Bearer <token>; set controlToken to choose one)`);
+        if (sandbox.generatedToken) err(`  control API token:   ${sandbox.generatedToken}  (reached beyond loopback: the control API and the issuer's transactions need Authorization: Bearer <token>; set controlToken to choose one)`);
         err(`  state:               ${loaded.config.dataDir ? `durable in ${loaded.config.dataDir}` : 'in memory (--data DIR to keep it across restarts)'}`);
         if (loaded.usedDefaults || sandbox.generatedKeys) {
           err('  register with your Industry Service:');

@@ -220,6 +220,7 @@ Examples:
       try {
         let config = loaded.config;
         let ucspUrl: string;
+        let token = config.controlToken;
         if (example) {
           const world = await (starting = startExampleWorld());
           config = world.config;
@@ -228,10 +229,12 @@ Examples:
         } else {
           // our own sandbox, so that the stepper can talk to it (a configured partner knows its port)
           const own = await (starting = startSandbox({ ...config, timeScale: 0 }));
-          ucspUrl = own.urls.ucsp;
+          // this machine talks to it where it is bound, with the token it may have made
+          ucspUrl = own.localUrls.ucsp;
+          token = own.generatedToken ?? token;
           out(c.dim(`stepping your partner through its test driver at ${config.partner.driverUrl}`));
         }
-        const sandbox = new SandboxClient(ucspUrl, config.controlToken);
+        const sandbox = new SandboxClient(ucspUrl, token);
         const numbers = numberActions(scenario);
         out(`\n${c.bold(scenario.id)} — ${scenario.title}`);
         out(c.dim(`  ${scenario.refs.join(' · ')}`));

@@ -10,13 +10,13 @@ import { checkTxnTime, knownUser, orderIdTaken, sameContent, type Handler, type 
 const SIGN_FIELDS = ['orderId', 'merId', 'userId', 'frontUrl', 'backUrl'] as const;
 const DEBIT_FIELDS = ['orderId', 'contractId', 'merId', 'acqIIN', 'txnAmt', 'currencyCode', 'txnTime', 'backUrl'] as const;
 
-function signAccepted(s: SigningRequest, ucspUrl: string): HandlerOutcome {
-  return { code: '00', orderId: s.orderId, trxInfo: { orderId: s.orderId, merId: s.merId, signUrl: `${ucspUrl}/ucsp/sign/${s.signId}` }, effects: [] };
+function signAccepted(s: SigningRequest, signUrl: (signId: string) => string): HandlerOutcome {
+  return { code: '00', orderId: s.orderId, trxInfo: { orderId: s.orderId, merId: s.merId, signUrl: signUrl(s.signId) }, effects: [] };
 }
 
 export const signAutoDebit: Handler = (trx, ctx) => {
   const existing = ctx.ledger.orders.get(trx.orderId!);
-  if (existing) return orderIdTaken(existing.kind === 'SIGN' && sameContent(trx, existing, SIGN_FIELDS), () => signAccepted(existing as SigningRequest, ctx.settings.ucspUrl));
+  if (existing) return orderIdTaken(existing.kind === 'SIGN' && sameContent(trx, existing, SIGN_FIELDS), () => signAccepted(existing as SigningRequest, ctx.settings.signUrl));
   knownUser(trx.userId!, ctx);
   const s: SigningRequest = {
     kind: 'SIGN',
@@ -30,7 +30,7 @@ export const signAutoDebit: Handler = (trx, ctx) => {
     createdAt: ctx.now,
   };
   ctx.ledger.putOrder(s);
-  return signAccepted(s, ctx.settings.ucspUrl);
+  return signAccepted(s, ctx.settings.signUrl);
 };
 
 export const closeAutoDebit: Handler = (trx, ctx) => {

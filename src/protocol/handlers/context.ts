@@ -9,8 +9,12 @@ export interface ProtocolSettings {
   users: readonly { userId: string; mobile: string }[];
   zone: string;
   skew: { timeStampSeconds: number; txnTimeSeconds: number };
-  /** Public base URL of the mock UCSP (paymentUrl and signUrl are built on it). */
+  /** Public base URL of the mock UCSP. */
   ucspUrl: string;
+  /** The paymentUrl of a tn: UCSP's cashier, with the page's capability key. */
+  paymentUrl(tn: string): string;
+  /** The signUrl of a signing page (its signId is its capability). */
+  signUrl(signId: string): string;
 }
 
 export interface HandlerContext {

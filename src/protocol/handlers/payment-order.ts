@@ -7,18 +7,18 @@ import { checkTxnTime, intern, knownUser, orderIdTaken, sameContent, type Handle
 
 const ORDER_FIELDS = ['orderId', 'merId', 'acqIIN', 'txnAmt', 'currencyCode', 'txnTime', 'userId', 'backUrl', 'frontUrl', 'orderDesc'] as const;
 
-function accepted(p: PaymentOrder, ucspUrl: string): HandlerOutcome {
+function accepted(p: PaymentOrder, paymentUrl: (tn: string) => string): HandlerOutcome {
   return {
     code: '00',
     orderId: p.orderId,
-    trxInfo: { orderId: p.orderId, merId: p.merId, txnAmt: p.txnAmt, currencyCode: p.currencyCode, tn: p.tn, paymentUrl: `${ucspUrl}/ucsp/cashier/${p.tn}` },
+    trxInfo: { orderId: p.orderId, merId: p.merId, txnAmt: p.txnAmt, currencyCode: p.currencyCode, tn: p.tn, paymentUrl: paymentUrl(p.tn) },
     effects: [],
   };
 }
 
 export const submitPaymentOrder: Handler = (trx, ctx) => {
   const existing = ctx.ledger.orders.get(trx.orderId!);
-  if (existing) return orderIdTaken(existing.kind === 'PAY' && existing.source === 'frontend' && sameContent(trx, existing, ORDER_FIELDS), () => accepted(existing as PaymentOrder, ctx.settings.ucspUrl));
+  if (existing) return orderIdTaken(existing.kind === 'PAY' && existing.source === 'frontend' && sameContent(trx, existing, ORDER_FIELDS), () => accepted(existing as PaymentOrder, ctx.settings.paymentUrl));
   if (trx.acqIIN !== ctx.settings.partner.acqIIN) throw new UcspError('incorrect', `acqIIN ${trx.acqIIN} is not the registered ${ctx.settings.partner.acqIIN}`);
   if (!CURRENCIES[trx.currencyCode!]) throw new UcspError('incorrect', `currencyCode ${trx.currencyCode} is not a currency UCSP accepts`);
   checkTxnTime(trx.txnTime!, ctx);
@@ -44,7 +44,7 @@ export const submitPaymentOrder: Handler = (trx, ctx) => {
     createdAt: ctx.now,
   };
   ctx.ledger.putOrder(order);
-  return { ...accepted(order, ctx.settings.ucspUrl), effects: [{ type: 'expiry', orderId: order.orderId }] };
+  return { ...accepted(order, ctx.settings.paymentUrl), effects: [{ type: 'expiry', orderId: order.orderId }] };
 };
 
 export const paymentResultInquiry: Handler = (trx, ctx) => {

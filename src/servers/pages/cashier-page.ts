@@ -3,7 +3,8 @@ import { formatAmount } from '../../protocol/currencies.js';
 import type { PaymentOrder } from '../../protocol/payment-machine.js';
 import { esc, page, rows } from './html.js';
 
-export function cashierPage(p: PaymentOrder, payUrl: string): string {
+/** `payUrl`: the channel app's payment page; `key`: the payment's page key, carried to it. */
+export function cashierPage(p: PaymentOrder, payUrl: string, key: string): string {
   const open = p.status === 'AWAITING_USER';
   return page(
     `Pay ${formatAmount(p.txnAmt, p.currencyCode)}`,
@@ -19,7 +20,7 @@ ${rows([
 ])}
 ${
   open
-    ? `<form method="get" action="${esc(payUrl)}"><input type="hidden" name="tn" value="${esc(p.tn)}"><button class="primary" type="submit" data-testid="pay">Pay</button></form>
+    ? `<form method="get" action="${esc(payUrl)}"><input type="hidden" name="tn" value="${esc(p.tn)}"><input type="hidden" name="key" value="${esc(key)}"><button class="primary" type="submit" data-testid="pay">Pay</button></form>
 <p class="note">Pay opens the channel app's payment SDK, where you choose a card.</p>`
     : `<p>This order is <strong>${esc(p.status)}</strong>; there is nothing to pay.</p>`
 }`,

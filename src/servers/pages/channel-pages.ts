@@ -7,7 +7,8 @@ import { esc, page, rows } from './html.js';
 
 const masked = (pan: string) => `${pan.slice(0, 4)} •••• •••• ${pan.slice(-4)}`;
 
-export function sdkCashierPage(p: PaymentOrder, cards: readonly TestCard[], user: { userId: string; mobile: string }, error?: string): string {
+/** `key`: the payment's page key (the forms carry it back, with tn). */
+export function sdkCashierPage(p: PaymentOrder, key: string, cards: readonly TestCard[], user: { userId: string; mobile: string }, error?: string): string {
   const cardList = cards
     .map(
       (c, i) =>
@@ -23,6 +24,7 @@ ${error ? `<p class="error" data-testid="error">${esc(error)}</p>` : ''}
 ${rows([['Merchant', p.merId], ['Order', p.orderId], ['Paying as', `${user.userId} (${user.mobile.slice(0, 3)}****${user.mobile.slice(-2)})`]])}
 <form method="post" action="/channel/pay/confirm">
 <input type="hidden" name="tn" value="${esc(p.tn)}">
+<input type="hidden" name="key" value="${esc(key)}">
 ${cardList}
 <div class="actions"><button class="primary" type="submit" data-testid="confirm">Confirm</button>
 <button class="secondary" type="submit" formaction="/channel/pay/cancel" data-testid="cancel">Cancel</button></div>
