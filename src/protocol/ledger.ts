@@ -67,6 +67,14 @@ export class Ledger {
   busy: ((orderId: string) => boolean) | undefined;
   private backing: LedgerBacking | undefined;
   private restoring = false;
+  /** Ids of orders in memory that were settled when last stored, in the order they settled. */
+  private readonly settled = new Set<string>();
+  /**
+   * The size at which the next trim runs: a tenth past the limit, or past what the last trim left
+   * (live orders stay), so that each trim is paid for by a tenth as many new orders (never a scan
+   * per request, however many orders are live).
+   */
+  private trimAt = Number.POSITIVE_INFINITY;
 
   constructor(insID: string, replayLimit = 200_000) {
     this.ids = new IdGenerator(insID);
@@ -106,18 +114,27 @@ export class Ledger {
    * ones are left): those whose notices are all done and that no sandbox work is tied to.
    */
   trim(): void {
-    if (this.orders.size <= this.orderLimit) return;
-    for (const o of this.orders.values()) {
-      if (this.orders.size <= this.orderLimit) break;
-      if (!isSettled(o) || this.busy?.(o.orderId)) continue;
-      const notices = this.noticesOf(o.orderId);
-      if (notices.some((n) => n.status === 'PENDING' || n.status === 'HELD')) continue;
-      this.forgetOrder(o, notices);
+    if (this.orders.size > this.orderLimit) {
+      for (const id of this.settled) {
+        if (this.orders.size <= this.orderLimit) break;
+        const o = this.orders.held(id);
+        if (!o || !isSettled(o)) {
+          this.settled.delete(id);
+          continue;
+        }
+        if (this.busy?.(id)) continue;
+        const notices = this.noticesOf(id);
+        if (notices.some((n) => n.status === 'PENDING' || n.status === 'HELD')) continue;
+        this.forgetOrder(o, notices);
+      }
     }
+    const base = Math.max(this.orderLimit, this.orders.size);
+    this.trimAt = base + Math.max(1, Math.ceil(base / 10));
   }
 
   private forgetOrder(o: AnyOrder, notices: NoticeRecord[]): void {
     this.orders.forget(o.orderId);
+    this.settled.delete(o.orderId);
     for (const n of notices) this.notices.forget(n.id);
     this.noticeIds.delete(o.orderId);
     if (o.kind === 'PAY') {
@@ -162,8 +179,10 @@ export class Ledger {
     if (o.kind === 'PAY') this.byTn.set(o.tn, o.orderId);
     if (o.kind === 'SIGN') this.bySignId.set(o.signId, o.orderId);
     if ((o.kind === 'PAY' || o.kind === 'CANCEL' || o.kind === 'REFUND') && o.queryId) this.byQueryId.set(o.queryId, o.orderId);
-    // trimmed a tenth past the limit at a time, so that a long run of live orders costs little
-    if (added && !this.restoring && this.orders.size > this.orderLimit + Math.max(1, Math.ceil(this.orderLimit / 10))) this.trim();
+    if (isSettled(o)) this.settled.add(o.orderId);
+    else this.settled.delete(o.orderId);
+    if (this.trimAt === Number.POSITIVE_INFINITY && Number.isFinite(this.orderLimit)) this.trimAt = this.orderLimit + Math.max(1, Math.ceil(this.orderLimit / 10));
+    if (added && !this.restoring && this.orders.size > this.trimAt) this.trim();
   }
 
   /** Puts back what durable state held (indexes rebuilt), then keeps orderLimit. */
@@ -184,6 +203,8 @@ export class Ledger {
   reset(): void {
     for (const m of [this.orders, this.contracts, this.issuer, this.notices, this.byTn, this.byQueryId, this.bySignId]) m.clear();
     this.noticeIds.clear();
+    this.settled.clear();
+    this.trimAt = Number.POSITIVE_INFINITY;
     this.replay.clear();
     this.dropped = 0;
     this.evicted = 0;
