@@ -4,7 +4,6 @@
  * timeout, is a delivery; anything else is a failed attempt, its reason recorded.
  */
 import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { verifyMessage, type SignatureVariant, type TrustStore } from '../crypto/index.js';
 import type { SignatureVerdict } from '../journal/journal.js';
 import type { MsgType } from '../schemas/message-types.js';
@@ -40,20 +39,19 @@ interface RawAnswer {
  * so a partner answering a gigabyte costs no more memory than one answering a kilobyte. The whole
  * exchange — connecting, sending, reading — is bounded by timeoutMs.
  */
-function post(backUrl: string, text: string, timeoutMs: number): Promise<RawAnswer> {
+/** node:https, loaded for the first https backUrl only (TLS costs start-up time no http partner needs). */
+let https: Promise<typeof import('node:https')> | undefined;
+
+async function post(backUrl: string, text: string, timeoutMs: number): Promise<RawAnswer> {
+  let url: URL;
+  try {
+    url = new URL(backUrl);
+  } catch {
+    throw new Error('not a URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${url.protocol} is not http: or https:`);
+  const send = url.protocol === 'http:' ? httpRequest : (await (https ??= import('node:https'))).request;
   return new Promise((resolve, reject) => {
-    let url: URL;
-    try {
-      url = new URL(backUrl);
-    } catch {
-      reject(new Error('not a URL'));
-      return;
-    }
-    const send = url.protocol === 'http:' ? httpRequest : url.protocol === 'https:' ? httpsRequest : undefined;
-    if (!send) {
-      reject(new Error(`${url.protocol} is not http: or https:`));
-      return;
-    }
     const body = Buffer.from(text, 'utf8');
     let settled = false;
     const finish = (f: () => void) => {
