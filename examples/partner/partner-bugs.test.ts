@@ -40,6 +40,16 @@ const inquiryAnswer = (answerCode: string) => (t: Record<string, string>) => ({
   trxInfo: { orderId: t.orderId!, txnType: 'PAY', txnAmt: '1234', currencyCode: '344', ...(answerCode === '05' ? {} : { queryId: newQueryId() }) },
 });
 
+/** The txnAmt the partner sends for 5 JPY (0 decimals), 1.234 KWD (3) and 12.34 HKD (2). */
+const amountsSentInThreeCurrencies = async (h: Harness) => {
+  const sent: unknown[] = [];
+  for (const [txnAmt, currencyCode] of [['500', '392'], ['1234', '414'], ['1234', '344']]) {
+    await h.driver('submitPaymentOrder', { txnAmt, currencyCode, userId: 'user-001' });
+    sent.push(h.fake.received.at(-1)?.message.trxInfo.txnAmt);
+  }
+  return sent;
+};
+
 interface Probe {
   run: (h: Harness) => Promise<unknown>;
   correct: unknown;
@@ -340,26 +350,12 @@ const PROBES: Record<PartnerBug, Probe> = {
     buggy: 'FAILED',
   },
   assumeTwoDecimals: {
-    run: async (h) => {
-      const sent: unknown[] = [];
-      for (const [txnAmt, currencyCode] of [['500', '392'], ['1234', '414'], ['1234', '344']]) {
-        await h.driver('submitPaymentOrder', { txnAmt, currencyCode, userId: 'user-001' });
-        sent.push(h.fake.received.at(-1)?.message.trxInfo.txnAmt);
-      }
-      return sent;
-    },
+    run: amountsSentInThreeCurrencies,
     correct: ['500', '1234', '1234'],
     buggy: ['50000', '123', '1234'],
   },
   amountsRoundedToCents: {
-    run: async (h) => {
-      const sent: unknown[] = [];
-      for (const [txnAmt, currencyCode] of [['500', '392'], ['1234', '414'], ['1234', '344']]) {
-        await h.driver('submitPaymentOrder', { txnAmt, currencyCode, userId: 'user-001' });
-        sent.push(h.fake.received.at(-1)?.message.trxInfo.txnAmt);
-      }
-      return sent;
-    },
+    run: amountsSentInThreeCurrencies,
     correct: ['500', '1234', '1234'],
     buggy: ['500', '1230', '1234'],
   },
