@@ -125,6 +125,38 @@ describe('ReplayCache bounds', () => {
     expect(c.answers).toBe(2);
   });
 
+  it('entries whose answer is no longer kept are judged as before: digest, time, a day (packed form)', () => {
+    const c = new ReplayCache(10, 1);
+    const digest = 'q+/Zr0AaQ9x1u2Vb3kLmNo'; // base64, as the gateway makes them
+    const at = T0 + 0.5; // a virtual clock may stand between milliseconds
+    const told: [string, unknown][] = [];
+    c.listener = (id, e) => told.push([id, e]);
+    c.remember('OLD', digest, 'answer-old', at);
+    c.remember('NEW', 'dn', 'answer-new', T0 + 1);
+    expect(told).toContainEqual(['OLD', { digest, at }]); // durable state told the answer is gone
+    expect(c.check('OLD', digest, at + DAY_MS - 1)).toEqual({ kind: 'repeat-unkept' });
+    expect(c.check('OLD', digest, at + DAY_MS + 1)).toEqual({ kind: 'new' });
+    expect(c.check('OLD', `${digest}x`, at)).toEqual({ kind: 'conflict' });
+    expect(c.dump()).toEqual([
+      ['OLD', { digest, at }],
+      ['NEW', { digest: 'dn', answer: 'answer-new', at: T0 + 1 }],
+    ]);
+  });
+
+  it('restore takes entries with and without answers, and dump gives them back as they were', () => {
+    const entries: [string, { digest: string; answer?: string; at: number }][] = [
+      ['M1', { digest: 'd1', at: T0 }],
+      ['M2', { digest: 'd2', answer: 'A2', at: T0 + 1 }],
+    ];
+    const c = new ReplayCache();
+    c.restore(entries, 7);
+    expect(c.dump()).toEqual(entries);
+    expect(c.answers).toBe(1);
+    expect(c.evicted).toBe(7);
+    expect(c.check('M1', 'd1', T0)).toEqual({ kind: 'repeat-unkept' });
+    expect(c.check('M2', 'd2', T0)).toEqual({ kind: 'repeat', answer: 'A2' });
+  });
+
   it('clear forgets everything and resets the eviction count', () => {
     const c = new ReplayCache(1);
     c.remember('M1', 'd1', 'A1', T0);

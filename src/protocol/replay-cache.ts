@@ -22,8 +22,28 @@ export type ReplayVerdict =
 
 export const DAY_MS = 24 * 3600 * 1000;
 
+/**
+ * An entry whose answer is no longer kept, held as one flat string `${at}:${digest}`: most entries
+ * are such (all but the newest answerLimit), and an object, a boxed number and a digest sliced
+ * from its hash text cost three times as much memory. Copied through a Buffer so the string keeps
+ * no part of the texts it was built from.
+ */
+function pack(digest: string, at: number): string {
+  return Buffer.from(`${at}:${digest}`, 'utf8').toString('utf8');
+}
+
+function unpack(packed: string): ReplayEntry {
+  const colon = packed.indexOf(':');
+  return { digest: packed.slice(colon + 1), at: Number(packed.slice(0, colon)) };
+}
+
+function entryOf(kept: ReplayEntry | string): ReplayEntry {
+  return typeof kept === 'string' ? unpack(kept) : kept;
+}
+
 export class ReplayCache {
-  private readonly entries = new Map<string, ReplayEntry>();
+  /** Entries with their answer as objects; the rest packed (see pack). */
+  private readonly entries = new Map<string, ReplayEntry | string>();
   evicted = 0;
   /** Told of every entry remembered (value) or evicted (undefined), for durable state. */
   listener: ((msgID: string, entry: ReplayEntry | undefined) => void) | undefined;
@@ -45,8 +65,10 @@ export class ReplayCache {
   check(msgID: string, digest: string, now: number): ReplayVerdict {
     const r = this.reserved.get(msgID);
     if (r) return r.digest === digest ? { kind: 'pending', answer: r.answer } : { kind: 'conflict' };
-    const e = this.entries.get(msgID);
-    if (!e || now - e.at > DAY_MS) return { kind: 'new' };
+    const kept = this.entries.get(msgID);
+    if (kept === undefined) return { kind: 'new' };
+    const e = entryOf(kept);
+    if (now - e.at > DAY_MS) return { kind: 'new' };
     if (e.digest !== digest) return { kind: 'conflict' };
     return e.answer === undefined ? { kind: 'repeat-unkept' } : { kind: 'repeat', answer: e.answer };
   }
@@ -75,9 +97,9 @@ export class ReplayCache {
       const oldest = this.answered.values().next().value as string;
       this.answered.delete(oldest);
       const e = this.entries.get(oldest);
-      if (e) {
-        e.answer = undefined;
-        this.listener?.(oldest, e);
+      if (e !== undefined && typeof e !== 'string') {
+        this.entries.set(oldest, pack(e.digest, e.at));
+        this.listener?.(oldest, { digest: e.digest, at: e.at });
       }
     }
     while (this.entries.size > this.limit) {
@@ -109,14 +131,16 @@ export class ReplayCache {
   /** Puts back entries from durable state, oldest first. */
   restore(entries: [string, ReplayEntry][], evicted: number): void {
     for (const [k, e] of entries) {
-      this.entries.set(k, e);
-      if (e.answer !== undefined) this.answered.add(k);
+      if (e.answer !== undefined) {
+        this.entries.set(k, e);
+        this.answered.add(k);
+      } else this.entries.set(k, pack(e.digest, e.at));
     }
     this.evicted = evicted;
   }
 
   /** For persistence and inspection. */
   dump(): [string, ReplayEntry][] {
-    return [...this.entries];
+    return [...this.entries].map(([k, e]) => [k, entryOf(e)]);
   }
 }
