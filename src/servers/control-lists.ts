@@ -99,7 +99,18 @@ export async function streamList<T>(req: Request, res: Response, page: Page<T>, 
   let closed = false;
   res.on('close', () => (closed = true));
   const write = async (text: string) => {
-    if (!res.write(text)) await new Promise<void>((r) => (res.once('drain', r), res.once('close', r)));
+    if (!res.write(text)) {
+      // until the client takes it (or leaves); neither listener outlives the wait
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.once('drain', done);
+        res.once('close', done);
+      });
+    }
     // other work runs between chunks
     await new Promise((r) => setImmediate(r));
   };
