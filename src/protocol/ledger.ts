@@ -26,6 +26,11 @@ export interface LedgerBacking {
   issuer(ref: string): IssuerTxn | undefined;
 }
 
+/** A tenth (at least one) past `n`: where the next trim of orders runs. */
+function tenthPast(n: number): number {
+  return n + Math.max(1, Math.ceil(n / 10));
+}
+
 /** An order whose life is over: final, nothing of it in progress (no refund held on it). */
 function isSettled(o: AnyOrder): boolean {
   if (o.kind === 'PAY') return isFinal(o) && o.reservedAmt === 0;
@@ -128,8 +133,7 @@ export class Ledger {
         this.forgetOrder(o, notices);
       }
     }
-    const base = Math.max(this.orderLimit, this.orders.size);
-    this.trimAt = base + Math.max(1, Math.ceil(base / 10));
+    this.trimAt = tenthPast(Math.max(this.orderLimit, this.orders.size));
   }
 
   private forgetOrder(o: AnyOrder, notices: NoticeRecord[]): void {
@@ -181,7 +185,7 @@ export class Ledger {
     if ((o.kind === 'PAY' || o.kind === 'CANCEL' || o.kind === 'REFUND') && o.queryId) this.byQueryId.set(o.queryId, o.orderId);
     if (isSettled(o)) this.settled.add(o.orderId);
     else this.settled.delete(o.orderId);
-    if (this.trimAt === Number.POSITIVE_INFINITY && Number.isFinite(this.orderLimit)) this.trimAt = this.orderLimit + Math.max(1, Math.ceil(this.orderLimit / 10));
+    if (this.trimAt === Number.POSITIVE_INFINITY && Number.isFinite(this.orderLimit)) this.trimAt = tenthPast(this.orderLimit);
     if (added && !this.restoring && this.orders.size > this.trimAt) this.trim();
   }
 

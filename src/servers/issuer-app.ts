@@ -1,6 +1,7 @@
 /** The mock issuer: its test cards and amount rules, and the transactions it has seen. */
 import express, { type Express } from 'express';
 import { AMOUNT_RULES, TEST_CARDS } from '../protocol/issuer-rules.js';
+import { maskCardNumbers } from '../schemas/mask.js';
 import type { SandboxRuntime } from '../sandbox/runtime.js';
 import { persistBeforeAnswer } from './persist-before-answer.js';
 import { doorsGuard, type Refuse } from './doors.js';
@@ -21,7 +22,7 @@ export function createIssuerApp(runtime: SandboxRuntime): Express {
     res.json({ cards: TEST_CARDS, amountRules: AMOUNT_RULES });
   });
   app.get('/issuer/transactions', (_req, res) => {
-    res.json([...runtime.ledger.issuer.values()].map((t) => ({ ...t, card: t.card ? `${t.card.slice(0, 6)}******${t.card.slice(-4)}` : undefined })));
+    res.json([...runtime.ledger.issuer.values()].map((t) => ({ ...t, card: t.card ? maskCardNumbers(t.card) : undefined })));
   });
   app.use(jsonErrors);
   return app;
