@@ -27,6 +27,11 @@ const contract = async (h: Harness, contractId: string) => {
 /** A signing request of the partner's and a SIGN_AUTO_DEBIT_NOTICE for it (00 with a contractId, or 01). */
 const signing = async (h: Harness, userId = 'user-003') => (await h.driver('signAutoDebit', { userId })).body.result.orderId as string;
 const signingNotice = (h: Harness, trx: Record<string, string>, responseCode = '00') => h.ucspMessage('SIGN_AUTO_DEBIT_NOTICE', { merId: IDS.merId, userId: 'user-003', ...trx }, responseCode);
+/** A new order, then a notice for it (fields `over` changed, result `result`): [its answer, the order's status]. */
+const noticeToNewOrder = (over: Record<string, string> = {}, result = '00') => async (h: Harness) => {
+  const o = await submit(h);
+  return [await code(h, payNotice(h, o, over, result)), await status(h, o.orderId)];
+};
 /** The payment's notice, then a second one with the other result (its own msgID): [its answer, the order's status]. */
 const conflicting = async (h: Harness) => {
   const o = await submit(h);
@@ -98,10 +103,7 @@ const PROBES: Record<PartnerBug, Probe> = {
     buggy: '800',
   },
   ignoreNoticeAmountMismatch: {
-    run: async (h) => {
-      const o = await submit(h);
-      return [await code(h, payNotice(h, o, { txnAmt: '1235' })), await status(h, o.orderId)];
-    },
+    run: noticeToNewOrder({ txnAmt: '1235' }),
     correct: ['36', 'CREATED'],
     buggy: ['00', 'PAID'],
   },
@@ -258,10 +260,7 @@ const PROBES: Record<PartnerBug, Probe> = {
     buggy: ['00', 'PAID'],
   },
   ignoreNoticeMerId: {
-    run: async (h) => {
-      const o = await submit(h);
-      return [await code(h, payNotice(h, o, { merId: '999999999999999' })), await status(h, o.orderId)];
-    },
+    run: noticeToNewOrder({ merId: '999999999999999' }),
     correct: ['36', 'CREATED'],
     buggy: ['00', 'PAID'],
   },
@@ -413,10 +412,7 @@ const PROBES: Record<PartnerBug, Probe> = {
     buggy: 'PAID',
   },
   echoNoticeResponseCode: {
-    run: async (h) => {
-      const o = await submit(h);
-      return [await code(h, payNotice(h, o, {}, '01')), await status(h, o.orderId)];
-    },
+    run: noticeToNewOrder({}, '01'),
     correct: ['00', 'FAILED'],
     buggy: ['01', 'FAILED'],
   },
@@ -431,10 +427,7 @@ const PROBES: Record<PartnerBug, Probe> = {
     buggy: 2,
   },
   keepOrderOpenOnFailedNotice: {
-    run: async (h) => {
-      const o = await submit(h);
-      return [await code(h, payNotice(h, o, {}, '01')), await status(h, o.orderId)];
-    },
+    run: noticeToNewOrder({}, '01'),
     correct: ['00', 'FAILED'],
     buggy: ['00', 'CREATED'],
   },
@@ -479,10 +472,7 @@ const PROBES: Record<PartnerBug, Probe> = {
     buggy: ['SUCCEEDED', '100'],
   },
   skipNoticeSchemaCheck: {
-    run: async (h) => {
-      const o = await submit(h);
-      return [await code(h, payNotice(h, o, { queryId: '' })), await status(h, o.orderId)];
-    },
+    run: noticeToNewOrder({ queryId: '' }),
     correct: ['10', 'CREATED'],
     buggy: ['00', 'PAID'],
   },
