@@ -49,6 +49,16 @@ export interface JournalQuery {
   limit?: number;
 }
 
+/** Someone following the journal live (an event stream, the terminal log). */
+export interface JournalSubscriber {
+  /** Each entry as it is added. */
+  entry(e: JournalEntry): void;
+  /** The journal was cleared (a reset). */
+  cleared?(): void;
+  /** The sandbox is closing: stop following. */
+  ended?(): void;
+}
+
 export class Journal {
   /** The kept entries are entries[head…]; the array is compacted now and then. */
   private entries: JournalEntry[] = [];
@@ -59,6 +69,7 @@ export class Journal {
   /** Told of every entry added, for durable state. */
   listener: ((e: JournalEntry) => void) | undefined;
   private waiters: (() => void)[] = [];
+  private readonly subscribers = new Set<JournalSubscriber>();
 
   /**
    * A ring bounded twice: at most `limit` entries and `limitChars` characters of raw text (and
@@ -72,6 +83,7 @@ export class Journal {
   add(e: Omit<JournalEntry, 'seq'>): JournalEntry {
     const entry = { ...e, seq: this.nextSeq++ } as JournalEntry;
     this.listener?.(entry);
+    for (const s of this.subscribers) s.entry(entry);
     if (this.waiters.length) {
       const w = this.waiters;
       this.waiters = [];
@@ -98,6 +110,23 @@ export class Journal {
       this.entries = this.entries.slice(this.head);
       this.head = 0;
     }
+  }
+
+  /** Follows the journal live until the returned function is called. */
+  subscribe(s: JournalSubscriber): () => void {
+    this.subscribers.add(s);
+    return () => void this.subscribers.delete(s);
+  }
+
+  /** Tells every subscriber the sandbox is closing, and forgets them. */
+  endSubscriptions(): void {
+    const all = [...this.subscribers];
+    this.subscribers.clear();
+    for (const s of all) s.ended?.();
+  }
+
+  get subscriberCount(): number {
+    return this.subscribers.size;
   }
 
   /** Resolves when the next entry is added (long polls wait on it). */
@@ -131,6 +160,11 @@ export class Journal {
     return this.chars;
   }
 
+  /** The seq of the oldest entry kept (lastSeq + 1 when none is). */
+  get firstSeq(): number {
+    return this.entries[this.head]?.seq ?? this.nextSeq;
+  }
+
   get lastSeq(): number {
     return this.nextSeq - 1;
   }
@@ -144,6 +178,7 @@ export class Journal {
     this.head = 0;
     this.chars = 0;
     this.dropped = 0;
+    for (const s of this.subscribers) s.cleared?.();
   }
 
   /** Restores entries (durable state); keeps the order and the sequence. */

@@ -186,7 +186,9 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
     ...(generatedToken ? { generatedToken } : {}),
     close: () => {
       closing ??= (async () => {
-        // stop accepting and let requests in flight finish, then persist and stop timers
+        // end the live streams (they never finish by themselves), stop accepting and let
+        // requests in flight finish, then persist and stop timers
+        runtime.journal.endSubscriptions();
         await Promise.all(servers.map(closeServer));
         runtime.close();
       })();

@@ -16,6 +16,7 @@ import { MAX_HOLD_TTL_MS } from '../sandbox/clock-hold.js';
 import type { SandboxRuntime } from '../sandbox/runtime.js';
 import { FAULTABLE_NOTICE_TYPES, LOGIN_TAMPERS, SIGN_DECISIONS } from './control-values.js';
 import { doorsGuard } from './doors.js';
+import { serveEvents } from './event-stream.js';
 import { jsonErrors } from './http-errors.js';
 import { decodeUtf8, parseStrictJson } from '../schemas/strict-json.js';
 import { PARTNER_TO_UCSP_TYPES, allowedResponseCodes } from '../schemas/message-types.js';
@@ -309,6 +310,8 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   });
 
   // ── read ──
+  // the journal live, as server-sent events (event-stream.ts)
+  r.get('/events', (req, res) => serveEvents(req, res, runtime.journal, viewJournal));
   r.get('/journal', async (req, res) => {
     const q = req.query as Record<string, string | undefined>;
     const since = q.since === undefined ? undefined : Number(q.since);
