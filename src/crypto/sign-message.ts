@@ -3,7 +3,7 @@
  * `signature` = "00000000", sign those bytes, put the base64 signature in place of the placeholder.
  */
 import type { SignerCredentials } from './credentials.js';
-import { rsaSign, type SignatureVariant } from './rsa.js';
+import { rsaSign, rsaSignAsync, type SignatureVariant } from './rsa.js';
 
 export const PLACEHOLDER = '00000000';
 const PLACEHOLDER_LITERAL = `"${PLACEHOLDER}"`;
@@ -23,10 +23,19 @@ export function placeholderText(message: object, signCertID: string): string {
 
 /** Signs placeholder text as produced by `placeholderText` and returns the text to send. */
 export function signPlaceholderText(text: string, signer: SignerCredentials, options: SignOptions = {}): string {
-  const signature = rsaSign(Buffer.from(text, 'utf8'), signer.privateKey, options.variant ?? 'SHA256withRSA').toString('base64');
+  return withSignature(text, rsaSign(Buffer.from(text, 'utf8'), signer.privateKey, options.variant ?? 'SHA256withRSA'));
+}
+
+/** signPlaceholderText with the RSA work on libuv's thread pool (rsaSignAsync): the main thread goes on meanwhile. */
+export async function signPlaceholderTextAsync(text: string, signer: Pick<SignerCredentials, 'privateKey'>, options: SignOptions = {}): Promise<string> {
+  return withSignature(text, await rsaSignAsync(Buffer.from(text, 'utf8'), signer.privateKey, options.variant ?? 'SHA256withRSA'));
+}
+
+/** The placeholder text with its placeholder replaced by the signature. */
+function withSignature(text: string, signature: Buffer): string {
   // certificateSignature is the last member and signature its last: the placeholder is the last literal.
   const at = text.lastIndexOf(PLACEHOLDER_LITERAL);
-  return `${text.slice(0, at)}"${signature}"${text.slice(at + PLACEHOLDER_LITERAL.length)}`;
+  return `${text.slice(0, at)}"${signature.toString('base64')}"${text.slice(at + PLACEHOLDER_LITERAL.length)}`;
 }
 
 /** Signs a message object and returns the exact text to send. */

@@ -32,7 +32,7 @@ import { OrderExpiry } from './order-expiry.js';
 import type { LoginTamper } from '../servers/control-values.js';
 import { Doors } from '../servers/doors.js';
 import type { SqliteStore, StoredState } from '../store/sqlite-store.js';
-import type { SigningPool } from './signing-pool.js';
+import type { AnswerSigner } from './answer-signer.js';
 
 export interface SandboxUrls {
   ucsp: string;
@@ -47,8 +47,8 @@ export interface RuntimeOptions {
   clock?: VirtualClock;
   /** Durable state; without it everything lives in memory. */
   store?: SqliteStore;
-  /** Signs answers in worker threads (--workers N); without it, in this thread. */
-  signingPool?: SigningPool;
+  /** Signs answers off the main thread (answer-signer.ts); without it, in this thread. */
+  answerSigner?: AnswerSigner;
   /**
    * Told when the data folder stops being writable (the reason) and when it is again (undefined),
    * e.g. to print one line each time.
@@ -96,7 +96,7 @@ export class SandboxRuntime {
   private strangerKey: SignerCredentials | undefined;
 
   readonly store: SqliteStore | undefined;
-  readonly signingPool: SigningPool | undefined;
+  readonly answerSigner: AnswerSigner | undefined;
   /** Why the data folder cannot be written now (a full disk); undefined while all is well. */
   storeProblem: string | undefined;
   private readonly onStoreProblem: ((problem: string | undefined) => void) | undefined;
@@ -108,7 +108,7 @@ export class SandboxRuntime {
     this.pageKeys = PageKeys.fromPrivateKey(o.ucspSigner.privateKey);
     this.doors = new Doors(o.config);
     this.store = o.store;
-    this.signingPool = o.signingPool;
+    this.answerSigner = o.answerSigner;
     const stored = o.store?.load();
     // the virtual clock never goes back: after a restart it goes on from where it was
     const savedNow = Number(stored?.kv.clock ?? 0);
@@ -272,9 +272,9 @@ export class SandboxRuntime {
     return this.finish(result, text, bytes, started, peer);
   }
 
-  /** The same, with the RSA signature made by a worker thread when a signing pool is set (--workers). */
+  /** The same, with the RSA signature made off the main thread when an answer signer is set (answer-signer.ts). */
   async handleApiAsync(bytes: Uint8Array, peer?: string): Promise<ApiAnswer> {
-    if (!this.signingPool || this.config.answerForm === 'minimal') return this.handleApi(bytes, peer);
+    if (!this.answerSigner || this.config.answerForm === 'minimal') return this.handleApi(bytes, peer);
     const started = performance.now();
     const down = this.storeUnavailable();
     if (down) return this.refuseUnavailable(bytes, down, started, peer);
@@ -286,7 +286,7 @@ export class SandboxRuntime {
     }
     let text = result.text;
     if (text === undefined) {
-      const signing = this.signingPool.sign(result.unsigned!);
+      const signing = this.answerSigner.sign(result.unsigned!);
       // the msgID is taken now, before anything asynchronous: a request sent meanwhile with it is
       // judged against this one (same bytes: the same answer; other bytes: 11), as in one thread
       if (result.remember) this.ledger.replay.reserve(result.remember.msgID, result.remember.digest, signing);
@@ -605,6 +605,6 @@ export class SandboxRuntime {
         // closed anyway
       }
     }
-    void this.signingPool?.close();
+    void this.answerSigner?.close();
   }
 }

@@ -5,13 +5,15 @@
 import { Worker } from 'node:worker_threads';
 import type { KeyObject } from 'node:crypto';
 import type { SignatureVariant } from '../crypto/index.js';
+import type { AnswerSigner } from './answer-signer.js';
 
 interface Pending {
   resolve: (signed: string) => void;
   reject: (e: Error) => void;
 }
 
-export class SigningPool {
+export class SigningPool implements AnswerSigner {
+  readonly kind = 'workers';
   private readonly workers: { worker: Worker; busy: number }[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;

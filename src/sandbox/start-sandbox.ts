@@ -17,7 +17,7 @@ import { withApiFastPath } from '../servers/api-fast-path.js';
 import type { VirtualClock } from '../clock/virtual-clock.js';
 import { SandboxRuntime, type SandboxUrls } from './runtime.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
-import type { SigningPool } from './signing-pool.js';
+import { ThreadpoolSigner, type AnswerSigner } from './answer-signer.js';
 
 export interface RunningSandbox {
   runtime: SandboxRuntime;
@@ -108,6 +108,7 @@ function capConnections(server: Server, max: number, name: string, log: (line: s
 
 export interface StartOptions {
   clock?: VirtualClock;
+  /** Who signs answers: absent, libuv's thread pool; 0, the main thread; N, N worker threads (answer-signer.ts). */
   workers?: number;
   /** Where the servers' own log lines go (a connection cap reached, …); default stderr. */
   log?: (line: string) => void;
@@ -135,10 +136,12 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
     const { SqliteStore } = await import('../store/sqlite-store.js');
     store = new SqliteStore(config.dataDir, config.journalLimit);
   }
-  let signingPool: SigningPool | undefined;
-  if (options.workers && options.workers > 0) {
+  // answers signed on libuv's thread pool unless told otherwise (answer-signer.ts)
+  let answerSigner: AnswerSigner | undefined;
+  if (options.workers === undefined) answerSigner = new ThreadpoolSigner(ucspSigner.privateKey, config.partner.signatureVariant);
+  else if (options.workers > 0) {
     const { SigningPool } = await import('./signing-pool.js');
-    signingPool = new SigningPool(options.workers, ucspSigner.privateKey, config.partner.signatureVariant);
+    answerSigner = new SigningPool(options.workers, ucspSigner.privateKey, config.partner.signatureVariant);
   }
   const runtime = new SandboxRuntime({
     config,
@@ -146,7 +149,7 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
     partnerCertificates,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(store ? { store } : {}),
-    ...(signingPool ? { signingPool } : {}),
+    ...(answerSigner ? { answerSigner } : {}),
     // one line when the data folder stops being writable (a full disk), one when it is again
     onStoreProblem: (problem) =>
       process.stderr.write(problem ? `ucsp-sandbox: ${problem} — requests are answered 99 (wire) or 503 until it can be written\n` : 'ucsp-sandbox: the data folder can be written again; what was waiting is written\n'),

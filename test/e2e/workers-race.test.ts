@@ -1,6 +1,6 @@
 /**
- * `--workers N` answers exactly as one thread does (issue 10, row 4): the msgID is taken before the
- * answer is signed in a worker, so requests racing with it are judged against it — other content
+ * `--workers N` and the default thread-pool signing answer exactly as one thread does (issue 10,
+ * row 4): the msgID is taken before the answer is signed off the main thread, so requests racing with it are judged against it — other content
  * under the same msgID is 11, the same bytes get the very same answer. The invariant holds however
  * the requests interleave, so the test holds too.
  */
@@ -24,10 +24,8 @@ beforeAll(async () => {
   const keys = join(dir, '.ucsp-sandbox', 'keys');
   expect((await runCli(['keys', 'init', '--out', keys], { cwd: dir })).code).toBe(0);
   partner = await loadSigner(join(keys, 'partner.key.pem'), join(keys, 'partner.cert.pem'));
-  sb = await spawnSandbox(['--workers', '2', '--time-scale', '0'], { cwd: dir });
 });
 afterAll(async () => {
-  await sb?.stop();
   await cleanup();
 });
 
@@ -84,7 +82,18 @@ const refundTrx = (origQryId: string, i: number) => ({
   backUrl: 'http://127.0.0.1:9/n',
 });
 
-describe('--workers 2: the msgID is taken before the answer is signed', () => {
+// the same races with answers signed in worker threads and on Node's thread pool (the default)
+describe.each([
+  ['--workers 2', ['--workers', '2']],
+  ['the thread pool (default)', []],
+])('signed by %s: the msgID is taken before the answer is signed', (_name, flags) => {
+  beforeAll(async () => {
+    sb = await spawnSandbox([...flags, '--time-scale', '0'], { cwd: dir });
+  });
+  afterAll(async () => {
+    await sb?.stop();
+  });
+
   it('10 simultaneous refunds sharing one msgID: one 00, nine 11', async () => {
     const origQryId = await paidQueryId();
     const ts = formatUcspTime(Date.now());

@@ -15,7 +15,7 @@ export function registerStart(program: Command): void {
       .command('start')
       .description('run the mock UCSP, channel app and issuer locally until Ctrl-C')
       .option('--json', 'print one JSON object with the URLs when ready (nothing else on stdout)', false)
-      .option('--workers <n>', 'sign answers in N worker threads (spreads the RSA work over N cores; 0 = in the main thread)', parseWorkers, 0),
+      .option('--workers <n>', "sign answers in N worker threads, or 0: in the main thread (default: on Node's thread pool, beside the main thread)", parseWorkers),
   )
     .addHelpText(
       'after',
@@ -28,11 +28,11 @@ Examples:
   $ npx ucsp-sandbox start --host 0.0.0.0 --public-url http://192.168.1.20   # reached from other machines (prints a control token)
   $ npx ucsp-sandbox start --config ./ucsp-sandbox.config.json --time-scale 0`,
     )
-    .action(async (opts: ConfigFlags & { json: boolean; workers: number }) => {
+    .action(async (opts: ConfigFlags & { json: boolean; workers?: number }) => {
       // loaded here, not at start-up of the CLI: every other command starts faster
       const [{ loadConfig }, { startSandbox }, { isWildcard }] = await Promise.all([import('../../config/load-config.js'), import('../../sandbox/start-sandbox.js'), import('../../config/public-urls.js')]);
       const loaded = await loadConfig({ cwd: process.cwd(), ...(opts.config ? { configPath: opts.config } : {}), overrides: overridesFrom(opts) });
-      const sandbox = await startSandbox(loaded.config, { workers: opts.workers });
+      const sandbox = await startSandbox(loaded.config, opts.workers === undefined ? {} : { workers: opts.workers });
       // listen for Ctrl-C before saying ready: a script may stop us the moment it reads the line
       const stopped = untilSignal();
       const { urls, files } = sandbox;

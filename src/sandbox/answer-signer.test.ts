@@ -1,0 +1,17 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { placeholderText, rsaVerify, signPlaceholderText, type SignatureVariant } from '../crypto/index.js';
+import { ThreadpoolSigner } from './answer-signer.js';
+
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const text = placeholderText({ msgInfo: { msgID: 'U1', msgType: 'SUBMIT_PAYMENT_ORDER' }, trxInfo: { orderId: 'ORD1' }, msgResponse: { responseCode: '00' } }, '0123');
+
+describe('ThreadpoolSigner', () => {
+  it.each<SignatureVariant>(['SHA256withRSA', 'sha256-raw'])('signs %s exactly as the synchronous path does (PKCS#1 v1.5 is deterministic)', async (variant) => {
+    const signer = new ThreadpoolSigner(privateKey, variant);
+    const signed = await signer.sign(text);
+    expect(signed).toBe(signPlaceholderText(text, { privateKey } as Parameters<typeof signPlaceholderText>[1], { variant }));
+    const signature = (JSON.parse(signed) as { certificateSignature: { signature: string } }).certificateSignature.signature;
+    expect(rsaVerify(Buffer.from(text, 'utf8'), Buffer.from(signature, 'base64'), publicKey, variant)).toBe(true);
+  });
+});
