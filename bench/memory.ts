@@ -22,6 +22,8 @@ export interface MemoryResult {
   /** The slowest of a few paged GET /control/orders?limit=100 calls (first page, then by cursor) with the orders held. */
   control_orders_ms_at_100k: number;
   control_orders_calls: number;
+  /** GET /control/status's memory figures right after the run (heap used/total, each V8 space). */
+  rss_breakdown_mb?: Record<string, number>;
 }
 
 /** A paged list call with every order of the run held: the slowest of `calls` (first page, then the next ones by cursor). */
@@ -109,6 +111,8 @@ export async function measureMemory(
       orders: number;
       journal: { dropped: number; size: number };
       replayCache: { size: number };
+      /** The sandbox's own breakdown (heap spaces, MB), when it reports one. */
+      memory?: Record<string, number>;
     };
     log(`memory: ${r.requests} requests in ${seconds.toFixed(0)} s, RSS ${mem.rssMb.toFixed(0)} MB (peak ${mem.peakMb.toFixed(0)}), ${r.errors} errors`);
     // read after RSS: the list call must not be what was measured
@@ -128,6 +132,7 @@ export async function measureMemory(
       rss_phase_errors: r.errors,
       control_orders_ms_at_100k: Math.round(listMs * 10) / 10,
       control_orders_calls: listCalls,
+      ...(status.memory ? { rss_breakdown_mb: status.memory } : {}),
     };
   } finally {
     await stop(child);

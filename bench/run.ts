@@ -25,11 +25,14 @@ export const TARGETS = {
   control_orders_ms_at_100k: { max: 50 },
 } as const;
 
+/** UCSP_BENCH_SANDBOX_ARGS: extra `start` flags for experiments (e.g. `--workers 0` for an A/B); never for reported figures. */
+const EXPERIMENT_ARGS = (process.env.UCSP_BENCH_SANDBOX_ARGS ?? '').split(/\s+/).filter(Boolean);
+
 function sandboxTarget(dir: string, extra: string[] = [], nodeFlags: string[] = []): Target {
   return {
     name: `sandbox${extra.length ? ` ${extra.join(' ')}` : ''}`,
     start: async () => {
-      const s = await startUntilFirstLine([...nodeFlags, bin(), 'start', '--port', '0', '--json', '--time-scale', '0', ...extra], dir);
+      const s = await startUntilFirstLine([...nodeFlags, bin(), 'start', '--port', '0', '--json', '--time-scale', '0', ...EXPERIMENT_ARGS, ...extra], dir);
       return { api: String(s.ready.api), child: s.child };
     },
   };
@@ -146,7 +149,7 @@ async function main(a: BenchArgs, result: Record<string, unknown>): Promise<void
         if (a.only.has('memory')) {
           const m: MemoryResult = await measureMemory(
             async () => {
-              const s = await startUntilFirstLine([bin(), 'start', '--port', '0', '--json', '--time-scale', '0'], dir);
+              const s = await startUntilFirstLine([bin(), 'start', '--port', '0', '--json', '--time-scale', '0', ...EXPERIMENT_ARGS], dir);
               return { api: String(s.ready.api), control: String(s.ready.control), child: s.child };
             },
             { pool, checker, connections: a.connections, total: a.memoryRequests },

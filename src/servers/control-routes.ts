@@ -2,6 +2,7 @@
  * The control API (JSON over HTTP) for scripts, the conformance runner and people: act as the
  * user, act as the world, read the journal, reset. Documented with an example per call in README.
  */
+import { getHeapSpaceStatistics } from 'node:v8';
 import express, { Router, type Request, type RequestHandler } from 'express';
 import { RESPONSE_CODES, UcspError, type ResponseCode } from '../errors/index.js';
 import { ANSWER_FAULT_KINDS, type AnswerFaultKind } from '../gateway/corrupt-answer.js';
@@ -107,6 +108,14 @@ function strictJsonBody(limit: number): RequestHandler {
   };
 }
 
+/** The process's memory in MB: what a QA team keeping a sandbox running watches (and the bench reports). */
+function memoryFigures(): Record<string, number> {
+  const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
+  const m = process.memoryUsage();
+  const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [`${s.space_name.replace(/_space$/, '')}Mb`, mb(s.space_size)]));
+  return { rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), externalMb: mb(m.external), ...spaces };
+}
+
 export function controlRouter(runtime: SandboxRuntime): Router {
   const r = Router();
   // card numbers shown as first 6 + last 4, mobiles masked, unless --show-pii (showPii)
@@ -131,6 +140,8 @@ export function controlRouter(runtime: SandboxRuntime): Router {
       ucspSignCertID: runtime.ucspCertificate.serial,
       answerForm: runtime.config.answerForm,
       partnerSignCertIDs: runtime.partnerTrust.ids,
+      answerSigner: runtime.answerSigner ? { kind: runtime.answerSigner.kind, threads: runtime.answerSigner.size } : { kind: 'main-thread', threads: 0 },
+      memory: memoryFigures(),
     });
   });
 
