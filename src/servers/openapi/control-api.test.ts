@@ -15,7 +15,7 @@ type Doc = { paths: Record<string, Record<string, { operationId: string; paramet
  * `:name` parameters (`*splat`, `{optional}`, a RegExp, an array) has no OpenAPI form here and is
  * reported as such, so that it is seen rather than compared wrongly.
  */
-export function registeredRoutes(router: Router, mount = '/control'): string[] {
+function registeredRoutes(router: Router, mount = '/control'): string[] {
   const out: string[] = [];
   for (const layer of router.stack as { route?: { path: unknown; methods: Record<string, boolean> } }[]) {
     const route = layer.route;
