@@ -9,7 +9,7 @@ import { persistBeforeAnswer } from './persist-before-answer.js';
 import { doorsGuard } from './doors.js';
 import { htmlErrors } from './http-errors.js';
 import { errorPage } from './pages/html.js';
-import { sdkCashierPage, signingDonePage, signingPage } from './pages/channel-pages.js';
+import { channelHomePage, sdkCashierPage, signingDonePage, signingPage } from './pages/channel-pages.js';
 
 const PARTY = 'Channel App';
 
@@ -28,6 +28,10 @@ export function createChannelApp(runtime: SandboxRuntime): Express {
     return u;
   };
   const afterPayment = (p: { frontUrl?: string; tn: string }) => p.frontUrl ?? `${runtime.urls.ucsp}/ucsp/result/${p.tn}/${runtime.payKey(p.tn)}`;
+
+  app.get('/', (_req, res) => {
+    res.type('html').send(channelHomePage({ users: runtime.config.users, ucsp: runtime.urls.ucsp }));
+  });
 
   app.get('/channel/users', (_req, res) => {
     res.json(runtime.config.users.map((u) => ({ userId: u.userId, mobile: `${u.mobile.slice(0, 3)}****${u.mobile.slice(-2)}`, cards: runtime.cardsOf(u.userId).map((c) => ({ pan: c.pan, behaviour: c.behaviour })) })));

@@ -16,6 +16,7 @@ import { AMOUNT_RULES, ISSUER_BEHAVIOURS, TEST_CARDS, type IssuerBehaviour } fro
 import { MAX_HOLD_TTL_MS } from '../sandbox/clock-hold.js';
 import type { SandboxRuntime } from '../sandbox/runtime.js';
 import { FAULTABLE_NOTICE_TYPES, LOGIN_TAMPERS, SIGN_DECISIONS } from './control-values.js';
+import { controlDocRoutes } from './control-docs.js';
 import { doorsGuard } from './doors.js';
 import { serveEvents } from './event-stream.js';
 import { jsonErrors } from './http-errors.js';
@@ -125,6 +126,9 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   // Host, cross-site and token (doors.ts); then the body, strictly
   r.use(doorsGuard(runtime.doors, { token: true, refuse: (res, status, error) => void res.status(status).json({ error }) }));
   r.use(strictJsonBody(16 * 1024));
+  // GET /control (an index), /control/openapi.json and .yaml: the document of every call below
+  // (src/servers/openapi/control-api.ts; a test fails when a route is not in it)
+  controlDocRoutes(r, runtime);
 
   r.get('/status', (_req, res) => {
     res.json({
@@ -386,7 +390,7 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   });
 
   r.use((_req, res) => {
-    res.status(404).json({ error: 'no such control call; see the README "Control API" section' });
+    res.status(404).json({ error: 'no such control call; see GET /control/openapi.json or the README "Control API" section' });
   });
   r.use(jsonErrors);
   return r;

@@ -75,6 +75,8 @@ export function createUcspApp(runtime: SandboxRuntime): Express {
       api: `${runtime.urls.ucsp}/ucsp/api`,
       authorize: `${runtime.urls.ucsp}/ucsp/authorize?industryCode=${runtime.config.partner.industryCode}&channelCode=${runtime.config.channels[0]?.channelCode ?? ''}`,
       control: `${runtime.urls.ucsp}/control/status`,
+      controlApi: `${runtime.urls.ucsp}/control`,
+      openapi: `${runtime.urls.ucsp}/control/openapi.json`,
     });
   });
 

@@ -52,3 +52,20 @@ You can close the agreement at any time in the channel app or with the merchant.
 export function signingDonePage(agreed: boolean): string {
   return page('Auto-debit', 'Channel App · Auto-debit', `<h1>${agreed ? 'Auto-debit switched on' : 'Auto-debit refused'}</h1>`);
 }
+
+/** `/` of the channel app: what it is, and its links. */
+export function channelHomePage(o: { users: readonly { userId: string }[]; ucsp: string }): string {
+  const users = o.users.map((u) => `<li><a href="/channel/open?userId=${encodeURIComponent(u.userId)}" data-testid="open-${esc(u.userId)}">Open the Industry Service as ${esc(u.userId)}</a></li>`).join('');
+  return page(
+    'Channel App',
+    'Channel App',
+    `<h1>Mock channel app (wallet)</h1>
+<p>The wallet of ucsp-sandbox: its test users, the payment SDK's cashier and the auto-debit signing page.
+The cashier and signing pages open from the links UCSP gives a partner (paymentUrl, signUrl).</p>
+<ul>${users}</ul>
+<ul>
+<li><a href="/channel/users">Test users and their cards</a> (JSON)</li>
+<li><a href="${esc(o.ucsp)}/">Mock UCSP</a> · <a href="${esc(o.ucsp)}/control">control API</a> (<a href="${esc(o.ucsp)}/control/openapi.json">OpenAPI</a>)</li>
+</ul>`,
+  );
+}
