@@ -372,6 +372,22 @@ export const CONTROL_CALLS: Record<string, Partial<Record<Method, Call>>> = {
       errors: [400],
     },
   },
+  '/control/events': {
+    get: {
+      tag: 'read',
+      summary: 'The journal live, as server-sent events',
+      description:
+        'Each journal entry as it is added (`event: entry`, `id: <seq>`, `data:` the entry as /control/journal shows it), and `reset` (the sandbox was reset), `gap` (asked-for entries fell off the journal: {from, to}), `overflow` (the reader fell too far behind: the stream ends; reconnect with Last-Event-ID), `end` (the sandbox is closing). Starts with the kept entries after `since` or the Last-Event-ID header, then follows. A comment line every 15 s keeps it open.',
+      query: [q.orderId, q.msgType, q.channel, param('since', Type.Integer({ minimum: 0 }), 'replay the kept entries after this seq first (the Last-Event-ID header does the same)')],
+      answers: {
+        200: {
+          description: 'an endless stream of server-sent events',
+          content: { 'text/event-stream': { schema: Type.String({ description: 'events `entry` (id: seq, data: JournalEntry as JSON), `reset`, `gap`, `overflow`, `end`' }) } },
+        },
+      },
+      errors: [400],
+    },
+  },
   '/control/orders': {
     get: { tag: 'read', summary: 'Orders of every kind', paged: true, answers: { 200: json(Type.Array(ref('Order'))) }, errors: [400] },
   },

@@ -255,6 +255,11 @@ const Status = closed(
     ucspSignCertID: F.signCertID,
     answerForm: stringEnum(ANSWER_FORMS),
     partnerSignCertIDs: Type.Array(Type.String()),
+    answerSigner: closed({
+      kind: stringEnum(['threadpool', 'workers', 'main-thread'] as const),
+      threads: Type.Integer({ minimum: 0, description: 'threads that sign answers (0: the main thread)' }),
+    }),
+    memory: Type.Record(Type.String(), Type.Number(), { description: 'the process in MB: rssMb, heapUsedMb, heapTotalMb, externalMb and each V8 heap space (`<space>Mb`)' }),
   },
   'What the sandbox holds and where it is',
 );
