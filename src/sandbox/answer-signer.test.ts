@@ -15,3 +15,13 @@ describe('ThreadpoolSigner', () => {
     expect(rsaVerify(Buffer.from(text, 'utf8'), Buffer.from(signature, 'base64'), publicKey, variant)).toBe(true);
   });
 });
+
+describe('ThreadpoolSigner: at most `size` signatures on the pool at once', () => {
+  it('signs 20 answers queued behind one slot, each correct', async () => {
+    const signer = new ThreadpoolSigner(privateKey, 'SHA256withRSA', 1);
+    expect(signer.size).toBe(1);
+    const texts = Array.from({ length: 20 }, (_, i) => placeholderText({ msgInfo: { msgID: `U${i}` }, trxInfo: {}, msgResponse: { responseCode: '00' } }, '0123'));
+    const signed = await Promise.all(texts.map((t) => signer.sign(t)));
+    signed.forEach((s, i) => expect(s).toBe(signPlaceholderText(texts[i]!, { privateKey } as Parameters<typeof signPlaceholderText>[1])));
+  });
+});

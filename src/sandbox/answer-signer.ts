@@ -11,6 +11,7 @@
  * so answers are the same as with synchronous signing.
  */
 import type { KeyObject } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { signPlaceholderTextAsync, type SignatureVariant } from '../crypto/index.js';
 
 export interface AnswerSigner {
@@ -22,17 +23,34 @@ export interface AnswerSigner {
   close(): Promise<void>;
 }
 
+/**
+ * At most `size` signatures on the thread pool at once (one core fewer than the machine has, at
+ * least one): the main thread keeps a core, V8's garbage collector threads are not crowded out, and
+ * the pool stays free for file and DNS work. The others wait their turn, in order.
+ */
 export class ThreadpoolSigner implements AnswerSigner {
   readonly kind = 'threadpool';
-  readonly size = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  readonly size: number;
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly privateKey: KeyObject,
     private readonly variant: SignatureVariant,
-  ) {}
+    size = Math.max(1, availableParallelism() - 1),
+  ) {
+    this.size = Math.min(size, Number(process.env.UV_THREADPOOL_SIZE) || 4);
+  }
 
-  sign(placeholderText: string): Promise<string> {
-    return signPlaceholderTextAsync(placeholderText, { privateKey: this.privateKey }, { variant: this.variant });
+  async sign(placeholderText: string): Promise<string> {
+    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      return await signPlaceholderTextAsync(placeholderText, { privateKey: this.privateKey }, { variant: this.variant });
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { isLoopback, isWildcard, publicHostnames, reachedBeyondLoopback, serverUrls, type SandboxConfig } from '../config/index.js';
+// from the modules themselves, not the config barrel: it would load the config schema (TypeBox) at start
+import { isLoopback, isWildcard, publicHostnames, reachedBeyondLoopback, serverUrls } from '../config/public-urls.js';
+import type { SandboxConfig } from '../config/config-schema.js';
 import { KEY_FILES, loadCertificates, loadSigner, writeTestKeys } from '../crypto/index.js';
 import { UcspError, pathExists } from '../errors/index.js';
 import { createChannelApp } from '../servers/channel-app.js';
@@ -63,7 +65,7 @@ function closeServer(s: Server): Promise<void> {
 }
 
 /** Loopback addresses: the only ones where the control API may be open without a token. */
-export { isLoopback } from '../config/index.js';
+export { isLoopback } from '../config/public-urls.js';
 
 /** Names of this machine when bound to every interface: its addresses and its host name. */
 function machineNames(): string[] {
