@@ -31,7 +31,9 @@ import { buildHandoff } from './login-handoff.js';
 import { OrderExpiry } from './order-expiry.js';
 import type { LoginTamper } from '../servers/control-values.js';
 import { Doors } from '../servers/doors.js';
-import type { SqliteStore, StoredState } from '../store/sqlite-store.js';
+import type { StateStore, StoredState } from '../store/state-store.js';
+import type { PgStore, SharedDelta } from '../store/pg-store.js';
+import { ID_BLOCK } from '../store/pg-store.js';
 import type { SigningPool } from './signing-pool.js';
 
 export interface SandboxUrls {
@@ -45,8 +47,8 @@ export interface RuntimeOptions {
   ucspSigner: SignerCredentials;
   partnerCertificates: CertInfo[];
   clock?: VirtualClock;
-  /** Durable state; without it everything lives in memory. */
-  store?: SqliteStore;
+  /** Durable state (SQLite or PostgreSQL); without it everything lives in memory. */
+  store?: StateStore;
   /** Signs answers in worker threads (--workers N); without it, in this thread. */
   signingPool?: SigningPool;
   /**
@@ -95,7 +97,13 @@ export class SandboxRuntime {
   readonly answerFaults = new AnswerFaults();
   private strangerKey: SignerCredentials | undefined;
 
-  readonly store: SqliteStore | undefined;
+  readonly store: StateStore | undefined;
+  /** The PostgreSQL store, when several instances may share the state. */
+  readonly shared: PgStore | undefined;
+  /** End of the block of ids this instance hands out (shared state: blocks come from the database). */
+  private idsEnd = 0;
+  /** Journal entries of other instances, by their instance and seq: this journal's seq for each. */
+  private readonly othersJournal = new Map<string, number>();
   readonly signingPool: SigningPool | undefined;
   /** Why the data folder cannot be written now (a full disk); undefined while all is well. */
   storeProblem: string | undefined;
@@ -108,6 +116,7 @@ export class SandboxRuntime {
     this.pageKeys = PageKeys.fromPrivateKey(o.ucspSigner.privateKey);
     this.doors = new Doors(o.config);
     this.store = o.store;
+    this.shared = o.store?.engine === 'postgres' ? (o.store as PgStore) : undefined;
     this.signingPool = o.signingPool;
     const stored = o.store?.load();
     // the virtual clock never goes back: after a restart it goes on from where it was
@@ -116,7 +125,8 @@ export class SandboxRuntime {
     this.clock.inFlight = this.inFlight;
     this.clockHold = new ClockHold(this.clock);
     this.ledger = new Ledger(o.config.partner.insID);
-    this.ledger.orderLimit = o.config.orderLimit;
+    // shared state (PostgreSQL): the ledger is a cache of the database and is kept whole
+    this.ledger.orderLimit = this.shared ? Number.POSITIVE_INFINITY : o.config.orderLimit;
     this.ledger.busy = (orderId) => this.watch.watching(orderId);
     this.journal = new Journal(o.config.journalLimit, o.config.journalLimitBytes);
     this.partnerTrust = new TrustStore(o.partnerCertificates);
@@ -163,9 +173,10 @@ export class SandboxRuntime {
   }
 
   /** Restores durable state, resumes pending work, and follows every change from now on. */
-  private attachStore(store: SqliteStore, stored: StoredState): void {
+  private attachStore(store: StateStore, stored: StoredState): void {
     // orders past orderLimit leave memory for the file, where every lookup still finds them
-    this.ledger.attachBacking(store.backing());
+    const backing = store.backing();
+    if (backing) this.ledger.attachBacking(backing);
     this.ledger.restore(stored.ledger);
     this.ledger.replay.restore(stored.replay, Number(stored.kv.replayEvicted ?? 0));
     this.journal.restore(stored.journal, Number(stored.kv.journalDropped ?? 0));
@@ -177,6 +188,16 @@ export class SandboxRuntime {
     this.ledger.replay.listener = (id, e) => store.putReplay(id, e);
     this.journal.listener = (e) => store.addJournal(e);
     this.clock.afterTimer = () => this.persist();
+    if (this.shared) {
+      this.shared.follower = {
+        apply: (delta) => this.applyShared(delta),
+        idsLow: () => this.ledger.ids.counter >= this.idsEnd - ID_BLOCK / 5,
+        idsFrom: (start) => {
+          this.ledger.ids.counter = start;
+          this.idsEnd = start + ID_BLOCK;
+        },
+      };
+    }
     // pending notices go on at their place in the retry schedule; issuer inquiries resume
     this.notices.resume();
     this.watch.resume((stored.kv.watches as ReturnType<IssuerWatch['pending']> | undefined) ?? []);
@@ -193,24 +214,103 @@ export class SandboxRuntime {
   persist(): void {
     const s = this.store;
     if (!s) return;
+    if (this.shared) {
+      // PostgreSQL is written asynchronously: in flight meanwhile, so that settling waits for it
+      void this.inFlight.track('store', 'writing the sandbox state to PostgreSQL', this.persistAsync()).catch(() => undefined);
+      return;
+    }
+    this.stageKv(s);
+    try {
+      void s.flush();
+    } catch (e) {
+      this.storeFailed(e);
+      throw e;
+    }
+    this.storeOk();
+  }
+
+  /** What the store keeps beside the tables: the clock, counters, issuer watches. */
+  private stageKv(s: StateStore): void {
     s.setKv('clock', this.clock.now());
-    s.setKv('idCounter', this.ledger.ids.counter);
+    if (!this.shared) s.setKv('idCounter', this.ledger.ids.counter);
     s.setKv('watches', this.watch.pending());
     s.setKv('journalDropped', this.journal.dropped);
     s.setKv('replayEvicted', this.ledger.replay.evicted);
-    try {
-      s.flush();
-    } catch (e) {
-      const problem = isUcspError(e) ? e.message : String(e);
-      if (problem !== this.storeProblem) {
-        this.storeProblem = problem;
-        this.onStoreProblem?.(problem);
-      }
-      throw e;
+  }
+
+  private storeFailed(e: unknown): void {
+    const problem = isUcspError(e) ? e.message : String(e);
+    if (problem !== this.storeProblem) {
+      this.storeProblem = problem;
+      this.onStoreProblem?.(problem);
     }
+  }
+
+  private storeOk(): void {
     if (this.storeProblem !== undefined) {
       this.storeProblem = undefined;
       this.onStoreProblem?.(undefined);
+    }
+  }
+
+  /** persist(), awaited: with PostgreSQL, one unit (catch up with other instances, write what changed). */
+  async persistAsync(): Promise<void> {
+    const s = this.shared;
+    if (!s) return this.persist();
+    try {
+      await s.run(() => this.stageKv(s));
+    } catch (e) {
+      this.storeFailed(e);
+      throw e;
+    }
+    this.storeOk();
+  }
+
+  /** storeUnavailable(), for either engine: the reason requests are refused now, after one more try. */
+  async storeUnavailableAsync(): Promise<string | undefined> {
+    if (!this.shared) return this.storeUnavailable();
+    if (this.storeProblem === undefined) return undefined;
+    try {
+      await this.persistAsync();
+      return undefined;
+    } catch (e) {
+      return isUcspError(e) ? e.message : String(e);
+    }
+  }
+
+  /** What other instances wrote since this one last looked, into the ledger and the journal (not written back). */
+  private applyShared(delta: SharedDelta): void {
+    const l = this.ledger;
+    const listeners = [l.orders.listener, l.contracts.listener, l.issuer.listener, l.notices.listener, l.replay.listener, this.journal.listener] as const;
+    l.orders.listener = l.contracts.listener = l.issuer.listener = l.notices.listener = undefined;
+    l.replay.listener = undefined;
+    this.journal.listener = undefined;
+    try {
+      if (delta.reset) this.forgetLocal();
+      for (const r of delta.rows) {
+        if (r.value === undefined) {
+          if (r.table === 'orders') l.orders.forget(r.id);
+          else if (r.table === 'contracts') l.contracts.forget(r.id);
+          else if (r.table === 'issuer') l.issuer.forget(r.id);
+          else l.notices.forget(r.id);
+          continue;
+        }
+        if (r.table === 'orders') l.putOrder(r.value as Parameters<Ledger['putOrder']>[0]);
+        else if (r.table === 'contracts') l.contracts.set(r.id, r.value as never);
+        else if (r.table === 'issuer') l.issuer.set(r.id, r.value as never);
+        else l.notices.set(r.id, r.value as never);
+      }
+      if (delta.replay.length) l.replay.restore(delta.replay.filter((x): x is [string, NonNullable<(typeof x)[1]>] => x[1] !== undefined), l.replay.evicted);
+      // other instances' entries, numbered in this journal; an answer's replyTo follows its request
+      for (const { instance, entry } of delta.journal) {
+        const { seq, replyTo, ...rest } = entry;
+        const mine = replyTo === undefined ? undefined : this.othersJournal.get(`${instance}\u0000${replyTo}`);
+        const added = this.journal.add({ ...rest, ...(mine !== undefined ? { replyTo: mine } : {}) });
+        this.othersJournal.set(`${instance}\u0000${seq}`, added.seq);
+        if (this.othersJournal.size > 2 * Math.max(1, this.config.journalLimit)) this.othersJournal.delete(this.othersJournal.keys().next().value as string);
+      }
+    } finally {
+      [l.orders.listener, l.contracts.listener, l.issuer.listener, l.notices.listener, l.replay.listener, this.journal.listener] = listeners as unknown as [never, never, never, never, never, never];
     }
   }
 
@@ -226,6 +326,16 @@ export class SandboxRuntime {
     } catch (e) {
       return isUcspError(e) ? e.message : String(e);
     }
+  }
+
+  /**
+   * Why the sandbox cannot take requests now (GET /readyz), or undefined: with PostgreSQL, the
+   * database is reachable and migrated; with SQLite, its file can be written; in memory, always ready.
+   */
+  async notReady(): Promise<string | undefined> {
+    if (!this.store) return undefined;
+    const why = await this.store.notReady();
+    return why ?? (this.shared ? undefined : this.storeUnavailable());
   }
 
   /** UCSP's 99 answer to a request it could not take on (the data folder cannot be written), changing nothing. */
@@ -274,6 +384,7 @@ export class SandboxRuntime {
 
   /** The same, with the RSA signature made by a worker thread when a signing pool is set (--workers). */
   async handleApiAsync(bytes: Uint8Array, peer?: string): Promise<ApiAnswer> {
+    if (this.shared) return this.handleApiShared(this.shared, bytes, peer);
     if (!this.signingPool || this.config.answerForm === 'minimal') return this.handleApi(bytes, peer);
     const started = performance.now();
     const down = this.storeUnavailable();
@@ -295,6 +406,37 @@ export class SandboxRuntime {
     return this.finish(result, text, bytes, started, peer);
   }
 
+  /**
+   * With PostgreSQL: the request is one unit of the store — under the sandbox's lock, on state just
+   * caught up with every instance, written and committed before the answer goes (pg-store.ts).
+   * Signed in this thread, inside the unit.
+   */
+  private async handleApiShared(store: PgStore, bytes: Uint8Array, peer?: string): Promise<ApiAnswer> {
+    const started = performance.now();
+    const down = await this.storeUnavailableAsync();
+    if (down) return this.refuseUnavailable(bytes, down, started, peer);
+    let answer: ApiAnswer | undefined;
+    try {
+      await store.run(() => {
+        const result = this.process(bytes);
+        const text = result.text ?? (this.config.answerForm === 'minimal' ? minimalAnswer(result.unsigned!) : signPlaceholderText(result.unsigned!, this.ucspSigner, { variant: this.config.partner.signatureVariant }));
+        answer = this.finish(result, text, bytes, started, peer, false);
+        this.stageKv(store);
+      });
+    } catch (e) {
+      if (!isUcspError(e) || e.kind !== 'unavailable') throw e;
+      this.storeFailed(e);
+      if (!answer) return this.refuseUnavailable(bytes, e.message, started, peer);
+      // processed, not committed: 99 instead (PROFILE §8: try again); kept for the next unit, as finish() does
+      const sent = this.unavailableAnswer(bytes, e.message);
+      const at = this.clock.now();
+      this.journal.add({ at, wallAt: Date.now(), direction: 'out', channel: 'api', msgType: answer.msgType, raw: sent, responseCode: '99', note: `sent instead of UCSP's answer, which could not be written: ${e.message}` });
+      return { ...answer, code: '99', reason: e.message, text: sent };
+    }
+    this.storeOk();
+    return answer!;
+  }
+
   private process(bytes: Uint8Array): GatewayResult {
     return handleApiRequest(bytes, {
       ledger: this.ledger,
@@ -310,7 +452,7 @@ export class SandboxRuntime {
     });
   }
 
-  private finish(result: GatewayResult, text: string, bytes: Uint8Array, started: number, peer?: string): ApiAnswer {
+  private finish(result: GatewayResult, text: string, bytes: Uint8Array, started: number, peer?: string, persist = true): ApiAnswer {
     // UCSP keeps its genuine answer (a byte-for-byte repeat gets it); a corrupted one is what leaves
     if (result.remember) this.ledger.replay.remember(result.remember.msgID, result.remember.digest, text, this.clock.now());
     const corrupted = result.fault ? this.corrupt(result, text) : undefined;
@@ -344,7 +486,7 @@ export class SandboxRuntime {
       else this.expiry.track(e.orderId);
     }
     try {
-      this.persist();
+      if (persist) this.persist();
     } catch (e) {
       if (!isUcspError(e) || e.kind !== 'unavailable') throw e;
       // processed, but not written: 99 goes out instead (PROFILE §8: try again). What the request
@@ -570,6 +712,14 @@ export class SandboxRuntime {
 
   /** Forgets all state: orders, contracts, notices, msgIDs, faults, outcomes, journal. */
   reset(): void {
+    this.forgetLocal();
+    // PostgreSQL: every instance forgets too, when it next looks (the store's reset mark)
+    if (this.shared) void this.inFlight.track('store', 'resetting the shared state in PostgreSQL', this.shared.clear()).catch((e: unknown) => this.storeFailed(e));
+    else void this.store?.clear();
+  }
+
+  /** Forgets all state held here (not the store's). */
+  private forgetLocal(): void {
     this.notices.stop();
     this.watch.stop();
     this.expiry.stop();
@@ -581,19 +731,28 @@ export class SandboxRuntime {
     this.lastLogin = undefined;
     this.forcedAnswers = [];
     this.answerFaults.clear();
-    this.store?.clear();
   }
 
   journalEntries(q: Parameters<Journal['query']>[0]): JournalEntry[] {
     return this.journal.query(q);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.clockHold.close();
     this.notices.stop();
     this.watch.stop();
     this.expiry.stop();
     this.clock.close();
+    if (this.shared) {
+      try {
+        await this.persistAsync();
+      } catch {
+        // the database cannot be reached (said by onStoreProblem): what is unwritten is lost
+      }
+      await this.shared.close().catch(() => undefined);
+      void this.signingPool?.close();
+      return;
+    }
     try {
       this.persist();
       this.store?.close();
