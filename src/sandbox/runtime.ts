@@ -14,7 +14,8 @@ import { AnswerFaults } from '../gateway/answer-faults.js';
 import { claimFor, corruptAnswer } from '../gateway/corrupt-answer.js';
 import { minimalAnswer } from '../protocol/answer-form.js';
 import { Journal, truncateUnreadable, type JournalEntry } from '../journal/journal.js';
-import { NoticeDispatcher } from '../notices/dispatcher.js';
+import { NoticeDispatcher, type NoticeJobs } from '../notices/dispatcher.js';
+import type { NoticeRecord } from '../protocol/notice-machine.js';
 import { KEY_FIELDS, type ProtocolSettings } from '../protocol/handlers/index.js';
 import { answerMsgInfo, answerPlaceholder, echoKeyFields, responseMsg } from '../gateway/answer.js';
 import { maskCardNumbers } from '../schemas/mask.js';
@@ -104,6 +105,11 @@ export class SandboxRuntime {
   private idsEnd = 0;
   /** Journal entries of other instances, by their instance and seq: this journal's seq for each. */
   private readonly othersJournal = new Map<string, number>();
+  /** Notice attempts this instance made after another's lease on them ran out (it may have made them too). */
+  noticeRepeats = 0;
+  /** The latest virtual time another instance wrote, when ahead of this clock: this one catches up. */
+  private clockAhead = 0;
+  private catchingUpTo = 0;
   readonly signingPool: SigningPool | undefined;
   /** Why the data folder cannot be written now (a full disk); undefined while all is well. */
   storeProblem: string | undefined;
@@ -154,6 +160,7 @@ export class SandboxRuntime {
       wallNow: () => Date.now(),
       zone: o.config.zone,
       inFlight: this.inFlight,
+      ...(this.shared ? { jobs: this.noticeJobs(this.shared, o.config.notices.timeoutMs) } : {}),
     });
     this.watch = new IssuerWatch({
       ledger: this.ledger,
@@ -170,6 +177,24 @@ export class SandboxRuntime {
       onExpire: (orderId) => this.onExpire(orderId),
     });
     if (o.store && stored) this.attachStore(o.store, stored);
+  }
+
+  /**
+   * Notice attempts as jobs of every instance on the database: each claimed with a lease that
+   * outlasts the attempt (the partner's timeout twice, and 5 s); a claim the database could not
+   * answer is tried again a second later.
+   */
+  private noticeJobs(store: PgStore, timeoutMs: number): NoticeJobs {
+    const leaseMs = timeoutMs * 2 + 5_000;
+    return {
+      claim: (n) => store.claimNotice(n, leaseMs).catch((e: unknown) => {
+        this.storeFailed(e);
+        return { kind: 'leased', retryInMs: 1_000 } as const;
+      }),
+      repeated: () => {
+        this.noticeRepeats++;
+      },
+    };
   }
 
   /** Restores durable state, resumes pending work, and follows every change from now on. */
@@ -231,7 +256,8 @@ export class SandboxRuntime {
 
   /** What the store keeps beside the tables: the clock, counters, issuer watches. */
   private stageKv(s: StateStore): void {
-    s.setKv('clock', this.clock.now());
+    // the sandbox's one virtual clock never goes back, whichever instance moved it
+    s.setKv('clock', Math.max(this.clock.now(), this.clockAhead));
     if (!this.shared) s.setKv('idCounter', this.ledger.ids.counter);
     s.setKv('watches', this.watch.pending());
     s.setKv('journalDropped', this.journal.dropped);
@@ -264,6 +290,18 @@ export class SandboxRuntime {
       throw e;
     }
     this.storeOk();
+    this.catchUpClock();
+  }
+
+  /**
+   * Another instance moved the shared virtual clock ahead of this one's: this one follows (firing
+   * what falls due on the way, as an advance does). Not awaited: it may wait for partners' answers.
+   */
+  private catchUpClock(): void {
+    const target = this.clockAhead;
+    if (target <= this.clock.now() || target <= this.catchingUpTo) return;
+    this.catchingUpTo = target;
+    void this.clock.advance(target - this.clock.now()).catch(() => undefined);
   }
 
   /** storeUnavailable(), for either engine: the reason requests are refused now, after one more try. */
@@ -287,6 +325,8 @@ export class SandboxRuntime {
     this.journal.listener = undefined;
     try {
       if (delta.reset) this.forgetLocal();
+      const clock = Number(delta.kv.clock);
+      if (Number.isFinite(clock) && clock > this.clock.now()) this.clockAhead = Math.max(this.clockAhead, clock);
       for (const r of delta.rows) {
         if (r.value === undefined) {
           if (r.table === 'orders') l.orders.forget(r.id);
@@ -298,7 +338,11 @@ export class SandboxRuntime {
         if (r.table === 'orders') l.putOrder(r.value as Parameters<Ledger['putOrder']>[0]);
         else if (r.table === 'contracts') l.contracts.set(r.id, r.value as never);
         else if (r.table === 'issuer') l.issuer.set(r.id, r.value as never);
-        else l.notices.set(r.id, r.value as never);
+        else {
+          l.notices.set(r.id, r.value as never);
+          // its next attempt is this instance's too, if it claims it first (or the other dies)
+          this.notices.follow(r.value as NoticeRecord);
+        }
       }
       if (delta.replay.length) l.replay.restore(delta.replay.filter((x): x is [string, NonNullable<(typeof x)[1]>] => x[1] !== undefined), l.replay.evicted);
       // other instances' entries, numbered in this journal; an answer's replyTo follows its request
@@ -434,6 +478,7 @@ export class SandboxRuntime {
       return { ...answer, code: '99', reason: e.message, text: sent };
     }
     this.storeOk();
+    this.catchUpClock();
     return answer!;
   }
 

@@ -116,8 +116,11 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   r.use(doorsGuard(runtime.doors, { token: true, refuse: (res, status, error) => void res.status(status).json({ error }) }));
   r.use(strictJsonBody(16 * 1024));
 
-  r.get('/status', (_req, res) => {
+  r.get('/status', async (_req, res) => {
+    // shared state (PostgreSQL): this instance, and the notice attempts repeated after a lease ran out
+    const shared = runtime.shared ? { instance: runtime.shared.instance, database: runtime.shared.where, noticeJobs: { ...(await runtime.shared.noticeJobs().catch(() => ({}))), repeatedHere: runtime.noticeRepeats } } : undefined;
     res.json({
+      ...(shared ? { shared } : {}),
       urls: runtime.urls,
       clock: { now: runtime.clock.now(), iso: new Date(runtime.clock.now()).toISOString(), timeScale: runtime.clock.timeScale, pendingTimers: runtime.clock.pendingTimers, held: runtime.clockHold.info !== undefined },
       inFlight: runtime.inFlight.size,

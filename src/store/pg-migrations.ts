@@ -63,4 +63,11 @@ CREATE TABLE ucsp_journal (
 );
 CREATE INDEX ucsp_journal_ins ON ucsp_journal (ins_id, id);`,
   },
+  {
+    version: 2,
+    what: 'notice attempts as jobs: a lease per notice, and the repeats leases caused',
+    sql: `
+ALTER TABLE ucsp_notices ADD COLUMN lease_owner text, ADD COLUMN lease_until timestamptz, ADD COLUMN lease_repeats integer NOT NULL DEFAULT 0;
+CREATE INDEX ucsp_notices_leased ON ucsp_notices (lease_owner) WHERE lease_owner IS NOT NULL;`,
+  },
 ];

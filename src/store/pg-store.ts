@@ -25,6 +25,8 @@ import { UcspError } from '../errors/index.js';
 import type { JournalEntry } from '../journal/journal.js';
 import type { AnyOrder } from '../protocol/ledger.js';
 import type { ReplayEntry } from '../protocol/replay-cache.js';
+import type { NoticeRecord } from '../protocol/notice-machine.js';
+import type { NoticeClaim } from '../notices/dispatcher.js';
 import { MIGRATIONS } from './pg-migrations.js';
 import { TABLES, type StateStore, type StoredState, type Table } from './state-store.js';
 
@@ -81,6 +83,12 @@ function lockKey(text: string): bigint {
 }
 
 type Pending = { table: Table; key: string; value: unknown };
+interface Batch {
+  pending: Map<string, Pending>;
+  replay: Map<string, ReplayEntry | undefined>;
+  journal: JournalEntry[];
+  kv: Map<string, unknown>;
+}
 
 export class PgStore implements StateStore {
   readonly engine = 'postgres' as const;
@@ -89,10 +97,10 @@ export class PgStore implements StateStore {
   readonly instance = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   readonly where: string;
   follower: SharedFollower | undefined;
-  private readonly pending = new Map<string, Pending>();
-  private readonly replay = new Map<string, ReplayEntry | undefined>();
+  private pending = new Map<string, Pending>();
+  private replay = new Map<string, ReplayEntry | undefined>();
   private journal: JournalEntry[] = [];
-  private readonly kv = new Map<string, unknown>();
+  private kv = new Map<string, unknown>();
   private clearPending = false;
   private lastRev = 0n;
   private lastJournalId = 0n;
@@ -204,7 +212,14 @@ export class PgStore implements StateStore {
         this.clearPending = false;
       }
       const delta = await this.readDelta(client);
-      if (delta) this.follower?.apply(delta);
+      if (delta) {
+        // a change made here and not written yet wins over what was read (checked now: changes
+        // may have been made while reading)
+        delta.rows = delta.rows.filter((r) => !this.pending.has(`${r.table}\u0000${r.id}`));
+        delta.replay = delta.replay.filter(([m]) => !this.replay.has(m));
+        for (const k of Object.keys(delta.kv)) if (this.kv.has(k)) delete delta.kv[k];
+        this.follower?.apply(delta);
+      }
       if (this.follower?.idsLow()) {
         const r = await client.query<{ b: string }>("SELECT nextval('ucsp_id_blocks')::text AS b");
         this.follower.idsFrom(Number(r.rows[0]!.b) * ID_BLOCK);
@@ -220,19 +235,36 @@ export class PgStore implements StateStore {
       await this.abandon(client);
       throw e;
     }
+    // what is written is taken now: changes made while it is written (a partner's answer to a
+    // notice, say) wait for the next unit instead of being lost
+    const batch = this.take();
     try {
-      await this.write(client);
+      await this.write(client, batch);
       await client.query('COMMIT');
     } catch (e) {
+      this.giveBack(batch);
       await this.abandon(client);
       throw this.unavailable('saving state', e);
     }
     client.release();
-    this.pending.clear();
-    this.replay.clear();
-    this.journal = [];
-    this.kv.clear();
     return result;
+  }
+
+  private take(): Batch {
+    const b: Batch = { pending: this.pending, replay: this.replay, journal: this.journal, kv: this.kv };
+    this.pending = new Map();
+    this.replay = new Map();
+    this.journal = [];
+    this.kv = new Map();
+    return b;
+  }
+
+  /** A batch that could not be written: kept for the next unit, under what changed since. */
+  private giveBack(b: Batch): void {
+    for (const [k, v] of b.pending) if (!this.pending.has(k)) this.pending.set(k, v);
+    for (const [k, v] of b.replay) if (!this.replay.has(k)) this.replay.set(k, v);
+    for (const [k, v] of b.kv) if (!this.kv.has(k)) this.kv.set(k, v);
+    this.journal = [...b.journal, ...this.journal];
   }
 
   private async abandon(client: PoolClient | undefined): Promise<void> {
@@ -259,20 +291,18 @@ export class PgStore implements StateStore {
       const r = BigInt(rev);
       if (r > this.lastRev) this.lastRev = r;
     };
-    const mine = (table: Table, id: string) => this.pending.has(`${table}\u0000${id}`);
     const delta: SharedDelta = { reset: false, rows: [], replay: [], kv: {}, journal: [] };
     const kv = await client.query<{ key: string; value: unknown; rev: string }>('SELECT key, value, rev::text FROM ucsp_kv WHERE ins_id = $1 AND rev > $2', [ins, since]);
     for (const r of kv.rows) {
       max(r.rev);
       if (r.key === 'reset') delta.reset = true;
-      else if (!this.kv.has(r.key)) delta.kv[r.key] = r.value;
+      else delta.kv[r.key] = r.value;
     }
     for (const t of TABLES) {
       const res = await client.query<{ id: string; value: unknown; rev: string }>(`SELECT id, value, rev::text FROM ucsp_${t} WHERE ins_id = $1 AND rev > $2 ORDER BY rev`, [ins, since]);
       for (const r of res.rows) {
         max(r.rev);
-        // a change made here and not written yet wins over what was read
-        if (!mine(t, r.id)) delta.rows.push({ table: t, id: r.id, value: r.value ?? undefined });
+        delta.rows.push({ table: t, id: r.id, value: r.value ?? undefined });
       }
     }
     const rp = await client.query<{ msg_id: string; digest: string | null; answer: string | null; at: string | null; rev: string }>(
@@ -281,7 +311,6 @@ export class PgStore implements StateStore {
     );
     for (const r of rp.rows) {
       max(r.rev);
-      if (this.replay.has(r.msg_id)) continue;
       delta.replay.push([r.msg_id, r.digest === null ? undefined : { digest: r.digest, ...(r.answer ? { answer: r.answer } : {}), at: Number(r.at) }]);
     }
     const j = await client.query<{ id: string; instance: string; value: JournalEntry }>('SELECT id::text, instance, value FROM ucsp_journal WHERE ins_id = $1 AND id > $2 ORDER BY id', [ins, this.lastJournalId.toString()]);
@@ -294,25 +323,27 @@ export class PgStore implements StateStore {
     return any ? delta : undefined;
   }
 
-  private async write(client: PoolClient): Promise<void> {
+  private async write(client: PoolClient, b: Batch): Promise<void> {
     const ins = this.o.insID;
     const revs: bigint[] = [];
     const track = (rows: { rev: string }[]) => {
       for (const r of rows) revs.push(BigInt(r.rev));
     };
     for (const t of TABLES) {
-      const rows = [...this.pending.values()].filter((p) => p.table === t);
+      const rows = [...b.pending.values()].filter((p) => p.table === t);
       if (!rows.length) continue;
+      // a notice's new state written by the instance that holds its lease ends the lease
+      const lease = t === 'notices' ? `, lease_owner = CASE WHEN ucsp_notices.lease_owner = $4 THEN NULL ELSE ucsp_notices.lease_owner END, lease_until = CASE WHEN ucsp_notices.lease_owner = $4 THEN NULL ELSE ucsp_notices.lease_until END` : '';
       const r = await client.query<{ rev: string }>(
         `INSERT INTO ucsp_${t} (ins_id, id, value, rev)
          SELECT $1, k, v, nextval('ucsp_rev') FROM unnest($2::text[], $3::jsonb[]) AS x(k, v)
-         ON CONFLICT (ins_id, id) DO UPDATE SET value = excluded.value, rev = excluded.rev RETURNING rev::text`,
-        [ins, rows.map((p) => p.key), rows.map((p) => (p.value === undefined ? null : JSON.stringify(p.value)))],
+         ON CONFLICT (ins_id, id) DO UPDATE SET value = excluded.value, rev = excluded.rev${lease} RETURNING rev::text`,
+        [ins, rows.map((p) => p.key), rows.map((p) => (p.value === undefined ? null : JSON.stringify(p.value))), ...(t === 'notices' ? [this.instance] : [])],
       );
       track(r.rows);
     }
-    if (this.replay.size) {
-      const list = [...this.replay];
+    if (b.replay.size) {
+      const list = [...b.replay];
       const r = await client.query<{ rev: string }>(
         `INSERT INTO ucsp_replay (ins_id, msg_id, digest, answer, at, rev)
          SELECT $1, m, d, a, t, nextval('ucsp_rev') FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) AS x(m, d, a, t)
@@ -321,8 +352,8 @@ export class PgStore implements StateStore {
       );
       track(r.rows);
     }
-    if (this.kv.size) {
-      const list = [...this.kv];
+    if (b.kv.size) {
+      const list = [...b.kv];
       const r = await client.query<{ rev: string }>(
         `INSERT INTO ucsp_kv (ins_id, key, value, rev)
          SELECT $1, k, v, nextval('ucsp_rev') FROM unnest($2::text[], $3::jsonb[]) AS x(k, v)
@@ -331,10 +362,10 @@ export class PgStore implements StateStore {
       );
       track(r.rows);
     }
-    if (this.journal.length) {
+    if (b.journal.length) {
       const r = await client.query<{ id: string }>(
         'INSERT INTO ucsp_journal (ins_id, instance, seq, value) SELECT $1, $2, s, v FROM unnest($3::bigint[], $4::jsonb[]) AS x(s, v) RETURNING id::text',
-        [ins, this.instance, this.journal.map((e) => e.seq), this.journal.map((e) => JSON.stringify(e))],
+        [ins, this.instance, b.journal.map((e) => e.seq), b.journal.map((e) => JSON.stringify(e))],
       );
       let last = this.lastJournalId;
       for (const row of r.rows) if (BigInt(row.id) > last) last = BigInt(row.id);
@@ -352,6 +383,56 @@ export class PgStore implements StateStore {
     this.lastRev = BigInt(r.rows[0]!.rev);
     const j = await client.query<{ id: string | null }>('SELECT max(id)::text AS id FROM ucsp_journal');
     if (j.rows[0]?.id) this.lastJournalId = BigInt(j.rows[0].id);
+  }
+
+  /**
+   * Claims the scheduled attempt a notice is at (its nextIndex) for this instance, with a lease of
+   * `leaseMs` (real time): the row is locked FOR UPDATE SKIP LOCKED (an instance claiming it at this
+   * moment has it), then leased unless another instance's lease still runs or the attempt was made.
+   * Queued after this instance's pending writes, so that the database has its latest state.
+   */
+  claimNotice(n: NoticeRecord, leaseMs: number): Promise<NoticeClaim> {
+    const next = this.queue.then(() => this.claim(n, leaseMs));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async claim(n: NoticeRecord, leaseMs: number): Promise<NoticeClaim> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const r = await client.query<{ status: string | null; next: number | null; owner: string | null; left_ms: number | null }>(
+        `SELECT value->>'status' AS status, (value->>'nextIndex')::int AS next, lease_owner AS owner,
+                (extract(epoch FROM (lease_until - now())) * 1000)::int AS left_ms
+         FROM ucsp_notices WHERE ins_id = $1 AND id = $2 FOR UPDATE SKIP LOCKED`,
+        [this.o.insID, n.id],
+      );
+      const row = r.rows[0];
+      let out: NoticeClaim;
+      if (!row) out = { kind: 'leased', retryInMs: leaseMs };
+      else if (row.status !== 'PENDING' || row.next !== n.nextIndex) out = { kind: 'done' };
+      else if (row.owner && row.owner !== this.instance && (row.left_ms ?? 0) > 0) out = { kind: 'leased', retryInMs: (row.left_ms ?? 0) + 50 };
+      else {
+        const repeat = row.owner !== null && row.owner !== this.instance;
+        await client.query(
+          `UPDATE ucsp_notices SET lease_owner = $3, lease_until = now() + $4 * interval '1 millisecond', lease_repeats = lease_repeats + $5 WHERE ins_id = $1 AND id = $2`,
+          [this.o.insID, n.id, this.instance, leaseMs, repeat ? 1 : 0],
+        );
+        out = { kind: 'mine', repeat };
+      }
+      await client.query('COMMIT');
+      client.release();
+      return out;
+    } catch (e) {
+      await this.abandon(client);
+      throw this.unavailable('claiming a notice attempt', e);
+    }
+  }
+
+  /** Attempts repeated because a lease ran out (all instances), and leases held now. */
+  async noticeJobs(): Promise<{ repeats: number; leased: number }> {
+    const r = await this.pool.query<{ repeats: number; leased: number }>('SELECT coalesce(sum(lease_repeats), 0)::int AS repeats, count(lease_owner)::int AS leased FROM ucsp_notices WHERE ins_id = $1', [this.o.insID]);
+    return r.rows[0] ?? { repeats: 0, leased: 0 };
   }
 
   /** Forgets everything, for every instance (control API reset): written by the next unit. */
@@ -382,6 +463,8 @@ export class PgStore implements StateStore {
     try {
       if (this.dirty) await this.flush();
     } finally {
+      // graceful shutdown: the leases of this instance end now, not when they run out
+      await this.pool.query('UPDATE ucsp_notices SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1', [this.instance]).catch(() => undefined);
       this.closed = true;
       await this.queue;
       await this.pool.end().catch(() => undefined);

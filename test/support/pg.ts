@@ -73,6 +73,8 @@ export interface TestDatabase {
   url: string;
   /** Runs SQL on the test database (to look at what the sandbox wrote). */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** Runs SQL from another database of the server (ALTER DATABASE of this one, say). */
+  admin(sql: string, params?: unknown[]): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -87,6 +89,9 @@ export async function createTestDatabase(prefix = 'ucsp_test'): Promise<TestData
     name,
     url,
     query: (sql, params) => pool.query(sql, params),
+    admin: async (sql, params) => {
+      await admin((c) => c.query(sql, params));
+    },
     drop: async () => {
       await pool.end();
       await admin(async (c) => {
