@@ -24,6 +24,8 @@ export interface MemoryResult {
   control_orders_calls: number;
   /** GET /control/status's memory figures right after the run (heap used/total, each V8 space). */
   rss_breakdown_mb?: Record<string, number>;
+  /** The same 5 s later, the sandbox idle: live data plus what V8 has not given back. */
+  rss_after_5s_idle_mb?: Record<string, number>;
 }
 
 /** A paged list call with every order of the run held: the slowest of `calls` (first page, then the next ones by cursor). */
@@ -115,6 +117,10 @@ export async function measureMemory(
       memory?: Record<string, number>;
     };
     log(`memory: ${r.requests} requests in ${seconds.toFixed(0)} s, RSS ${mem.rssMb.toFixed(0)} MB (peak ${mem.peakMb.toFixed(0)}), ${r.errors} errors`);
+    // the same after 5 s with nothing to do: what V8 gives back once the load stops (live data vs garbage)
+    await new Promise((r) => setTimeout(r, 5000));
+    const idleAfter = (await (await fetch(`${control}/status`)).json()) as { memory?: Record<string, number> };
+    log(`memory: after 5 s idle, RSS ${rssOf(child.pid!).rssMb.toFixed(0)} MB${idleAfter.memory ? `, heap used ${idleAfter.memory.heapUsedMb} MB of ${idleAfter.memory.heapTotalMb}` : ''}`);
     // read after RSS: the list call must not be what was measured
     const listCalls = 5;
     const listMs = await measureOrdersPage(control, listCalls);
@@ -133,6 +139,7 @@ export async function measureMemory(
       control_orders_ms_at_100k: Math.round(listMs * 10) / 10,
       control_orders_calls: listCalls,
       ...(status.memory ? { rss_breakdown_mb: status.memory } : {}),
+      ...(idleAfter.memory ? { rss_after_5s_idle_mb: idleAfter.memory } : {}),
     };
   } finally {
     await stop(child);

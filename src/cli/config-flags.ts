@@ -11,6 +11,7 @@ export interface ConfigFlags {
   timeScale?: number;
   keysDir?: string;
   data?: string;
+  store?: string;
   indexUrl?: string;
   driverUrl?: string;
   signatureVariant?: SandboxConfig['partner']['signatureVariant'];
@@ -36,6 +37,11 @@ function parseCount(v: string): number {
   return n;
 }
 
+function parseStoreUrl(v: string): string {
+  if (!/^postgres(ql)?:\/\//.test(v) || !URL.canParse(v)) throw new InvalidArgumentError('must be a PostgreSQL URL postgres://user:password@host:port/database (or postgres://user@localhost/db?host=/var/run/postgresql)');
+  return v;
+}
+
 function parseScale(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number ≥ 0 (1 real time, 0 manual)');
@@ -56,6 +62,11 @@ export function addConfigFlags(cmd: Command): Command {
     .option('--time-scale <n>', 'virtual clock: 1 real time, N faster, 0 manual (advanced through the control API)', parseScale)
     .option('--keys-dir <dir>', 'folder of the keys (default .ucsp-sandbox/keys)')
     .option('--data <dir>', 'keep state in SQLite in this folder: a restart loses no order, contract, notice or journal entry (default: in memory)')
+    .addOption(
+      new Option('--store <url>', 'keep state in PostgreSQL (postgres://user:password@host/db): several instances on one database share it (instead of --data)')
+        .argParser(parseStoreUrl)
+        .env('UCSP_SANDBOX_DATABASE_URL'),
+    )
     .option('--index-url <url>', "the partner's INDUSTRY_INDEX_URL (login hand-off target)")
     .option('--driver-url <url>', "the partner's test driver (PROFILE §9)")
     .option('--signature-variant <variant>', 'SHA256withRSA or sha256-raw', parseVariant)
@@ -76,6 +87,7 @@ export function overridesFrom(f: ConfigFlags): DeepPartial<SandboxConfig> {
     ...(f.timeScale !== undefined ? { timeScale: f.timeScale } : {}),
     ...(f.keysDir !== undefined ? { keysDir: f.keysDir } : {}),
     ...(f.data !== undefined ? { dataDir: f.data } : {}),
+    ...(f.store !== undefined ? { store: f.store } : {}),
     ...(f.showPii ? { showPii: true } : {}),
     ...(Object.keys(partner).length ? { partner } : {}),
   };

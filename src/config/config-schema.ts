@@ -137,6 +137,15 @@ export const SandboxConfigFileSchema = Type.Object(
         description: "Keep state in SQLite in this folder, so that a restart loses no order, contract, notice or journal entry (default: in memory). Relative paths resolve against the config file's folder",
       }),
     ),
+    store: Type.Optional(
+      Type.String({
+        minLength: 1,
+        pattern: '^postgres(ql)?://',
+        description:
+          'Keep state in PostgreSQL at this URL (postgres://user:password@host:5432/db, or postgres://user@localhost/db?host=/var/run/postgresql for the local socket): several sandbox instances on one database share every order, contract, notice and msgID. The sandbox creates and migrates its tables itself. Instead of dataDir; also UCSP_SANDBOX_DATABASE_URL or --store',
+      }),
+    ),
+    storePoolSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Connections each instance keeps to PostgreSQL at most (store); default 10' })),
     controlToken: Type.Optional(
       Type.String({
         minLength: 1,
@@ -260,7 +269,7 @@ export type ChannelConfig = Static<typeof ChannelConfigSchema>;
 export type UserConfig = Static<typeof UserConfigSchema>;
 
 /** Keys that stay optional once every default is filled. */
-type StillOptional = 'controlToken' | 'certificatePassword' | 'driverUrl' | 'dataDir' | 'publicUrl' | 'allowedHosts';
+type StillOptional = 'controlToken' | 'certificatePassword' | 'driverUrl' | 'dataDir' | 'store' | 'storePoolSize' | 'publicUrl' | 'allowedHosts';
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type ResolveValue<V> = V extends readonly unknown[] ? V : V extends object ? Resolved<V> : V;
 type Resolved<T> = Simplify<

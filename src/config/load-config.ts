@@ -323,6 +323,8 @@ function semanticProblems(c: Record<string, unknown>): ConfigProblem[] {
     out.push(...decreasing((notices as Record<string, unknown>).retryScheduleSeconds, 'notices.retryScheduleSeconds'));
   }
   out.push(...publicUrlProblems(c.publicUrl));
+  if (typeof c.store === 'string' && typeof c.dataDir === 'string') out.push({ path: 'store', message: 'state is kept in one place: PostgreSQL (store) or SQLite (dataDir), not both' });
+  if (typeof c.store === 'string' && /^postgres(ql)?:\/\//.test(c.store) && !URL.canParse(c.store)) out.push({ path: 'store', message: 'must be a PostgreSQL URL postgres://user:password@host:port/database' });
   // offsets count from the start, so they cannot go back; waits may be any length
   if (c.inquiryScheduleMode === 'offsets') out.push(...decreasing(c.inquiryScheduleSeconds, 'inquiryScheduleSeconds'));
   return out;

@@ -33,6 +33,24 @@ export interface DispatcherOptions {
   onChange?(n: NoticeRecord): void;
   /** Where attempts waiting for the partner's answer are registered (settling waits for them). */
   inFlight?: InFlight;
+  /** Several instances share the notices (PostgreSQL): each scheduled attempt is claimed first. */
+  jobs?: NoticeJobs;
+}
+
+/** What a claim of a notice's scheduled attempt found (src/store/pg-store.ts). */
+export type NoticeClaim =
+  /** This instance makes the attempt; `repeat`: another's lease on it ran out (it may have made it). */
+  | { kind: 'mine'; repeat: boolean }
+  /** Another instance made it, or the notice is no longer pending: nothing to do here. */
+  | { kind: 'done' }
+  /** Another instance is making it now: look again once its lease ends, `retryInMs` from now (real time). */
+  | { kind: 'leased'; retryInMs: number };
+
+/** Notice attempts as durable jobs shared by several instances: claimed with a lease. */
+export interface NoticeJobs {
+  claim(n: NoticeRecord): Promise<NoticeClaim>;
+  /** Attempts this instance made that another may have made too (a lease ran out): counted. */
+  repeated(n: NoticeRecord): void;
 }
 
 /** Notice attempts (and copies) in flight at once, to all partners together. */
@@ -275,12 +293,36 @@ export class NoticeDispatcher {
     this.timers.delete(id);
   }
 
+  /** Arms a notice another instance wrote (shared state): its next attempt is claimed when due. */
+  follow(n: NoticeRecord): void {
+    if (n.status === 'PENDING') this.arm(n);
+    else this.disarm(n.id);
+  }
+
   private async scheduledAttempt(id: string): Promise<void> {
     this.timers.delete(id);
-    const n = this.get(id);
+    let n = this.get(id);
     if (!n || n.status !== 'PENDING') return;
     const epoch = this.epoch;
-    const a = await this.attempt(n, n.text, 'scheduled');
+    let repeat = false;
+    if (this.o.jobs) {
+      const claim = await this.o.jobs.claim(n);
+      if (epoch !== this.epoch) return;
+      if (claim.kind === 'done') return;
+      if (claim.kind === 'leased') {
+        // another instance is at it; should it die, its lease ends and this one takes the job
+        const t = setTimeout(() => {
+          const current = this.get(id);
+          if (epoch === this.epoch && current?.status === 'PENDING' && !this.timers.has(id)) this.o.clock.background(this.scheduledAttempt(id), `attempt of ${describe(current)} after another instance's lease`);
+        }, claim.retryInMs);
+        t.unref?.();
+        return;
+      }
+      repeat = claim.repeat;
+      n = this.get(id) ?? n;
+      if (repeat) this.o.jobs.repeated(n);
+    }
+    const a = await this.attempt(n, n.text, 'scheduled', undefined, repeat ? "a repeat: another instance's lease on this attempt ran out before it recorded it (it may have made it)" : undefined);
     if (epoch !== this.epoch) return;
     const current = this.get(id);
     if (!current || current.status !== 'PENDING') return;
@@ -296,11 +338,13 @@ export class NoticeDispatcher {
     }
   }
 
-  private async attempt(n: NoticeRecord, text: string, kind: NoticeAttempt['kind'], tamper?: string): Promise<NoticeAttempt> {
+  private async attempt(n: NoticeRecord, text: string, kind: NoticeAttempt['kind'], tamper?: string, repeatNote?: string): Promise<NoticeAttempt> {
     const at = this.o.clock.now();
     // an altered copy carries its own msgID
     const msgID = tamper ? ((JSON.parse(text) as { msgInfo?: { msgID?: string } }).msgInfo?.msgID ?? n.msgID) : n.msgID;
-    const note = tamper
+    const note = repeatNote
+      ? repeatNote
+      : tamper
       ? tamper.startsWith('result ')
         ? `a second notice for the order (${tamper}), with its own msgID`
         : `tampered copy (${tamper})`

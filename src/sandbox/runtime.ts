@@ -14,7 +14,8 @@ import { AnswerFaults } from '../gateway/answer-faults.js';
 import { claimFor, corruptAnswer } from '../gateway/corrupt-answer.js';
 import { minimalAnswer } from '../protocol/answer-form.js';
 import { Journal, truncateUnreadable, type JournalEntry } from '../journal/journal.js';
-import { NoticeDispatcher } from '../notices/dispatcher.js';
+import { NoticeDispatcher, type NoticeJobs } from '../notices/dispatcher.js';
+import type { NoticeRecord } from '../protocol/notice-machine.js';
 import { KEY_FIELDS, type ProtocolSettings } from '../protocol/handlers/index.js';
 import { answerMsgInfo, answerPlaceholder, echoKeyFields, responseMsg } from '../gateway/answer.js';
 import { maskCardNumbers } from '../schemas/mask.js';
@@ -31,7 +32,9 @@ import { buildHandoff } from './login-handoff.js';
 import { OrderExpiry } from './order-expiry.js';
 import type { LoginTamper } from '../servers/control-values.js';
 import { Doors } from '../servers/doors.js';
-import type { SqliteStore, StoredState } from '../store/sqlite-store.js';
+import type { StateStore, StoredState } from '../store/state-store.js';
+import type { PgStore, SharedDelta } from '../store/pg-store.js';
+import { ID_BLOCK } from '../store/pg-store.js';
 import type { AnswerSigner } from './answer-signer.js';
 
 export interface SandboxUrls {
@@ -45,8 +48,8 @@ export interface RuntimeOptions {
   ucspSigner: SignerCredentials;
   partnerCertificates: CertInfo[];
   clock?: VirtualClock;
-  /** Durable state; without it everything lives in memory. */
-  store?: SqliteStore;
+  /** Durable state (SQLite or PostgreSQL); without it everything lives in memory. */
+  store?: StateStore;
   /** Signs answers off the main thread (answer-signer.ts); without it, in this thread. */
   answerSigner?: AnswerSigner;
   /**
@@ -95,7 +98,18 @@ export class SandboxRuntime {
   readonly answerFaults = new AnswerFaults();
   private strangerKey: SignerCredentials | undefined;
 
-  readonly store: SqliteStore | undefined;
+  readonly store: StateStore | undefined;
+  /** The PostgreSQL store, when several instances may share the state. */
+  readonly shared: PgStore | undefined;
+  /** End of the block of ids this instance hands out (shared state: blocks come from the database). */
+  private idsEnd = 0;
+  /** Journal entries of other instances, by their instance and seq: this journal's seq for each. */
+  private readonly othersJournal = new Map<string, number>();
+  /** Notice attempts this instance made after another's lease on them ran out (it may have made them too). */
+  noticeRepeats = 0;
+  /** The latest virtual time another instance wrote, when ahead of this clock: this one catches up. */
+  private clockAhead = 0;
+  private catchingUpTo = 0;
   readonly answerSigner: AnswerSigner | undefined;
   /** Why the data folder cannot be written now (a full disk); undefined while all is well. */
   storeProblem: string | undefined;
@@ -108,6 +122,7 @@ export class SandboxRuntime {
     this.pageKeys = PageKeys.fromPrivateKey(o.ucspSigner.privateKey);
     this.doors = new Doors(o.config);
     this.store = o.store;
+    this.shared = o.store?.engine === 'postgres' ? (o.store as PgStore) : undefined;
     this.answerSigner = o.answerSigner;
     const stored = o.store?.load();
     // the virtual clock never goes back: after a restart it goes on from where it was
@@ -116,7 +131,8 @@ export class SandboxRuntime {
     this.clock.inFlight = this.inFlight;
     this.clockHold = new ClockHold(this.clock);
     this.ledger = new Ledger(o.config.partner.insID);
-    this.ledger.orderLimit = o.config.orderLimit;
+    // shared state (PostgreSQL): the ledger is a cache of the database and is kept whole
+    this.ledger.orderLimit = this.shared ? Number.POSITIVE_INFINITY : o.config.orderLimit;
     this.ledger.busy = (orderId) => this.watch.watching(orderId);
     this.journal = new Journal(o.config.journalLimit, o.config.journalLimitBytes);
     this.partnerTrust = new TrustStore(o.partnerCertificates);
@@ -144,6 +160,7 @@ export class SandboxRuntime {
       wallNow: () => Date.now(),
       zone: o.config.zone,
       inFlight: this.inFlight,
+      ...(this.shared ? { jobs: this.noticeJobs(this.shared, o.config.notices.timeoutMs) } : {}),
     });
     this.watch = new IssuerWatch({
       ledger: this.ledger,
@@ -162,10 +179,29 @@ export class SandboxRuntime {
     if (o.store && stored) this.attachStore(o.store, stored);
   }
 
+  /**
+   * Notice attempts as jobs of every instance on the database: each claimed with a lease that
+   * outlasts the attempt (the partner's timeout twice, and 5 s); a claim the database could not
+   * answer is tried again a second later.
+   */
+  private noticeJobs(store: PgStore, timeoutMs: number): NoticeJobs {
+    const leaseMs = timeoutMs * 2 + 5_000;
+    return {
+      claim: (n) => store.claimNotice(n, leaseMs).catch((e: unknown) => {
+        this.storeFailed(e);
+        return { kind: 'leased', retryInMs: 1_000 } as const;
+      }),
+      repeated: () => {
+        this.noticeRepeats++;
+      },
+    };
+  }
+
   /** Restores durable state, resumes pending work, and follows every change from now on. */
-  private attachStore(store: SqliteStore, stored: StoredState): void {
+  private attachStore(store: StateStore, stored: StoredState): void {
     // orders past orderLimit leave memory for the file, where every lookup still finds them
-    this.ledger.attachBacking(store.backing());
+    const backing = store.backing();
+    if (backing) this.ledger.attachBacking(backing);
     this.ledger.restore(stored.ledger);
     this.ledger.replay.restore(stored.replay, Number(stored.kv.replayEvicted ?? 0));
     this.journal.restore(stored.journal, Number(stored.kv.journalDropped ?? 0));
@@ -177,6 +213,16 @@ export class SandboxRuntime {
     this.ledger.replay.listener = (id, e) => store.putReplay(id, e);
     this.journal.listener = (e) => store.addJournal(e);
     this.clock.afterTimer = () => this.persist();
+    if (this.shared) {
+      this.shared.follower = {
+        apply: (delta) => this.applyShared(delta),
+        idsLow: () => this.ledger.ids.counter >= this.idsEnd - ID_BLOCK / 5,
+        idsFrom: (start) => {
+          this.ledger.ids.counter = start;
+          this.idsEnd = start + ID_BLOCK;
+        },
+      };
+    }
     // pending notices go on at their place in the retry schedule; issuer inquiries resume
     this.notices.resume();
     this.watch.resume((stored.kv.watches as ReturnType<IssuerWatch['pending']> | undefined) ?? []);
@@ -193,24 +239,122 @@ export class SandboxRuntime {
   persist(): void {
     const s = this.store;
     if (!s) return;
-    s.setKv('clock', this.clock.now());
-    s.setKv('idCounter', this.ledger.ids.counter);
+    if (this.shared) {
+      // PostgreSQL is written asynchronously: in flight meanwhile, so that settling waits for it
+      void this.inFlight.track('store', 'writing the sandbox state to PostgreSQL', this.persistAsync()).catch(() => undefined);
+      return;
+    }
+    this.stageKv(s);
+    try {
+      void s.flush();
+    } catch (e) {
+      this.storeFailed(e);
+      throw e;
+    }
+    this.storeOk();
+  }
+
+  /** What the store keeps beside the tables: the clock, counters, issuer watches. */
+  private stageKv(s: StateStore): void {
+    // the sandbox's one virtual clock never goes back, whichever instance moved it
+    s.setKv('clock', Math.max(this.clock.now(), this.clockAhead));
+    if (!this.shared) s.setKv('idCounter', this.ledger.ids.counter);
     s.setKv('watches', this.watch.pending());
     s.setKv('journalDropped', this.journal.dropped);
     s.setKv('replayEvicted', this.ledger.replay.evicted);
-    try {
-      s.flush();
-    } catch (e) {
-      const problem = isUcspError(e) ? e.message : String(e);
-      if (problem !== this.storeProblem) {
-        this.storeProblem = problem;
-        this.onStoreProblem?.(problem);
-      }
-      throw e;
+  }
+
+  private storeFailed(e: unknown): void {
+    const problem = isUcspError(e) ? e.message : String(e);
+    if (problem !== this.storeProblem) {
+      this.storeProblem = problem;
+      this.onStoreProblem?.(problem);
     }
+  }
+
+  private storeOk(): void {
     if (this.storeProblem !== undefined) {
       this.storeProblem = undefined;
       this.onStoreProblem?.(undefined);
+    }
+  }
+
+  /** persist(), awaited: with PostgreSQL, one unit (catch up with other instances, write what changed). */
+  async persistAsync(): Promise<void> {
+    const s = this.shared;
+    if (!s) return this.persist();
+    try {
+      await s.run(() => this.stageKv(s));
+    } catch (e) {
+      this.storeFailed(e);
+      throw e;
+    }
+    this.storeOk();
+    this.catchUpClock();
+  }
+
+  /**
+   * Another instance moved the shared virtual clock ahead of this one's: this one follows (firing
+   * what falls due on the way, as an advance does). Not awaited: it may wait for partners' answers.
+   */
+  private catchUpClock(): void {
+    const target = this.clockAhead;
+    if (target <= this.clock.now() || target <= this.catchingUpTo) return;
+    this.catchingUpTo = target;
+    void this.clock.advance(target - this.clock.now()).catch(() => undefined);
+  }
+
+  /** storeUnavailable(), for either engine: the reason requests are refused now, after one more try. */
+  async storeUnavailableAsync(): Promise<string | undefined> {
+    if (!this.shared) return this.storeUnavailable();
+    if (this.storeProblem === undefined) return undefined;
+    try {
+      await this.persistAsync();
+      return undefined;
+    } catch (e) {
+      return isUcspError(e) ? e.message : String(e);
+    }
+  }
+
+  /** What other instances wrote since this one last looked, into the ledger and the journal (not written back). */
+  private applyShared(delta: SharedDelta): void {
+    const l = this.ledger;
+    const listeners = [l.orders.listener, l.contracts.listener, l.issuer.listener, l.notices.listener, l.replay.listener, this.journal.listener] as const;
+    l.orders.listener = l.contracts.listener = l.issuer.listener = l.notices.listener = undefined;
+    l.replay.listener = undefined;
+    this.journal.listener = undefined;
+    try {
+      if (delta.reset) this.forgetLocal();
+      const clock = Number(delta.kv.clock);
+      if (Number.isFinite(clock) && clock > this.clock.now()) this.clockAhead = Math.max(this.clockAhead, clock);
+      for (const r of delta.rows) {
+        if (r.value === undefined) {
+          if (r.table === 'orders') l.orders.forget(r.id);
+          else if (r.table === 'contracts') l.contracts.forget(r.id);
+          else if (r.table === 'issuer') l.issuer.forget(r.id);
+          else l.notices.forget(r.id);
+          continue;
+        }
+        if (r.table === 'orders') l.putOrder(r.value as Parameters<Ledger['putOrder']>[0]);
+        else if (r.table === 'contracts') l.contracts.set(r.id, r.value as never);
+        else if (r.table === 'issuer') l.issuer.set(r.id, r.value as never);
+        else {
+          l.notices.set(r.id, r.value as never);
+          // its next attempt is this instance's too, if it claims it first (or the other dies)
+          this.notices.follow(r.value as NoticeRecord);
+        }
+      }
+      if (delta.replay.length) l.replay.restore(delta.replay.filter((x): x is [string, NonNullable<(typeof x)[1]>] => x[1] !== undefined), l.replay.evicted);
+      // other instances' entries, numbered in this journal; an answer's replyTo follows its request
+      for (const { instance, entry } of delta.journal) {
+        const { seq, replyTo, ...rest } = entry;
+        const mine = replyTo === undefined ? undefined : this.othersJournal.get(`${instance}\u0000${replyTo}`);
+        const added = this.journal.add({ ...rest, ...(mine !== undefined ? { replyTo: mine } : {}) });
+        this.othersJournal.set(`${instance}\u0000${seq}`, added.seq);
+        if (this.othersJournal.size > 2 * Math.max(1, this.config.journalLimit)) this.othersJournal.delete(this.othersJournal.keys().next().value as string);
+      }
+    } finally {
+      [l.orders.listener, l.contracts.listener, l.issuer.listener, l.notices.listener, l.replay.listener, this.journal.listener] = listeners as unknown as [never, never, never, never, never, never];
     }
   }
 
@@ -226,6 +370,16 @@ export class SandboxRuntime {
     } catch (e) {
       return isUcspError(e) ? e.message : String(e);
     }
+  }
+
+  /**
+   * Why the sandbox cannot take requests now (GET /readyz), or undefined: with PostgreSQL, the
+   * database is reachable and migrated; with SQLite, its file can be written; in memory, always ready.
+   */
+  async notReady(): Promise<string | undefined> {
+    if (!this.store) return undefined;
+    const why = await this.store.notReady();
+    return why ?? (this.shared ? undefined : this.storeUnavailable());
   }
 
   /** UCSP's 99 answer to a request it could not take on (the data folder cannot be written), changing nothing. */
@@ -274,6 +428,7 @@ export class SandboxRuntime {
 
   /** The same, with the RSA signature made off the main thread when an answer signer is set (answer-signer.ts). */
   async handleApiAsync(bytes: Uint8Array, peer?: string): Promise<ApiAnswer> {
+    if (this.shared) return this.handleApiShared(this.shared, bytes, peer);
     if (!this.answerSigner || this.config.answerForm === 'minimal') return this.handleApi(bytes, peer);
     const started = performance.now();
     const down = this.storeUnavailable();
@@ -295,6 +450,38 @@ export class SandboxRuntime {
     return this.finish(result, text, bytes, started, peer);
   }
 
+  /**
+   * With PostgreSQL: the request is one unit of the store — under the sandbox's lock, on state just
+   * caught up with every instance, written and committed before the answer goes (pg-store.ts).
+   * Signed in this thread, inside the unit.
+   */
+  private async handleApiShared(store: PgStore, bytes: Uint8Array, peer?: string): Promise<ApiAnswer> {
+    const started = performance.now();
+    const down = await this.storeUnavailableAsync();
+    if (down) return this.refuseUnavailable(bytes, down, started, peer);
+    let answer: ApiAnswer | undefined;
+    try {
+      await store.run(() => {
+        const result = this.process(bytes);
+        const text = result.text ?? (this.config.answerForm === 'minimal' ? minimalAnswer(result.unsigned!) : signPlaceholderText(result.unsigned!, this.ucspSigner, { variant: this.config.partner.signatureVariant }));
+        answer = this.finish(result, text, bytes, started, peer, false);
+        this.stageKv(store);
+      });
+    } catch (e) {
+      if (!isUcspError(e) || e.kind !== 'unavailable') throw e;
+      this.storeFailed(e);
+      if (!answer) return this.refuseUnavailable(bytes, e.message, started, peer);
+      // processed, not committed: 99 instead (PROFILE §8: try again); kept for the next unit, as finish() does
+      const sent = this.unavailableAnswer(bytes, e.message);
+      const at = this.clock.now();
+      this.journal.add({ at, wallAt: Date.now(), direction: 'out', channel: 'api', msgType: answer.msgType, raw: sent, responseCode: '99', note: `sent instead of UCSP's answer, which could not be written: ${e.message}` });
+      return { ...answer, code: '99', reason: e.message, text: sent };
+    }
+    this.storeOk();
+    this.catchUpClock();
+    return answer!;
+  }
+
   private process(bytes: Uint8Array): GatewayResult {
     return handleApiRequest(bytes, {
       ledger: this.ledger,
@@ -310,7 +497,7 @@ export class SandboxRuntime {
     });
   }
 
-  private finish(result: GatewayResult, text: string, bytes: Uint8Array, started: number, peer?: string): ApiAnswer {
+  private finish(result: GatewayResult, text: string, bytes: Uint8Array, started: number, peer?: string, persist = true): ApiAnswer {
     // UCSP keeps its genuine answer (a byte-for-byte repeat gets it); a corrupted one is what leaves
     if (result.remember) this.ledger.replay.remember(result.remember.msgID, result.remember.digest, text, this.clock.now());
     const corrupted = result.fault ? this.corrupt(result, text) : undefined;
@@ -344,7 +531,7 @@ export class SandboxRuntime {
       else this.expiry.track(e.orderId);
     }
     try {
-      this.persist();
+      if (persist) this.persist();
     } catch (e) {
       if (!isUcspError(e) || e.kind !== 'unavailable') throw e;
       // processed, but not written: 99 goes out instead (PROFILE §8: try again). What the request
@@ -570,6 +757,14 @@ export class SandboxRuntime {
 
   /** Forgets all state: orders, contracts, notices, msgIDs, faults, outcomes, journal. */
   reset(): void {
+    this.forgetLocal();
+    // PostgreSQL: every instance forgets too, when it next looks (the store's reset mark)
+    if (this.shared) void this.inFlight.track('store', 'resetting the shared state in PostgreSQL', this.shared.clear()).catch((e: unknown) => this.storeFailed(e));
+    else void this.store?.clear();
+  }
+
+  /** Forgets all state held here (not the store's). */
+  private forgetLocal(): void {
     this.notices.stop();
     this.watch.stop();
     this.expiry.stop();
@@ -581,19 +776,28 @@ export class SandboxRuntime {
     this.lastLogin = undefined;
     this.forcedAnswers = [];
     this.answerFaults.clear();
-    this.store?.clear();
   }
 
   journalEntries(q: Parameters<Journal['query']>[0]): JournalEntry[] {
     return this.journal.query(q);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.clockHold.close();
     this.notices.stop();
     this.watch.stop();
     this.expiry.stop();
     this.clock.close();
+    if (this.shared) {
+      try {
+        await this.persistAsync();
+      } catch {
+        // the database cannot be reached (said by onStoreProblem): what is unwritten is lost
+      }
+      await this.shared.close().catch(() => undefined);
+      void this.answerSigner?.close();
+      return;
+    }
     try {
       this.persist();
       this.store?.close();

@@ -18,7 +18,7 @@ import { createUcspApp } from '../servers/ucsp-app.js';
 import { withApiFastPath } from '../servers/api-fast-path.js';
 import type { VirtualClock } from '../clock/virtual-clock.js';
 import { SandboxRuntime, type SandboxUrls } from './runtime.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
+import type { StateStore } from '../store/state-store.js';
 import { ThreadpoolSigner, type AnswerSigner } from './answer-signer.js';
 
 export interface RunningSandbox {
@@ -133,8 +133,11 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
   }
   const ucspSigner = await loadSigner(ucspKey, ucspCert);
   const partnerCertificates = await loadCertificates(config.partner.certificate, config.partner.certificatePassword ?? '');
-  let store: SqliteStore | undefined;
-  if (config.dataDir) {
+  let store: StateStore | undefined;
+  if (config.store) {
+    const { PgStore } = await import('../store/pg-store.js');
+    store = await PgStore.open({ url: config.store, insID: config.partner.insID, poolSize: config.storePoolSize ?? 10, journalLimit: config.journalLimit });
+  } else if (config.dataDir) {
     const { SqliteStore } = await import('../store/sqlite-store.js');
     store = new SqliteStore(config.dataDir, config.journalLimit);
   }
@@ -154,7 +157,11 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
     ...(answerSigner ? { answerSigner } : {}),
     // one line when the data folder stops being writable (a full disk), one when it is again
     onStoreProblem: (problem) =>
-      process.stderr.write(problem ? `ucsp-sandbox: ${problem} — requests are answered 99 (wire) or 503 until it can be written\n` : 'ucsp-sandbox: the data folder can be written again; what was waiting is written\n'),
+      process.stderr.write(
+        problem
+          ? `ucsp-sandbox: ${problem} — requests are answered 99 (wire) or 503 until it can be written\n`
+          : `ucsp-sandbox: the ${config.store ? 'database' : 'data folder'} can be written again; what was waiting is written\n`,
+      ),
   });
 
   const apps = [createUcspApp(runtime), createChannelApp(runtime), createIssuerApp(runtime)];
@@ -178,7 +185,7 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
     runtime.doors.configure(answeredHostnames(config), [...Object.values(urls.public), ...Object.values(urls.bound)]);
   } catch (e) {
     await Promise.all(servers.map(closeServer));
-    runtime.close();
+    await runtime.close();
     throw e;
   }
   let closing: Promise<void> | undefined;
@@ -195,7 +202,7 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
         // requests in flight finish, then persist and stop timers
         runtime.journal.endSubscriptions();
         await Promise.all(servers.map(closeServer));
-        runtime.close();
+        await runtime.close();
       })();
       return closing;
     },

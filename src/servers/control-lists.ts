@@ -7,7 +7,7 @@
  */
 import type { Request, Response } from 'express';
 import { UcspError } from '../errors/index.js';
-import type { SqliteStore, Table } from '../store/sqlite-store.js';
+import type { PagedTables, Table } from '../store/state-store.js';
 
 export const MAX_PAGE = 10_000;
 const CHUNK_ITEMS = 200;
@@ -63,7 +63,7 @@ export function memoryPage<T>(map: ReadonlyMap<string, T>, p: PageRequest): Page
 }
 
 /** A page of a table of durable state, in the order rows were first written; the cursor is the last row given. */
-export function storePage<T>(store: SqliteStore, table: Table, p: PageRequest): Page<T> {
+export function storePage<T>(store: PagedTables, table: Table, p: PageRequest): Page<T> {
   let after = 0;
   if (p.cursor !== undefined) {
     const m = /^r:([0-9]{1,15})$/.exec(p.cursor);

@@ -130,12 +130,15 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   // (src/servers/openapi/control-api.ts; a test fails when a route is not in it)
   controlDocRoutes(r, runtime);
 
-  r.get('/status', (_req, res) => {
+  r.get('/status', async (_req, res) => {
+    // shared state (PostgreSQL): this instance, and the notice attempts repeated after a lease ran out
+    const shared = runtime.shared ? { instance: runtime.shared.instance, database: runtime.shared.where, noticeJobs: { ...(await runtime.shared.noticeJobs().catch(() => ({}))), repeatedHere: runtime.noticeRepeats } } : undefined;
     res.json({
+      ...(shared ? { shared } : {}),
       urls: runtime.urls,
       clock: { now: runtime.clock.now(), iso: new Date(runtime.clock.now()).toISOString(), timeScale: runtime.clock.timeScale, pendingTimers: runtime.clock.pendingTimers, held: runtime.clockHold.info !== undefined },
       inFlight: runtime.inFlight.size,
-      orders: runtime.store ? runtime.store.count('orders') : runtime.ledger.orders.size,
+      orders: runtime.store?.paged ? runtime.store.paged.count('orders') : runtime.ledger.orders.size,
       ordersInMemory: { size: runtime.ledger.orders.size, limit: runtime.config.orderLimit, dropped: runtime.ledger.dropped, inDataFolderOnly: runtime.ledger.evicted },
       contracts: runtime.ledger.contracts.size,
       notices: runtime.ledger.notices.size,
@@ -250,9 +253,10 @@ export function controlRouter(runtime: SandboxRuntime): Router {
       return streamList(req, res, memoryPage(mine, p), (n) => n);
     }
     // with durable state, notices of orders that left memory are in the file only
-    if (runtime.store) {
+    const paged = runtime.store?.paged;
+    if (paged) {
       runtime.persist();
-      return streamList(req, res, storePage(runtime.store, 'notices', p), (n) => n);
+      return streamList(req, res, storePage(paged, 'notices', p), (n) => n);
     }
     return streamList(req, res, memoryPage(runtime.ledger.notices, p), (n) => n);
   });
@@ -366,9 +370,10 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   // paged (?limit, ?cursor) and streamed: see control-lists.ts
   r.get('/orders', async (req, res) => {
     const p = pageRequest(req);
-    if (runtime.store) {
+    const paged = runtime.store?.paged;
+    if (paged) {
       runtime.persist();
-      return streamList(req, res, storePage<AnyOrder>(runtime.store, 'orders', p), viewOrder);
+      return streamList(req, res, storePage<AnyOrder>(paged, 'orders', p), viewOrder);
     }
     return streamList(req, res, memoryPage(runtime.ledger.orders, p), viewOrder);
   });

@@ -18,6 +18,7 @@ function unavailable(req: Request, res: Response, party: string, reason: string)
 }
 
 export function persistBeforeAnswer(runtime: SandboxRuntime, party: string): RequestHandler {
+  if (runtime.shared) return sharedBeforeAnswer(runtime, party);
   return (req, res, next) => {
     const down = runtime.storeUnavailable();
     if (down) {
@@ -40,6 +41,42 @@ export function persistBeforeAnswer(runtime: SandboxRuntime, party: string): Req
         return end(u.body);
       }
       return end(...a);
+    }) as typeof res.end;
+    next();
+  };
+}
+
+/**
+ * The same with PostgreSQL (state shared by several instances): before the handler, the ledger
+ * catches up with what other instances wrote (the order a page shows may have been taken by
+ * another); once the handler has answered, what it changed is written and committed, and only
+ * then does the answer leave (held meanwhile).
+ */
+function sharedBeforeAnswer(runtime: SandboxRuntime, party: string): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      await runtime.persistAsync();
+    } catch (e) {
+      const u = unavailable(req, res, party, isUcspError(e) ? e.message : String(e));
+      res.status(503).set('content-type', u.type).set('retry-after', '1').send(u.body);
+      return;
+    }
+    const end = res.end.bind(res) as (...a: unknown[]) => typeof res;
+    res.end = ((...a: unknown[]) => {
+      runtime.persistAsync().then(
+        () => end(...a),
+        (e: unknown) => {
+          if (res.headersSent) return end(...a);
+          const u = unavailable(req, res, party, isUcspError(e) ? e.message : String(e));
+          res.statusCode = 503;
+          res.removeHeader('content-length');
+          res.removeHeader('location');
+          res.setHeader('content-type', u.type);
+          res.setHeader('content-length', Buffer.byteLength(u.body));
+          return end(u.body);
+        },
+      );
+      return res;
     }) as typeof res.end;
     next();
   };

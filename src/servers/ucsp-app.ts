@@ -21,6 +21,14 @@ function peerOf(req: Request): string {
 export function createUcspApp(runtime: SandboxRuntime): Express {
   const app = express();
   app.disable('x-powered-by');
+  // for load balancers, without the control token: the process is up; it can take requests
+  app.get('/healthz', (_req, res) => {
+    res.set('cache-control', 'no-store').json({ status: 'up' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const why = await runtime.notReady();
+    res.set('cache-control', 'no-store').status(why ? 503 : 200).json(why ? { status: 'not ready', reason: why } : { status: 'ready', store: runtime.store?.engine ?? 'memory' });
+  });
   if (runtime.store) app.use(persistBeforeAnswer(runtime, PARTY));
   app.set('etag', false);
   app.set('query parser', 'simple');

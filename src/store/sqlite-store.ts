@@ -22,24 +22,18 @@ import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { UcspError } from '../errors/index.js';
 import type { JournalEntry } from '../journal/journal.js';
-import type { AnyOrder, LedgerBacking, LedgerSnapshot } from '../protocol/ledger.js';
+import type { AnyOrder, LedgerBacking } from '../protocol/ledger.js';
 import type { IssuerTxn } from '../protocol/issuer-rules.js';
 import type { NoticeRecord } from '../protocol/notice-machine.js';
 import type { ReplayEntry } from '../protocol/replay-cache.js';
+import { TABLES, type PagedTables, type StateStore, type StoredState, type Table } from './state-store.js';
+
+export type { StoredState, Table } from './state-store.js';
 
 const require = createRequire(import.meta.url);
 
-export type Table = 'orders' | 'contracts' | 'issuer' | 'notices';
-const TABLES: readonly Table[] = ['orders', 'contracts', 'issuer', 'notices'];
-
-export interface StoredState {
-  ledger: LedgerSnapshot;
-  replay: [string, ReplayEntry][];
-  journal: JournalEntry[];
-  kv: Record<string, unknown>;
-}
-
-export class SqliteStore {
+export class SqliteStore implements StateStore, PagedTables {
+  readonly engine = 'sqlite' as const;
   private readonly db: BetterSqlite3.Database;
   private readonly pending = new Map<string, { table: Table; key: string; value: unknown }>();
   private readonly replay = new Map<string, ReplayEntry | undefined>();
@@ -141,6 +135,15 @@ export class SqliteStore {
    */
   page(table: Table, afterRow: number, limit: number): { row: number; value: string }[] {
     return this.db.prepare(`SELECT rowid AS row, value FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT ?`).all(afterRow, limit) as { row: number; value: string }[];
+  }
+
+  get paged(): PagedTables {
+    return this;
+  }
+
+  /** Ready once open: the file is local. */
+  notReady(): Promise<string | undefined> {
+    return Promise.resolve(undefined);
   }
 
   /** Rows in a table. */

@@ -9,7 +9,7 @@ import { resolveConfig, type DeepPartial, type SandboxConfig } from '../../src/c
 import { TrustStore, certInfoFromPem, generateTestKeys, signMessage, verifyMessage, type SignerCredentials, type TestKeySet } from '../../src/crypto/index.js';
 import { formatUcspTime } from '../../src/protocol/time.js';
 import { SandboxRuntime } from '../../src/sandbox/runtime.js';
-import type { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { StateStore } from '../../src/store/state-store.js';
 import { validateMessage, type MsgType } from '../../src/schemas/index.js';
 
 let cachedKeys: TestKeySet | undefined;
@@ -30,7 +30,7 @@ export interface Answer {
   msg: { msgInfo: Record<string, string>; trxInfo: Record<string, string>; msgResponse: { responseCode: string; responseMsg: string } };
 }
 
-export function makeHarness(overrides: DeepPartial<SandboxConfig> = {}, options: { store?: SqliteStore } = {}) {
+export function makeHarness(overrides: DeepPartial<SandboxConfig> = {}, options: { store?: StateStore } = {}) {
   const keys = testKeys();
   const partner = signerOf(keys.partner.keyPem, keys.partner.certPem);
   const ucsp = signerOf(keys.ucsp.keyPem, keys.ucsp.certPem);
@@ -74,6 +74,12 @@ export function makeHarness(overrides: DeepPartial<SandboxConfig> = {}, options:
     return a;
   }
 
+  /** send() through the asynchronous path (the one servers use; with PostgreSQL, one unit of the store). */
+  async function sendAsync(msgType: MsgType | string, trxInfo: Record<string, unknown>, o: Parameters<typeof message>[2] & { signer?: SignerCredentials } = {}): Promise<Answer> {
+    const text = signMessage(message(msgType, trxInfo, o), o.signer ?? partner);
+    return parseAnswer((await runtime.handleApiAsync(Buffer.from(text, 'utf8'))).text);
+  }
+
   let orderSeq = 0;
   const newOrderId = (prefix = 'ORD') => `${prefix}${Date.now()}${String(++orderSeq).padStart(4, '0')}`;
 
@@ -91,7 +97,7 @@ export function makeHarness(overrides: DeepPartial<SandboxConfig> = {}, options:
     };
   }
 
-  return { keys, partner, ucsp, config, clock, runtime, message, send, sendText, parseAnswer, wireNow, newOrderId, orderTrx, close: () => runtime.close() };
+  return { keys, partner, ucsp, config, clock, runtime, message, send, sendAsync, sendText, parseAnswer, wireNow, newOrderId, orderTrx, close: () => runtime.close() };
 }
 
 export type Harness = ReturnType<typeof makeHarness>;

@@ -26,7 +26,8 @@ Examples:
   $ npx ucsp-sandbox start
   $ npx ucsp-sandbox start --port 0 --json
   $ npx ucsp-sandbox start --host 0.0.0.0 --public-url http://192.168.1.20   # reached from other machines (prints a control token)
-  $ npx ucsp-sandbox start --config ./ucsp-sandbox.config.json --time-scale 0`,
+  $ npx ucsp-sandbox start --config ./ucsp-sandbox.config.json --time-scale 0
+  $ npx ucsp-sandbox start --store postgres://sandbox:secret@db.example:5432/ucsp   # state shared by every instance on that database`,
     )
     .action(async (opts: ConfigFlags & { json: boolean; workers?: number }) => {
       // loaded here, not at start-up of the CLI: every other command starts faster
@@ -52,6 +53,7 @@ Examples:
             generatedKeys: sandbox.generatedKeys,
             ...(sandbox.generatedToken ? { controlToken: sandbox.generatedToken } : {}),
             dataDir: loaded.config.dataDir ?? null,
+            ...(sandbox.runtime.shared ? { store: sandbox.runtime.shared.where, instance: sandbox.runtime.shared.instance } : {}),
           })}\n`,
         );
       } else {
@@ -63,7 +65,9 @@ Examples:
         err(`  login hand-off:      ${urls.ucsp}/ucsp/authorize?industryCode=${loaded.config.partner.industryCode}&channelCode=${loaded.config.channels[0]?.channelCode}`);
         err(`  control API:         ${urls.ucsp}/control/status`);
         if (sandbox.generatedToken) err(`  control API token:   ${sandbox.generatedToken}  (reached beyond loopback: the control API and the issuer's transactions need Authorization: Bearer <token>; set controlToken to choose one)`);
-        err(`  state:               ${loaded.config.dataDir ? `durable in ${loaded.config.dataDir}` : 'in memory (--data DIR to keep it across restarts)'}`);
+        const shared = sandbox.runtime.shared;
+        err(`  state:               ${shared ? `shared in PostgreSQL ${shared.where} (instance ${shared.instance})` : loaded.config.dataDir ? `durable in ${loaded.config.dataDir}` : 'in memory (--data DIR to keep it across restarts)'}`);
+        err(`  health:              ${urls.ucsp}/healthz · ${urls.ucsp}/readyz`);
         if (loaded.usedDefaults || sandbox.generatedKeys) {
           err('  register with your Industry Service:');
           err(`    UCSP certificate (verify UCSP's messages): ${files.ucspCertificate} (signCertID ${sandbox.runtime.ucspCertificate.serial})`);

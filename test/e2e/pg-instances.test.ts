@@ -1,0 +1,130 @@
+/**
+ * The real CLI on PostgreSQL (`--store`): health and readiness, a database that cannot be reached
+ * at start (exit 2) or is lost while running (99 / 503, then recovery), and two instances on one
+ * database, one killed with SIGKILL while notices wait in their retry schedule.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSigner, signMessage, type SignerCredentials } from '../../src/crypto/index.js';
+import { formatUcspTime } from '../../src/protocol/time.js';
+import { runCli } from '../support/cli.js';
+import { startMiniPartner, type MiniPartner } from '../support/mini-partner.js';
+import { createTestDatabase, postgresSkipReason, type TestDatabase } from '../support/pg.js';
+import { control, spawnSandbox, type SpawnedSandbox } from '../support/spawn-sandbox.js';
+import { tempDir } from '../support/tmp.js';
+
+const skip = postgresSkipReason();
+let dir: string;
+let cleanup: () => Promise<void>;
+let partner: SignerCredentials;
+let backend: MiniPartner;
+let db: TestDatabase;
+let seq = 0;
+const spawned: SpawnedSandbox[] = [];
+
+type Notice = { id: string; status: string; firstAttemptAt: number; attempts: { at: number; httpStatus?: number; ok: boolean }[] };
+
+const start = async () => {
+  const sb = await spawnSandbox(['--time-scale', '0', '--store', db.url], { cwd: dir });
+  spawned.push(sb);
+  return sb;
+};
+
+async function send(sb: SpawnedSandbox, msgType: string, trxInfo: Record<string, string>) {
+  const ts = formatUcspTime(Date.now());
+  const text = signMessage({ msgInfo: { versionNo: '1.0.0', msgID: `P12345678${ts}${String(++seq).padStart(6, '0')}`, timeStamp: ts, msgType, insID: '12345678' }, trxInfo }, partner);
+  const res = await fetch(sb.ready.api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+  return JSON.parse(await res.text()) as { msgResponse: { responseCode: string; responseMsg: string }; trxInfo: Record<string, string> };
+}
+
+const order = (orderId: string) => ({ orderId, merId: '123456789012345', acqIIN: '00010344', txnAmt: '1234', currencyCode: '344', txnTime: formatUcspTime(Date.now()), userId: 'user-001', backUrl: backend.url });
+
+describe.skipIf(skip !== undefined)('the sandbox on PostgreSQL (real CLI)', () => {
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir('ucsp-pg-'));
+    const keys = join(dir, '.ucsp-sandbox', 'keys');
+    expect((await runCli(['keys', 'init', '--out', keys])).code).toBe(0);
+    partner = await loadSigner(join(keys, 'partner.key.pem'), join(keys, 'partner.cert.pem'));
+    backend = await startMiniPartner(partner);
+    db = await createTestDatabase('ucsp_e2e');
+  });
+  afterAll(async () => {
+    for (const sb of spawned) if (sb.child.exitCode === null && sb.child.signalCode === null) await sb.stop('SIGKILL');
+    await backend?.close();
+    await db?.drop();
+    await cleanup?.();
+  });
+
+  it('a database that cannot be reached at start: exit 2, saying which (without its password)', async () => {
+    const r = await runCli(['start', '--port', '0', '--store', 'postgres://someone:secret@127.0.0.1:1/nothing'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot use the database postgres://someone:***@127.0.0.1:1/nothing');
+    expect(r.stderr).not.toContain('secret');
+    const bad = await runCli(['start', '--port', '0', '--store', 'mysql://x@y/z'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('must be a PostgreSQL URL');
+  });
+
+  it('/healthz and /readyz answer without the control token; the database lost while running is 99 and 503, then it recovers', async () => {
+    const sb = await start();
+    expect((await fetch(`${sb.ready.ucsp}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${sb.ready.ucsp}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', store: 'postgres' });
+    expect((await send(sb, 'SUBMIT_PAYMENT_ORDER', order(`ORDPGA${Date.now()}`))).msgResponse.responseCode).toBe('00');
+
+    // the database goes away: no new connection, the open ones cut
+    await db.admin(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`);
+    await db.admin('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [db.name]);
+    const lost = await send(sb, 'SUBMIT_PAYMENT_ORDER', order(`ORDPGB${Date.now()}`));
+    expect(lost.msgResponse.responseCode).toBe('99');
+    expect(lost.msgResponse.responseMsg).toContain('database');
+    expect((await control(sb.ready.ucsp, '/status')).status).toBe(503);
+    expect((await fetch(`${sb.ready.ucsp}/readyz`)).status).toBe(503);
+    expect((await fetch(`${sb.ready.ucsp}/healthz`)).status).toBe(200);
+
+    await db.admin(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`);
+    const back = await send(sb, 'SUBMIT_PAYMENT_ORDER', order(`ORDPGC${Date.now()}`));
+    expect(back.msgResponse.responseCode).toBe('00');
+    expect((await fetch(`${sb.ready.ucsp}/readyz`)).status).toBe(200);
+    expect(sb.child.exitCode).toBe(null);
+    expect(sb.stderr()).toContain('can be written again');
+    expect(await sb.stop()).toBe(130);
+  });
+
+  it('SIGKILL of one instance while a notice waits in its retry schedule: the other delivers it at its place; 0 lost, repeats reported', async () => {
+    const a = await start();
+    const b = await start();
+    backend.failing = true;
+    const orderId = `ORDPGK${Date.now()}`;
+    expect((await send(a, 'SUBMIT_PAYMENT_ORDER', order(orderId))).msgResponse.responseCode).toBe('00');
+    expect((await control(a.ready.ucsp, '/pay', { orderId })).status).toBe(200);
+    await control(a.ready.ucsp, '/clock/advance', { ms: 15_000 });
+    const before = (await control<Notice[]>(a.ready.ucsp, `/notices?orderId=${orderId}`)).json[0]!;
+    expect(before.status).toBe('PENDING');
+    expect(before.attempts.map((x) => x.httpStatus)).toEqual([500, 500]);
+    // b made none of them: each attempt was claimed by one instance
+    expect(backend.received.filter((r) => r.orderId === orderId)).toHaveLength(2);
+
+    expect(await a.stop('SIGKILL')).toBe(null);
+    backend.failing = false;
+
+    // b knows the notice and the clock a left; the third attempt is due 30 s after the first
+    const seen = (await control<Notice[]>(b.ready.ucsp, `/notices?orderId=${orderId}`)).json[0]!;
+    expect(seen.attempts).toHaveLength(2);
+    await control(b.ready.ucsp, '/clock/advance', { ms: 15_000 });
+    await control(b.ready.ucsp, '/settle', {});
+    const after = (await control<Notice[]>(b.ready.ucsp, `/notices?orderId=${orderId}`)).json[0]!;
+    expect(after.status).toBe('DELIVERED');
+    expect(after.attempts.map((x) => x.httpStatus)).toEqual([500, 500, 200]);
+    expect(after.attempts.map((x) => x.at - after.firstAttemptAt)).toEqual([0, 15_000, 30_000]);
+    // 0 lost, none twice
+    expect(backend.received.filter((r) => r.orderId === orderId)).toHaveLength(3);
+    const status = (await control<{ shared: { noticeJobs: { repeats: number; leased: number } } }>(b.ready.ucsp, '/status')).json;
+    expect(status.shared.noticeJobs).toMatchObject({ repeats: 0, leased: 0 });
+    // b's journal shows a's wire traffic for the order too
+    const journal = (await control<{ entries: { direction: string; channel: string; orderId?: string }[] }>(b.ready.ucsp, `/journal?orderId=${orderId}`)).json.entries;
+    expect(journal.filter((e) => e.channel === 'api' && e.direction === 'in')).toHaveLength(1);
+    expect(await b.stop()).toBe(130);
+  });
+});
