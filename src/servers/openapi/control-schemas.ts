@@ -259,6 +259,20 @@ const Status = closed(
       kind: stringEnum(['threadpool', 'workers', 'main-thread'] as const),
       threads: Type.Integer({ minimum: 0, description: 'threads that sign answers (0: the main thread)' }),
     }),
+    shared: O(
+      closed(
+        {
+          instance: Type.String({ description: 'this instance' }),
+          database: Type.String({ description: 'where the shared state is (the URL without its password)' }),
+          noticeJobs: closed({
+            repeats: O(count('notice attempts made again after a lease ran out, by any instance')),
+            leased: O(count('notice jobs leased now')),
+            repeatedHere: count('of those repeats, made by this instance'),
+          }),
+        },
+        'shared state (PostgreSQL): absent with memory or SQLite',
+      ),
+    ),
     memory: Type.Record(Type.String(), Type.Number(), { description: 'the process in MB: rssMb, heapUsedMb, heapTotalMb, externalMb and each V8 heap space (`<space>Mb`)' }),
   },
   'What the sandbox holds and where it is',
