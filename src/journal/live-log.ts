@@ -1,16 +1,19 @@
 /**
  * The live log: the journal followed as it grows, one line (pretty) or one JSON object (json) per
- * exchange, written to a stream (stderr, a file). Off the request path: an entry is formatted in
- * the journal's subscriber and queued; the queue is written once per turn of the event loop, in
- * one write. Never blocking and never growing without bound: while the stream holds more than
- * `maxBacklogChars` unwritten (a terminal or a pipe nobody reads), exchanges are counted instead of
- * queued, and one line says how many were left out once the stream takes text again.
+ * exchange, written to a stream (stderr, a file). Off the request path: the journal's subscriber
+ * only joins entries into exchanges and queues them; they are formatted and written once per turn
+ * of the event loop, in one write, after the answers of that turn have gone. Never blocking and
+ * never growing without bound: while the stream holds more than `maxBacklogChars` unwritten (a
+ * terminal or a pipe nobody reads), or MAX_QUEUED exchanges wait, exchanges are counted instead
+ * of queued, and one line says how many were left out once the stream takes text again.
  */
 import type { Writable } from 'node:stream';
 import type { Journal } from './journal.js';
 import { ExchangeJoiner, describeExchange, formatRecord, type Exchange, type LineOptions } from './log-line.js';
 
 export type LogFormat = 'pretty' | 'json';
+/** Exchanges waiting for the next write, past which more are counted instead. */
+export const MAX_QUEUED = 10_000;
 export const LOG_FORMATS: readonly LogFormat[] = ['pretty', 'json'];
 
 export interface LogSinkOptions extends LineOptions {
@@ -22,8 +25,8 @@ export interface LogSinkOptions extends LineOptions {
 }
 
 export class LogSink {
-  private batch: string[] = [];
-  private batchChars = 0;
+  /** Exchanges (and lines about the log itself) waiting for the next write. */
+  private queue: (Exchange | string)[] = [];
   private scheduled = false;
   private left = 0;
   private waitingForDrain = false;
@@ -38,7 +41,7 @@ export class LogSink {
     out.on('error', (e: Error) => {
       if (this.broken) return;
       this.broken = true;
-      this.batch = [];
+      this.queue = [];
       o.onError?.(e);
     });
   }
@@ -50,7 +53,7 @@ export class LogSink {
 
   exchange(x: Exchange): void {
     if (this.broken) return;
-    if (this.out.writableLength + this.batchChars > this.max) {
+    if (this.out.writableLength > this.max || this.queue.length >= MAX_QUEUED) {
       this.left++;
       if (!this.waitingForDrain) {
         this.waitingForDrain = true;
@@ -61,20 +64,20 @@ export class LogSink {
       }
       return;
     }
-    const r = describeExchange(x);
-    this.queue(this.o.format === 'json' ? JSON.stringify(r) : formatRecord(r, this.o));
+    this.queue.push(x);
+    this.schedule();
   }
 
   /** A line about the log itself: the sandbox was reset, or is closing. */
   event(event: 'reset' | 'end', words: string): void {
     if (this.broken) return;
-    this.queue(this.o.format === 'json' ? JSON.stringify({ event, note: words }) : `── ${words} ──`);
+    this.queue.push(this.o.format === 'json' ? JSON.stringify({ event, note: words }) : `── ${words} ──`);
+    this.schedule();
   }
 
-  private queue(line: string): void {
-    this.batch.push(line);
-    this.batchChars += line.length + 1;
-    this.schedule();
+  private line(x: Exchange): string {
+    const r = describeExchange(x);
+    return this.o.format === 'json' ? JSON.stringify(r) : formatRecord(r, this.o);
   }
 
   private schedule(): void {
@@ -86,15 +89,14 @@ export class LogSink {
   /** Writes what is queued now, in one write. */
   flush(): void {
     this.scheduled = false;
-    if (this.broken || (!this.batch.length && !this.left)) return;
+    if (this.broken || (!this.queue.length && !this.left)) return;
     let text = '';
     if (this.left && !this.waitingForDrain) {
       text += `${this.o.format === 'json' ? JSON.stringify({ event: 'left-out', count: this.left }) : `── ${this.left} exchange${this.left === 1 ? '' : 's'} left out: the log's reader fell behind ──`}\n`;
       this.left = 0;
     }
-    if (this.batch.length) text += `${this.batch.join('\n')}\n`;
-    this.batch = [];
-    this.batchChars = 0;
+    if (this.queue.length) text += `${this.queue.map((item) => (typeof item === 'string' ? item : this.line(item))).join('\n')}\n`;
+    this.queue = [];
     if (text) this.out.write(text);
   }
 }
