@@ -17,7 +17,7 @@ interface LogFlags {
  * --log-file (appended, no colour). The file is opened now, before anything starts: a path that
  * cannot be written is a usage error, not a sandbox half-way up.
  */
-function openLogs(flags: LogFlags & { json: boolean; color?: boolean }): { sinks: LogSink[]; close(): Promise<void> } {
+function openLogs(flags: LogFlags & { json: boolean; color?: boolean }): { sinks: LogSink[]; onStderr: boolean; close(): Promise<void> } {
   const format = flags.log ?? 'pretty';
   const sinks: LogSink[] = [];
   let file: import('node:fs').WriteStream | undefined;
@@ -32,11 +32,13 @@ function openLogs(flags: LogFlags & { json: boolean; color?: boolean }): { sinks
     const path = flags.logFile;
     sinks.push(new LogSink(file, { format, onError: (e) => err(`ucsp-sandbox: the log file ${path} cannot be written (${e.message}); the live log goes on without it`) }));
   }
-  if (!flags.quiet && (!flags.json || flags.log !== undefined)) {
+  const onStderr = !flags.quiet && (!flags.json || flags.log !== undefined);
+  if (onStderr) {
     sinks.push(new LogSink(process.stderr, { format, paint: paintFor(format === 'pretty' && stderrColour(flags.color)) }));
   }
   return {
     sinks,
+    onStderr,
     close: () => (file ? new Promise<void>((resolve) => file.end(resolve)) : Promise.resolve()),
   };
 }
@@ -56,7 +58,7 @@ export function registerStart(program: Command): void {
       .option('--workers <n>', 'sign answers in N worker threads (spreads the RSA work over N cores; 0 = in the main thread)', parseWorkers, 0)
       .addOption(new Option('--log <format>', 'the live log on stderr: pretty (one line per exchange) or json (one JSON object per line); with --json only when given').choices(LOG_FORMATS))
       .option('--log-file <path>', 'also append the live log to this file (no colour)')
-      .option('--quiet', 'no live log on stderr (the ready line and problems only)'),
+      .option('--quiet', 'no live log on stderr'),
   )
     .addHelpText(
       'after',
@@ -120,6 +122,8 @@ Examples:
           err(`    your certificate (UCSP verifies yours):    ${files.partnerCertificate}`);
           err(`    your INDUSTRY_INDEX_URL:                   ${loaded.config.partner.indexUrl}`);
         }
+        if (logs.onStderr) err(`  live log:            one line per exchange below${opts.logFile ? `, and in ${opts.logFile}` : ''} (--quiet for none, --log json for NDJSON)`);
+        else if (opts.logFile) err(`  live log:            in ${opts.logFile}`);
         err('  Ctrl-C to stop');
       }
       // the journal followed from here on, formatted off the request path (live-log.ts)
