@@ -114,7 +114,7 @@ export class ControlClient {
     const said = (json as { error?: unknown } | undefined)?.error;
     const error = typeof said === 'string' ? said : `HTTP ${status}`;
     if (status === 401) return new UcspError('usage', `the sandbox needs its control token: ${error}. Give it with --token or UCSP_SANDBOX_TOKEN (start printed it), or set controlToken in the configuration`);
-    if (status === 404 && path.startsWith('/') && /no such control call/.test(error)) return new UcspError('usage', `${this.base} has no control call ${path}: is it a ucsp-sandbox of this version?`);
+    if (status === 404 && /no such control call/.test(error)) return new UcspError('usage', `${this.base} has no control call ${path}: is it a ucsp-sandbox of this version?`);
     if (status === 404) return new UcspError('not-found', error);
     if (status === 409) return new UcspError('incorrect', error);
     if (status === 503) return new UcspError('unavailable', error);

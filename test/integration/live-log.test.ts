@@ -69,6 +69,25 @@ describe('live log', () => {
     expect(records.find((r) => r.channel === 'notice')).toMatchObject({ outcome: 'failed', reason: 'HTTP 500', httpStatus: 500, attempt: { n: 1, of: 8, then: 'retry', nextInMs: 15_000 } });
   });
 
+  it('the last attempt of the schedule says UCSP gives up; each one before it when the next is due', async () => {
+    const out = collector();
+    const stop = followJournal(h.runtime.journal, [new LogSink(out, { format: 'pretty', utc: true })]);
+    const trx = h.orderTrx({ backUrl: mini.url });
+    expect(h.send('SUBMIT_PAYMENT_ORDER', trx).code).toBe('00');
+    mini.failing = true;
+    h.runtime.pay({ orderId: trx.orderId });
+    await settle();
+    await h.runtime.clock.advance(7 * 3_600_000);
+    await settle();
+    await turn();
+    stop();
+    const attempts = out.text().split('\n').filter((l) => l.includes('PAYMENT_RESULT_NOTICE'));
+    // the default schedule: +0, 15 s, 30 s, 1 min, 5 min, 15 min, 1 h, 6 h from the first attempt
+    expect(attempts.map((l) => /attempt (\d)\/8/.exec(l)?.[1])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    expect(attempts.map((l) => /next attempt in (.*)$/.exec(l)?.[1])).toEqual(['15 s', '15 s', '30 s', '4 min', '10 min', '45 min', '5 h', undefined]);
+    expect(attempts[7]).toMatch(/failed: HTTP 500; UCSP gives up: no attempt left$/);
+  });
+
   it('a reset is said; what was held for its answer goes out unanswered', async () => {
     const out = collector();
     const stop = followJournal(h.runtime.journal, [new LogSink(out, { format: 'pretty' })]);
