@@ -13,6 +13,13 @@ import { registerStep } from './commands/step.js';
 import { registerInit } from './commands/init.js';
 import { registerSign } from './commands/sign.js';
 import { registerVerify } from './commands/verify.js';
+import { registerClock } from './commands/clock.js';
+import { registerLogs } from './commands/logs.js';
+import { registerNotices } from './commands/notices.js';
+import { registerOrders } from './commands/orders.js';
+import { registerReset } from './commands/reset.js';
+import { registerStatus } from './commands/status.js';
+import { registerTrigger } from './commands/trigger.js';
 import { configureColour, err } from './output.js';
 
 
@@ -33,7 +40,10 @@ Examples:
   $ ucsp-sandbox keys init --out ./keys
   $ ucsp-sandbox sign order.json --key keys/partner.key.pem --cert keys/partner.cert.pem > signed.json
   $ ucsp-sandbox verify signed.json --cert keys/partner.cert.pem
-  $ ucsp-sandbox lint signed.json`,
+  $ ucsp-sandbox lint signed.json
+  $ ucsp-sandbox start                        # then, in another terminal:
+  $ ucsp-sandbox logs --follow
+  $ ucsp-sandbox trigger payment.approved`,
     );
   program.hook('preAction', (_this, action) => {
     const opts = action.optsWithGlobals() as { json?: boolean; color?: boolean };
@@ -48,6 +58,14 @@ Examples:
   registerRun(program);
   registerStep(program);
   registerInit(program);
+  // a running sandbox, through its control API
+  registerStatus(program);
+  registerLogs(program);
+  registerTrigger(program);
+  registerNotices(program);
+  registerOrders(program);
+  registerClock(program);
+  registerReset(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -39,6 +39,26 @@ export interface JournalEntry {
    * was sent; `genuineCode` is UCSP's real answer, kept for byte-for-byte repeats.
    */
   corrupted?: { fault: string; genuineCode: string; code: string };
+  /** A notice attempt (on the notice and on the partner's answer): which one, and what follows it. */
+  attempt?: NoticeAttemptInfo;
+}
+
+/**
+ * Where a notice attempt stands in its schedule. On the attempt: `n` of `of` (scheduled), or an
+ * extra copy. On the partner's answer also what follows: delivered, the next attempt (sandbox
+ * clock), or given up — for a scheduled attempt only (an extra copy never moves the schedule).
+ */
+export interface NoticeAttemptInfo {
+  noticeId: string;
+  kind: 'scheduled' | 'extra';
+  /** The scheduled attempt's number (1 = the first), or the number of the copy among the notice's attempts. */
+  n: number;
+  /** Scheduled attempts in the retry schedule. */
+  of: number;
+  /** On the answer to a scheduled attempt: what the notice does next. */
+  then?: 'delivered' | 'retry' | 'gave-up';
+  /** With `then: "retry"`: when the next attempt is due (sandbox clock, epoch ms). */
+  nextAt?: number;
 }
 
 export interface JournalQuery {

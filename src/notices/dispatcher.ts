@@ -6,7 +6,7 @@
 import type { InFlight } from '../clock/in-flight.js';
 import type { VirtualClock } from '../clock/virtual-clock.js';
 import { signMessage, type SignatureVariant, type SignerCredentials, type TrustStore } from '../crypto/index.js';
-import type { Journal } from '../journal/journal.js';
+import type { Journal, NoticeAttemptInfo } from '../journal/journal.js';
 import type { Ledger } from '../protocol/ledger.js';
 import { noticeTransition, type NoticeAttempt, type NoticeRecord } from '../protocol/notice-machine.js';
 import type { NoticeDraft } from '../protocol/settlement.js';
@@ -353,6 +353,13 @@ export class NoticeDispatcher {
         : n.backdatedMs
           ? `timeStamp back-dated ${describeAge(n.backdatedMs)}, as on a retry that long after the first attempt`
           : undefined;
+    // where the attempt stands in the schedule, for people reading the journal (live log, inspector)
+    const info: NoticeAttemptInfo = {
+      noticeId: n.id,
+      kind,
+      n: kind === 'scheduled' ? n.attempts.filter((a) => a.kind === 'scheduled').length + 1 : n.attempts.length + 1,
+      of: this.o.retryScheduleMs.length,
+    };
     const out = this.o.journal.add({
       at,
       wallAt: this.o.wallNow(),
@@ -364,6 +371,7 @@ export class NoticeDispatcher {
       raw: text,
       peer: n.backUrl,
       ...(note ? { note } : {}),
+      attempt: info,
     });
     const epoch = this.epoch;
     const r: DeliveryResult = await this.deliverInSlot(n, text);
@@ -386,6 +394,7 @@ export class NoticeDispatcher {
       ...(r.responseCode ? { responseCode: r.responseCode } : {}),
       ...(r.signature ? { signature: r.signature } : {}),
       ...(r.problem ? { note: r.problem } : {}),
+      attempt: kind === 'scheduled' ? { ...info, ...this.whatFollows(n.id, r.ok, at) } : info,
     });
     const attempt: NoticeAttempt = {
       n: n.attempts.length + 1,
@@ -402,6 +411,19 @@ export class NoticeDispatcher {
     const current = this.get(n.id) ?? n;
     this.save({ ...current, attempts: [...current.attempts, attempt] });
     return attempt;
+  }
+
+  /**
+   * What a scheduled attempt's outcome makes of the notice — the very transition scheduledAttempt
+   * applies next (pure) — so that the journal tells it with the partner's answer.
+   */
+  private whatFollows(id: string, ok: boolean, at: number): Pick<NoticeAttemptInfo, 'then' | 'nextAt'> {
+    const current = this.get(id);
+    if (!current || current.status !== 'PENDING') return {};
+    const next = noticeTransition(current, { type: 'attempted', ok, at, schedule: this.o.retryScheduleMs });
+    if (next.status === 'DELIVERED') return { then: 'delivered' };
+    if (next.status === 'GAVE_UP') return { then: 'gave-up' };
+    return next.nextAt === undefined ? {} : { then: 'retry', nextAt: next.nextAt };
   }
 
   /** One delivery, when one of the MAX_CONCURRENT_DELIVERIES slots is free; registered in flight meanwhile. */

@@ -90,8 +90,8 @@ export class IssuerWatch {
     w.timers.push(this.o.clock.setTimer(w.start + offset, () => this.inquire(w.ref), `UCSP's inquiry #${w.index + 1} of the issuer for order ${w.orderId}`));
   }
 
-  private record(ref: string, orderId: string, direction: 'in' | 'out', body: object, note?: string): void {
-    this.o.journal.add({ at: this.o.clock.now(), wallAt: this.o.wallNow(), direction, channel: 'issuer', orderId, raw: JSON.stringify(body), ...(note ? { note } : {}) });
+  private record(ref: string, orderId: string, direction: 'in' | 'out', body: object, note?: string, replyTo?: number): number {
+    return this.o.journal.add({ at: this.o.clock.now(), wallAt: this.o.wallNow(), direction, channel: 'issuer', orderId, raw: JSON.stringify(body), ...(note ? { note } : {}), ...(replyTo !== undefined ? { replyTo } : {}) }).seq;
   }
 
   private inquire(ref: string): void {
@@ -101,8 +101,8 @@ export class IssuerWatch {
     const now = this.o.clock.now();
     const at = issuerStatusAt({ ...txn, inquiries: txn.inquiries + 1 }, now);
     this.o.ledger.issuer.set(ref, at);
-    this.record(ref, w.orderId, 'out', { inquire: ref, n: w.index + 1, offsetMs: now - w.start }, `UCSP inquires the issuer (#${w.index + 1})`);
-    this.record(ref, w.orderId, 'in', { ref, status: at.status });
+    const asked = this.record(ref, w.orderId, 'out', { inquire: ref, n: w.index + 1, offsetMs: now - w.start }, `UCSP inquires the issuer (#${w.index + 1})`);
+    this.record(ref, w.orderId, 'in', { ref, status: at.status }, undefined, asked);
     w.index++;
     if (at.status !== 'PENDING') return this.finish(w, at);
     this.armInquiry(w);

@@ -1,7 +1,47 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { createWriteStream, openSync } from 'node:fs';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { UcspError } from '../../errors/index.js';
+import { LOG_FORMATS, LogSink, followJournal, type LogFormat } from '../../journal/live-log.js';
 import { addConfigFlags, overridesFrom, type ConfigFlags } from '../config-flags.js';
-import { c, err, out } from '../output.js';
+import { c, err, out, paintFor, stderrColour } from '../output.js';
 import { untilSignal } from '../signals.js';
+
+interface LogFlags {
+  log?: LogFormat;
+  logFile?: string;
+  quiet?: boolean;
+}
+
+/**
+ * Where the live log goes: stderr (unless --quiet; with --json only when --log is given) and the
+ * --log-file (appended, no colour). The file is opened now, before anything starts: a path that
+ * cannot be written is a usage error, not a sandbox half-way up.
+ */
+function openLogs(flags: LogFlags & { json: boolean; color?: boolean }): { sinks: LogSink[]; onStderr: boolean; close(): Promise<void> } {
+  const format = flags.log ?? 'pretty';
+  const sinks: LogSink[] = [];
+  let file: import('node:fs').WriteStream | undefined;
+  if (flags.logFile !== undefined) {
+    let fd: number;
+    try {
+      fd = openSync(flags.logFile, 'a', 0o600);
+    } catch (e) {
+      throw new UcspError('io', `cannot open the log file ${flags.logFile}: ${(e as Error).message}`);
+    }
+    file = createWriteStream('', { fd });
+    const path = flags.logFile;
+    sinks.push(new LogSink(file, { format, onError: (e) => err(`ucsp-sandbox: the log file ${path} cannot be written (${e.message}); the live log goes on without it`) }));
+  }
+  const onStderr = !flags.quiet && (!flags.json || flags.log !== undefined);
+  if (onStderr) {
+    sinks.push(new LogSink(process.stderr, { format, paint: paintFor(format === 'pretty' && stderrColour(flags.color)) }));
+  }
+  return {
+    sinks,
+    onStderr,
+    close: () => (file ? new Promise<void>((resolve) => file.end(resolve)) : Promise.resolve()),
+  };
+}
 
 function parseWorkers(v: string): number {
   const n = Number(v);
@@ -15,21 +55,33 @@ export function registerStart(program: Command): void {
       .command('start')
       .description('run the mock UCSP, channel app and issuer locally until Ctrl-C')
       .option('--json', 'print one JSON object with the URLs when ready (nothing else on stdout)', false)
-      .option('--workers <n>', "sign answers in N worker threads, or 0: in the main thread (default: on Node's thread pool, beside the main thread)", parseWorkers),
+      .option('--workers <n>', "sign answers in N worker threads, or 0: in the main thread (default: on Node's thread pool, beside the main thread)", parseWorkers)
+      .addOption(new Option('--log <format>', 'the live log on stderr: pretty (one line per exchange) or json (one JSON object per line); with --json only when given').choices(LOG_FORMATS))
+      .option('--log-file <path>', 'also append the live log to this file (no colour)')
+      .option('--quiet', 'no live log on stderr'),
   )
     .addHelpText(
       'after',
       `
 Ports: UCSP on --port, the channel app on --port+1, the issuer on --port+2 (default 7300–7302).
 
+The live log: one line per exchange on stderr as it happens — who spoke to whom, the message type,
+the order, the code, the signature verdict, the time taken, and for every refusal or failed notice
+attempt the reason (notice attempts show their number and when the next one is due). stdout keeps
+only the ready line (or, with --json, the one JSON object); with --json the live log is off unless
+--log is given.
+
 Examples:
   $ npx ucsp-sandbox start
   $ npx ucsp-sandbox start --port 0 --json
   $ npx ucsp-sandbox start --host 0.0.0.0 --public-url http://192.168.1.20   # reached from other machines (prints a control token)
   $ npx ucsp-sandbox start --config ./ucsp-sandbox.config.json --time-scale 0
-  $ npx ucsp-sandbox start --store postgres://sandbox:secret@db.example:5432/ucsp   # state shared by every instance on that database`,
+  $ npx ucsp-sandbox start --store postgres://sandbox:secret@db.example:5432/ucsp   # state shared by every instance on that database
+  $ npx ucsp-sandbox start --log json --log-file sandbox.ndjson   # NDJSON on stderr and in a file
+  $ npx ucsp-sandbox start --quiet                               # no live log`,
     )
-    .action(async (opts: ConfigFlags & { json: boolean; workers?: number }) => {
+    .action(async (opts: ConfigFlags & LogFlags & { json: boolean; workers?: number }, cmd: Command) => {
+      const logs = openLogs({ ...opts, color: (cmd.optsWithGlobals() as { color?: boolean }).color });
       // loaded here, not at start-up of the CLI: every other command starts faster
       const [{ loadConfig }, { startSandbox }, { isWildcard }] = await Promise.all([import('../../config/load-config.js'), import('../../sandbox/start-sandbox.js'), import('../../config/public-urls.js')]);
       const loaded = await loadConfig({ cwd: process.cwd(), ...(opts.config ? { configPath: opts.config } : {}), overrides: overridesFrom(opts) });
@@ -74,10 +126,16 @@ Examples:
           err(`    your certificate (UCSP verifies yours):    ${files.partnerCertificate}`);
           err(`    your INDUSTRY_INDEX_URL:                   ${loaded.config.partner.indexUrl}`);
         }
+        if (logs.onStderr) err(`  live log:            one line per exchange below${opts.logFile ? `, and in ${opts.logFile}` : ''} (--quiet for none, --log json for NDJSON)`);
+        else if (opts.logFile) err(`  live log:            in ${opts.logFile}`);
         err('  Ctrl-C to stop');
       }
+      // the journal followed from here on, formatted off the request path (live-log.ts)
+      const unfollow = logs.sinks.length ? followJournal(sandbox.runtime.journal, logs.sinks) : () => {};
       const code = await stopped;
       await sandbox.close();
+      unfollow();
+      await logs.close();
       if (!opts.json) err('stopped');
       process.exitCode = code;
     });

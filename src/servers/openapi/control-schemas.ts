@@ -193,6 +193,19 @@ const JournalEntry = closed(
     peer: O(Type.String()),
     note: O(Type.String()),
     corrupted: O(closed({ fault: Type.String(), genuineCode: Type.String(), code: Type.String() }, 'an answer corrupted on purpose (an answer fault)')),
+    attempt: O(
+      closed(
+        {
+          noticeId: Type.String(),
+          kind: stringEnum(['scheduled', 'extra'] as const),
+          n: Type.Integer({ minimum: 1, description: "the scheduled attempt's number (1 = the first), or the copy's number among the notice's attempts" }),
+          of: Type.Integer({ minimum: 0, description: 'scheduled attempts in the retry schedule' }),
+          then: O(stringEnum(['delivered', 'retry', 'gave-up'] as const)),
+          nextAt: O(Type.Number({ description: 'with then "retry": when the next attempt is due (sandbox clock, epoch ms)' })),
+        },
+        "a notice attempt's place in its schedule (notice channel)",
+      ),
+    ),
   },
   'One message in or out, with its signature verdict and code',
 );
