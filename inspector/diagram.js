@@ -2,12 +2,13 @@
 // Drawn as SVG built through the DOM (labels are text nodes: journal bodies are hostile input).
 import { clockTime, s } from './dom.js';
 
+// in this order every kind of arrow joins neighbours; Partner ↔ UCSP, the busiest, gets the most room
 export const LANES = [
-  { id: 'partner', title: 'Partner' },
-  { id: 'ucsp', title: 'UCSP' },
-  { id: 'channel', title: 'Channel app' },
-  { id: 'issuer', title: 'Issuer' },
-  { id: 'browser', title: 'Browser' },
+  { id: 'partner', title: 'Partner', x: 70 },
+  { id: 'ucsp', title: 'UCSP', x: 280 },
+  { id: 'issuer', title: 'Issuer', x: 410 },
+  { id: 'channel', title: 'Channel app', x: 540 },
+  { id: 'browser', title: 'Browser', x: 670 },
 ];
 
 const cut = (t, n) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
@@ -54,7 +55,6 @@ export function verdictOf(e) {
 }
 
 const LEFT = 104;
-const LANE_W = 128;
 const TOP = 48;
 const ROW = 38;
 
@@ -63,8 +63,8 @@ const ROW = 38;
  * with Enter). `selected`: the seq of the arrow shown as chosen.
  */
 export function renderDiagram(entries, onSelect, selected) {
-  const x = (lane) => LEFT + LANES.findIndex((l) => l.id === lane) * LANE_W + LANE_W / 2;
-  const width = LEFT + LANES.length * LANE_W;
+  const x = (lane) => LEFT + (LANES.find((l) => l.id === lane)?.x ?? 0);
+  const width = LEFT + LANES.at(-1).x + 70;
   const height = TOP + Math.max(entries.length, 1) * ROW + 16;
   const svg = s('svg', { class: 'diagram', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `sequence diagram: ${entries.length} messages`, 'data-testid': 'diagram' });
   const defs = s('defs');

@@ -1,5 +1,5 @@
 // Building the page without ever parsing data as HTML: every value becomes a text node or an
-// attribute set through the DOM (journal bodies are hostile input; innerHTML is never used).
+// attribute set through the DOM (journal bodies are hostile input: no HTML string is ever parsed).
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
