@@ -54,6 +54,8 @@ auth.onRequired = (reason) => {
 const dirty = { orders: new Set(), contracts: false, all: false };
 let flushTimer;
 let flushing = false;
+let lastFull = 0;
+const FULL_EVERY_MS = 3000;
 
 function mark(e) {
   if (e.orderId) dirty.orders.add(e.orderId);
@@ -71,6 +73,13 @@ async function flush() {
     return;
   }
   flushTimer = undefined;
+  // whole lists again at most every FULL_EVERY_MS, however busy the sandbox is
+  const full = dirty.all || dirty.orders.size > 40;
+  const wait = lastFull + FULL_EVERY_MS - Date.now();
+  if (full && wait > 0) {
+    flushTimer = setTimeout(flush, wait);
+    return;
+  }
   flushing = true;
   const ids = [...dirty.orders];
   const all = dirty.all;
@@ -80,6 +89,7 @@ async function flush() {
   try {
     const work = [];
     if (all || ids.length > 40) {
+      lastFull = Date.now();
       work.push(loadList('orders', refreshList));
       if (store.state.notices.loaded || store.state.notices.loading) work.push(loadList('notices', refreshList));
     } else {
