@@ -121,7 +121,8 @@ export function orderView(orderId, go) {
         ),
       );
     }
-    if (o.kind === 'PAY' || o.kind === 'SIGN' || o.kind === 'REFUND' || o.kind === 'CANCEL') parts.push(noticeFaultForm(o.orderId));
+    // a fault for the notice still to come (an order that is not final yet)
+    if (o.status === 'AWAITING_USER' || o.status === 'PROCESSING') parts.push(noticeFaultForm(o.orderId));
     clear(actionsEl).append(...parts);
   }
 

@@ -4,11 +4,11 @@ import { clockTime, s } from './dom.js';
 
 // in this order every kind of arrow joins neighbours; Partner ↔ UCSP, the busiest, gets the most room
 export const LANES = [
-  { id: 'partner', title: 'Partner', x: 70 },
-  { id: 'ucsp', title: 'UCSP', x: 280 },
-  { id: 'issuer', title: 'Issuer', x: 410 },
-  { id: 'channel', title: 'Channel app', x: 540 },
-  { id: 'browser', title: 'Browser', x: 670 },
+  { id: 'partner', title: 'Partner', x: 60 },
+  { id: 'ucsp', title: 'UCSP', x: 250 },
+  { id: 'issuer', title: 'Issuer', x: 365 },
+  { id: 'channel', title: 'Channel app', x: 480 },
+  { id: 'browser', title: 'Browser', x: 595 },
 ];
 
 const cut = (t, n) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
@@ -31,10 +31,10 @@ export function arrowOf(e) {
       return { from: 'ucsp', to: 'partner', label: `${type || 'login hand-off'} (via the browser)` };
     case 'cashier':
       if ('expired' in p) return { from: 'ucsp', to: 'ucsp', label: 'expired unpaid' };
-      if ('abandon' in p) return { from: 'browser', to: 'channel', label: 'closes the cashier' };
+      if ('abandon' in p) return { from: 'browser', to: 'channel', label: 'abandons' };
       return { from: 'browser', to: 'channel', label: `pays${p.behaviour ? ` (${p.behaviour})` : ''}` };
     case 'signing':
-      return { from: 'browser', to: 'channel', label: p.decision ? `${p.decision}s to auto-debit` : 'signing page' };
+      return { from: 'browser', to: 'channel', label: p.decision === 'agree' ? 'agrees' : p.decision === 'refuse' ? 'refuses' : 'signing page' };
     case 'issuer':
       return inbound ? { from: 'issuer', to: 'ucsp', label: p.status ? `status ${p.status}` : 'answer', answer: !e.note } : { from: 'ucsp', to: 'issuer', label: p.n ? `inquiry #${p.n}` : 'inquiry' };
     default:
@@ -54,7 +54,7 @@ export function verdictOf(e) {
   return 'plain';
 }
 
-const LEFT = 104;
+const LEFT = 96;
 const TOP = 48;
 const ROW = 38;
 
@@ -64,7 +64,7 @@ const ROW = 38;
  */
 export function renderDiagram(entries, onSelect, selected) {
   const x = (lane) => LEFT + (LANES.find((l) => l.id === lane)?.x ?? 0);
-  const width = LEFT + LANES.at(-1).x + 70;
+  const width = LEFT + LANES.at(-1).x + 56;
   const height = TOP + Math.max(entries.length, 1) * ROW + 16;
   const svg = s('svg', { class: 'diagram', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `sequence diagram: ${entries.length} messages`, 'data-testid': 'diagram' });
   const defs = s('defs');
@@ -74,7 +74,7 @@ export function renderDiagram(entries, onSelect, selected) {
   svg.append(defs);
   for (const l of LANES) {
     svg.append(
-      s('rect', { class: 'lane-head', x: x(l.id) - 56, y: 6, width: 112, height: 26, rx: 4 }),
+      s('rect', { class: 'lane-head', x: x(l.id) - 52, y: 6, width: 104, height: 26, rx: 4 }),
       s('text', { class: 'lane-title', x: x(l.id), y: 24, 'text-anchor': 'middle' }, l.title),
       s('line', { class: 'lifeline', x1: x(l.id), y1: 32, x2: x(l.id), y2: height - 4 }),
     );

@@ -119,6 +119,11 @@ describe.skipIf(!chromiumPath)('the inspector and the pages in headless Chromium
       ['extra', '00'],
     ]);
     await b.shot(inspector, '07-inspector-resent');
+    // the window a reader of the README sees (docs/inspector.png): the diagram, the re-sent notice's answer open
+    await answer.nth(1).click();
+    await inspector.locator('[data-testid="entry-pane"] h3', { hasText: 'answer 00' }).waitFor();
+    await inspector.evaluate(`window.scrollTo(0, document.querySelector('.split').getBoundingClientRect().top + window.scrollY - 190)`);
+    await inspector.screenshot({ path: join(SCREENSHOTS, 'readme-inspector.png'), clip: { x: 0, y: 0, width: 1366, height: 540 } });
     await inspector.emulateMedia({ media: 'print' });
     await b.shot(inspector, '08-inspector-order-print');
     await inspector.emulateMedia({ media: 'screen' });
