@@ -121,6 +121,6 @@ export function renderDiagram(entries, onSelect, selected) {
     });
     svg.append(g);
   });
-  if (!entries.length) svg.append(s('text', { class: 'empty', x: width / 2, y: TOP + 20, 'text-anchor': 'middle' }, 'no messages in the journal for this order'));
+  if (!entries.length) svg.append(s('text', { class: 'empty', x: width / 2, y: TOP + 20, 'text-anchor': 'middle' }, 'no message about this order in the journal (it keeps the latest entries only, journalLimit)'));
   return svg;
 }

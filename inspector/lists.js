@@ -214,14 +214,16 @@ export function listView(tabName, go) {
   search.addEventListener('input', filter);
   statusSel.addEventListener('change', filter);
 
-  // printed: the rows matching the filter (at most 2,000) as a plain table
-  window.addEventListener('beforeprint', () => {
+  // printed: the rows matching the filter (at most 2,000) as a plain table, made when printing starts
+  const forPrint = () => {
     if (!el.isConnected) return;
     clear(printTable).append(
       h('thead', {}, h('tr', {}, tab.columns.map(([t]) => h('th', {}, t)))),
       h('tbody', {}, rows.slice(0, 2000).map((o) => h('tr', {}, tab.columns.map(([, f]) => h('td', {}, f(o).textContent))))),
     );
-  });
+  };
+  window.addEventListener('beforeprint', forPrint);
+  matchMedia('print').addEventListener('change', (m) => m.matches && forPrint());
 
   const refresh = () => {
     all = tab.rows();

@@ -85,6 +85,11 @@ describe.skipIf(!chromiumPath)('the inspector and the pages in headless Chromium
     await statusOf(inspector, orderId!, 'APPROVED').waitFor();
     expect(await inspector.evaluate('window.noReload')).toBe(1);
     await b.shot(inspector, '05-inspector-payments', { fullPage: false });
+    // printed, the list is a plain table of the rows the filter shows
+    await inspector.emulateMedia({ media: 'print' });
+    await inspector.locator('table.print-only td', { hasText: orderId! }).waitFor();
+    await b.shot(inspector, '05-inspector-payments-print');
+    await inspector.emulateMedia({ media: 'screen' });
 
     // its sequence diagram: every message about it, each arrow opening the message
     await row(inspector, orderId!).click();
