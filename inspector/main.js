@@ -184,7 +184,12 @@ function messagesTab() {
 
 // ── routing ──
 function route() {
-  const hash = decodeURIComponent(location.hash.replace(/^#\/?/, ''));
+  let hash;
+  try {
+    hash = decodeURIComponent(location.hash.replace(/^#\/?/, ''));
+  } catch {
+    hash = '';
+  }
   if (current?.kind === 'order') current.view.dispose();
   for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.dataset.tab === hash || (!hash && a.dataset.tab === 'payments'));
   if (hash.startsWith('order/')) {

@@ -1,8 +1,9 @@
 /**
  * Headless Chromium for the browser tests: Debian's `chromium` (found on PATH, or CHROMIUM_PATH),
  * driven by playwright-core, with a fresh user-data-dir in a temporary folder and no network
- * beyond loopback. In CI (CI set) a missing Chromium is an error, never a skip: `.ci/run` installs
- * it. Locally without it the tests are skipped with a loud message.
+ * beyond loopback. In CI (CI or UCSP_REQUIRE_BROWSER set; `.ci/run` sets the latter and installs
+ * Chromium) a missing Chromium is an error, never a skip. Locally without it the tests are skipped
+ * with a loud message.
  */
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
@@ -40,7 +41,9 @@ export function findChromium(): string | undefined {
 export function chromiumOrSkip(): string | undefined {
   const path = findChromium();
   if (path) return path;
-  if (process.env.CI) throw new Error('CI is set but no Chromium was found (PATH or CHROMIUM_PATH): the browser tests must run in CI. .ci/run installs it with apt-get install -y chromium');
+  if (process.env.CI || process.env.UCSP_REQUIRE_BROWSER) {
+    throw new Error('no Chromium found (PATH or CHROMIUM_PATH), and CI or UCSP_REQUIRE_BROWSER is set: the browser tests must run here. .ci/run installs it with apt-get install -y chromium');
+  }
   console.warn(
     '\n' +
       '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n' +
