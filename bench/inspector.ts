@@ -4,13 +4,13 @@
  * whole list is loaded and shown, and how long one filter over it takes in the page.
  */
 import { accessSync, constants } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { fromArray, runLoad, type AnswerChecker } from './load.js';
-import { log, median, stop } from './proc.js';
+import { ROOT, log, median, stop } from './proc.js';
 import type { SignPool } from './sign-pool.js';
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -66,6 +66,7 @@ export async function measureInspector(
     const r = await runLoad({ url: api, connections: o.connections, next: fromArray(msgs), checker: o.checker });
     if (r.errors) throw new Error(`inspector: ${r.errors} of ${o.orders} orders failed: ${JSON.stringify(r.errorKinds)}`);
     const page = await context.newPage();
+    await mkdir(join(ROOT, 'bench', 'out'), { recursive: true });
     const t0 = Date.now();
     await page.goto(`${ucsp}/inspector/`);
     const want = `${o.orders.toLocaleString('en')} of ${o.orders.toLocaleString('en')}`;
@@ -80,6 +81,10 @@ export async function measureInspector(
       return performance.now() - t;
     })()`);
     log(`inspector: ${o.orders} orders listed ${loaded} ms after navigation; a filter over them ${filterMs.toFixed(1)} ms`);
+    // to look at: the list far down, after a scroll (bench/out is not committed)
+    await page.locator('[data-testid="filter"]').fill('');
+    await page.locator('[data-testid="table-payments"]').evaluate((el: { scrollTop: number }) => void (el.scrollTop = 150_000));
+    await page.screenshot({ path: join(ROOT, 'bench', 'out', 'inspector-10k.png') });
     return {
       inspector_first_paint_ms: Math.round(firstPaint),
       inspector_first_paint_runs: paints.length,

@@ -47,6 +47,7 @@ auth.onRequired = (reason) => {
   clear(tokenBox).append(f);
   liveEl.textContent = 'token needed';
   liveEl.className = 'live bad';
+  if (!current) clear(view).append(h('p', { class: 'note' }, 'The lists appear once the sandbox has its token.'));
   input.focus();
 };
 
@@ -124,7 +125,8 @@ async function refreshClock() {
     const r = await get('/status');
     if (r.status === 200) {
       const c = r.json.clock;
-      clockEl.textContent = `sandbox clock ${time(c.now)} UTC · ${c.timeScale === 0 ? 'manual' : `×${c.timeScale}`}${c.held ? ' (held by a run)' : ''} · ${r.json.orders} orders`;
+      clockEl.textContent = `${time(c.now)} UTC · ${c.timeScale === 0 ? 'manual clock' : `clock ×${c.timeScale}`}${c.held ? ' (held by a run)' : ''}`;
+      clockEl.title = `the sandbox clock; ${r.json.orders} orders held`;
     }
   } finally {
     clockBusy = false;

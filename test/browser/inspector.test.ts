@@ -160,6 +160,23 @@ describe.skipIf(!chromiumPath)('the inspector and the pages in headless Chromium
     expect(await inspector.locator('[data-testid="entry-raw"]').textContent()).toContain('"decision":"agree"');
   });
 
+  it('a refund appears in Refunds & cancellations, live, and in its payment\'s diagram', async () => {
+    await openInspector(inspector, '#refunds');
+    const { orderId } = (await w.driver('submitPaymentOrder', { txnAmt: '2000', currencyCode: '344', userId: 'user-002' })).body.result!;
+    expect((await w.control('/pay', { orderId })).status).toBe(200);
+    await w.settle();
+    const refund = (await w.driver('refundPayment', { orderId, txnAmt: '500' })).body.result!;
+    await w.settle();
+    await statusOf(inspector, refund.orderId!, 'APPROVED').waitFor();
+    expect(await row(inspector, refund.orderId!).textContent()).toContain(orderId);
+    await b.shot(inspector, '12-inspector-refunds', { fullPage: false });
+    // the payment's diagram holds the refund's messages too
+    await inspector.goto(`${w.U}/inspector/#order/${orderId}`);
+    await inspector.locator('[data-testid="order-status"]').waitFor();
+    await inspector.locator('[data-testid="diagram"] [data-msgtype="PAYMENT_REFUND"][data-direction="in"]').waitFor();
+    await inspector.locator('a', { hasText: refund.orderId! }).waitFor();
+  });
+
   it('acts from the inspector and shows each result: decline, abandon, refuse, force an answer, a notice fault, the clock, reset', async () => {
     // pay with the declining test card
     const a = (await w.driver('submitPaymentOrder', { txnAmt: '500', currencyCode: '344', userId: 'user-001' })).body.result!;
@@ -207,7 +224,7 @@ describe.skipIf(!chromiumPath)('the inspector and the pages in headless Chromium
     await inspector.locator('[data-testid="advance-900000"]').click();
     await inspector.locator('[data-testid="result"]', { hasText: 'advance the clock +15 min' }).locator('.http', { hasText: 'HTTP 200' }).waitFor();
     expect((await w.control<{ now: number }>('/clock')).json.now).toBe(before + 900_000);
-    await b.shot(inspector, '12-inspector-actions');
+    await b.shot(inspector, '13-inspector-actions');
 
     // reset: every list empties, live
     await inspector.locator('[data-testid="tab-payments"]').click();
@@ -231,7 +248,7 @@ describe.skipIf(!chromiumPath)('the inspector and the pages in headless Chromium
     await inspector.locator('[data-testid="entry-raw"]', { hasText: '<svg onload=alert(2)>' }).waitFor();
     expect(await inspector.evaluate('window.pwned')).toBeUndefined();
     expect(await inspector.locator('[data-testid="entry-pane"] img, [data-testid="entry-pane"] script, [data-testid="msg-list"] img, [data-testid="msg-list"] svg').count()).toBe(0);
-    await b.shot(inspector, '13-inspector-messages', { fullPage: false });
+    await b.shot(inspector, '14-inspector-messages', { fullPage: false });
   });
 });
 
@@ -253,7 +270,7 @@ describe.skipIf(!chromiumPath)('the inspector behind a control token', () => {
       });
       await page.goto(`${sandbox.ready.ucsp}/inspector/`);
       await page.locator('[data-testid="token-form"]').waitFor();
-      await b.shot(page, '14-inspector-token', { fullPage: false });
+      await b.shot(page, '15-inspector-token', { fullPage: false });
       await page.locator('[data-testid="token-input"]').fill('wrong');
       await page.locator('[data-testid="token-form"] button').click();
       await page.locator('[data-testid="token-form"]', { hasText: 'was refused' }).waitFor();
