@@ -27,7 +27,11 @@ export async function loadList(name, onProgress) {
     onProgress?.();
   }, { max: MAX_ITEMS, signal: () => ({ stop: store.state[name] !== st }) });
   if (store.state[name] !== st) return; // a newer load took over
-  if (r.status === 200) store[name] = fresh;
+  if (r.status === 200) {
+    // what was learnt while the pages came (an event's row, fetched on its own) is at least as new
+    for (const [k, v] of st.upserted ?? []) fresh.set(k, v);
+    store[name] = fresh;
+  }
   store.state[name] = { loaded: r.status === 200, capped: r.capped === true, ...(r.status !== 200 ? { error: r.error ?? `HTTP ${r.status}` } : {}) };
   onProgress?.();
 }
@@ -35,6 +39,8 @@ export async function loadList(name, onProgress) {
 export function upsert(name, item) {
   const key = name === 'contracts' ? item.contractId : name === 'notices' ? item.id : item.orderId;
   store[name].set(key, item);
+  const st = store.state[name];
+  if (st?.loading) (st.upserted ??= new Map()).set(key, item);
 }
 
 const cell = (text, cls) => h('span', { role: 'cell', class: cls ?? '' }, text ?? '');
