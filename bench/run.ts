@@ -8,6 +8,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, type BenchArgs } from './args.js';
 import { AnswerChecker } from './load.js';
+import { measureInspector } from './inspector.js';
 import { measureMemory, type MemoryResult } from './memory.js';
 import { ROOT, bin, build, distIsStale, killAll, log, runToEnd, startUntilFirstLine, usePackage } from './proc.js';
 import { buildSnapshot } from './snapshot.js';
@@ -23,6 +24,7 @@ export const TARGETS = {
   gateway_ratio: { min: 0.9 },
   rss_mb_after_100k: { max: 200 },
   control_orders_ms_at_100k: { max: 50 },
+  inspector_first_paint_ms: { max: 300 },
 } as const;
 
 /** UCSP_BENCH_SANDBOX_ARGS: extra `start` flags for experiments (e.g. `--workers 0` for an A/B); never for reported figures. */
@@ -68,7 +70,7 @@ async function main(a: BenchArgs, result: Record<string, unknown>): Promise<void
     if (a.only.has('startup')) Object.assign(result, await measureStartup(dir, a.startupRuns));
     if (a.only.has('suite')) Object.assign(result, await measureSuite(dir, a.suiteRuns));
 
-    if (a.only.has('gateway') || a.only.has('workers') || a.only.has('memory') || a.cpuProf) {
+    if (a.only.has('gateway') || a.only.has('workers') || a.only.has('memory') || a.only.has('inspector') || a.cpuProf) {
       const pool = await SignPool.create(keysDir, cpus().length);
       try {
         const checker = await AnswerChecker.create(keysDir);
@@ -146,6 +148,19 @@ async function main(a: BenchArgs, result: Record<string, unknown>): Promise<void
           result.cpu_profile = profiles;
         }
 
+        if (a.only.has('inspector')) {
+          Object.assign(
+            result,
+            await measureInspector(
+              async () => {
+                const s = await startUntilFirstLine([bin(), 'start', '--port', '0', '--json', '--time-scale', '0'], dir);
+                return { ucsp: String(s.ready.ucsp), api: String(s.ready.api), child: s.child };
+              },
+              { pool, checker, connections: a.connections, orders: 10_000, runs: a.quick ? 3 : 7 },
+            ),
+          );
+        }
+
         if (a.only.has('memory')) {
           const m: MemoryResult = await measureMemory(
             async () => {
@@ -174,6 +189,7 @@ function judge(a: BenchArgs, result: Record<string, unknown>): void {
     gateway_ratio: pass(result.gateway_ratio, TARGETS.gateway_ratio),
     rss_mb_after_100k: a.memoryRequests >= 100_000 ? pass(result.rss_mb_after_100k, TARGETS.rss_mb_after_100k) : null,
     control_orders_ms_at_100k: a.memoryRequests >= 100_000 ? pass(result.control_orders_ms_at_100k, TARGETS.control_orders_ms_at_100k) : null,
+    inspector_first_paint_ms: pass(result.inspector_first_paint_ms, TARGETS.inspector_first_paint_ms),
   };
 }
 

@@ -17,6 +17,10 @@ const rows: [key: string, label: string, unit: string, target?: string][] = [
   ['journal_dropped', 'journal dropped', ''],
   ['orders', 'orders held', ''],
   ['control_orders_ms_at_100k', 'paged GET /control/orders, orders held (slowest of 5)', 'ms', '≤ 50'],
+  ['inspector_first_paint_ms', 'inspector first contentful paint (Chromium, median)', 'ms', '≤ 300'],
+  ['inspector_list_loaded_ms', 'inspector: navigation → 10,000 orders listed', 'ms'],
+  ['inspector_filter_ms', 'inspector: one filter over 10,000 orders', 'ms'],
+  ['inspector_skipped', 'inspector not measured', ''],
   ['workers_supported', 'start --workers supported', ''],
 ];
 

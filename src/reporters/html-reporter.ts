@@ -34,7 +34,9 @@ function checkRow(c: CheckResult): string {
 }
 
 function arrow(m: ScenarioResult['messages'][number]): string {
-  const partyOut = m.channel === 'issuer' ? 'UCSP → issuer' : m.channel === 'cashier' ? 'user → UCSP' : 'UCSP → partner';
+  // the user's own acts (paying, abandoning at the cashier, deciding on the signing page)
+  if (m.channel === 'cashier' || m.channel === 'signing') return 'user → UCSP';
+  const partyOut = m.channel === 'issuer' ? 'UCSP → issuer' : 'UCSP → partner';
   const partyIn = m.channel === 'issuer' ? 'issuer → UCSP' : 'partner → UCSP';
   return m.direction === 'out' ? partyOut : partyIn;
 }

@@ -652,7 +652,10 @@ export class SandboxRuntime {
   /** The user closes the cashier without paying. */
   abandon(ref: { tn?: string; orderId?: string }): PaymentOrder {
     const p = this.findPayment(ref);
-    this.notices.enqueue(abandon(this.ledger, p.orderId, this.settleCtx()));
+    const draft = abandon(this.ledger, p.orderId, this.settleCtx());
+    // the user's own act, for the journal's account of the order (the inspector's browser lane)
+    this.journal.add({ at: this.clock.now(), wallAt: Date.now(), direction: 'in', channel: 'cashier', orderId: p.orderId, raw: JSON.stringify({ abandon: p.tn }), note: 'the user closed the cashier without paying' });
+    this.notices.enqueue(draft);
     this.expiry.refresh();
     return this.findPayment({ orderId: p.orderId });
   }
@@ -664,6 +667,7 @@ export class SandboxRuntime {
     if (!s) throw new UcspError('not-found', `no signing request ${ref.signId ?? ref.orderId ?? ''}`);
     if (s.status !== 'AWAITING_USER') throw new UcspError('incorrect', `signing ${s.orderId} is already ${s.status}`);
     const { draft, contract } = decideSigning(this.ledger, s.orderId, agree, this.settleCtx());
+    this.journal.add({ at: this.clock.now(), wallAt: Date.now(), direction: 'in', channel: 'signing', orderId: s.orderId, raw: JSON.stringify({ decision: agree ? 'agree' : 'refuse', ...(contract ? { contractId: contract.contractId } : {}) }) });
     this.notices.enqueue(draft);
     return { frontUrl: s.frontUrl, orderId: s.orderId, ...(contract ? { contractId: contract.contractId } : {}) };
   }

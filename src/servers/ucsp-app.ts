@@ -10,7 +10,8 @@ import { controlRouter } from './control-routes.js';
 import { doorsGuard } from './doors.js';
 import { htmlErrors } from './http-errors.js';
 import { cashierPage, resultPage } from './pages/cashier-page.js';
-import { errorPage } from './pages/html.js';
+import { esc, errorPage, page } from './pages/html.js';
+import { inspectorRouter } from './inspector-routes.js';
 
 const PARTY = 'UnionPay UCSP';
 
@@ -77,7 +78,15 @@ export function createUcspApp(runtime: SandboxRuntime): Express {
     res.redirect(302, `${runtime.urls.channel}/channel/sign/${encodeURIComponent(req.params.signId)}`);
   });
 
-  app.get('/', (_req, res) => {
+  // the web inspector (its data comes from the control API, behind its doors)
+  app.use('/inspector', inspectorRouter());
+
+  app.get('/', (req, res) => {
+    // a browser gets a page with the links; everyone else the JSON as before
+    if (req.accepts(['json', 'html']) === 'html') {
+      res.type('html').send(homePage(runtime));
+      return;
+    }
     res.json({
       service: 'ucsp-sandbox mock UCSP',
       api: `${runtime.urls.ucsp}/ucsp/api`,
@@ -85,9 +94,28 @@ export function createUcspApp(runtime: SandboxRuntime): Express {
       control: `${runtime.urls.ucsp}/control/status`,
       controlApi: `${runtime.urls.ucsp}/control`,
       openapi: `${runtime.urls.ucsp}/control/openapi.json`,
+      inspector: `${runtime.urls.ucsp}/inspector/`,
     });
   });
 
   app.use(htmlErrors(PARTY));
   return app;
+}
+
+function homePage(runtime: SandboxRuntime): string {
+  const u = runtime.urls.ucsp;
+  const link = (href: string, text: string, testid: string) => `<a href="${esc(href)}" data-testid="${testid}">${esc(text)}</a>`;
+  return page(
+    'ucsp-sandbox',
+    PARTY,
+    `<h1>ucsp-sandbox: mock UCSP</h1>
+<p>${link(`${u}/inspector/`, 'Open the inspector', 'inspector-link')}: every order, notice and message, live, with sequence diagrams and actions.</p>
+<table>
+<tr><th>wire API</th><td><code>POST ${esc(`${u}/ucsp/api`)}</code></td></tr>
+<tr><th>control API</th><td>${link(`${u}/control/status`, `${u}/control/status`, 'control-link')}</td></tr>
+<tr><th>channel app</th><td>${esc(runtime.urls.channel)}</td></tr>
+<tr><th>issuer</th><td>${esc(runtime.urls.issuer)}</td></tr>
+</table>
+<p class="note">Scripts get this as JSON (Accept: application/json).</p>`,
+  );
 }

@@ -21,7 +21,7 @@ import { markdownHeadings } from '../support/markdown.js';
 
 const root = packageRoot();
 /** Not part of the project: dependencies, build output, local state (as in .gitignore). */
-const SKIP_DIRS = new Set(['node_modules', 'dist', '.git', '.ucsp-sandbox', 'coverage', 'reports', 'tmp', 'out']);
+const SKIP_DIRS = new Set(['node_modules', 'dist', '.git', '.ucsp-sandbox', 'coverage', 'reports', 'tmp', 'out', 'test-artifacts']);
 const CITING = /\.(?:ts|js|mjs|cjs|ya?ml|md|json)$/;
 
 function walk(dir: string, out: string[] = []): string[] {
