@@ -71,7 +71,20 @@ Examples:
 }
 
 /** Runs the CLI and resolves to the exit code; never throws. */
+/**
+ * `ucsp-sandbox … | head`: once stdout's reader is gone there is nothing left to say; stop quietly
+ * (as tail and git do) instead of dying on an unhandled EPIPE.
+ */
+function quitWhenStdoutCloses(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw e;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quitWhenStdoutCloses();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -52,14 +52,6 @@ async function writeLine(line: string): Promise<void> {
   if (!process.stdout.write(`${line}\n`)) await new Promise((r) => process.stdout.once('drain', r));
 }
 
-/** `logs | head`: once the reader is gone there is nothing left to do; stop quietly, as tail does. */
-function quitWhenStdoutCloses(): void {
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
-}
-
 function stdoutPaint(): Paint {
   return { dim: c.dim, red: c.red, green: c.green, yellow: c.yellow, cyan: c.cyan, bold: c.bold };
 }
@@ -90,7 +82,6 @@ Examples:
     .action(async (opts: LogsFlags) => {
       if (opts.follow && opts.limit !== undefined) throw new UcspError('usage', '--limit applies to the listing, not to --follow (use --since SEQ to replay from a point)');
       const client = await ControlClient.connect(opts);
-      quitWhenStdoutCloses();
       const paint = stdoutPaint();
       const lines: string[] = [];
       const joiner = new ExchangeJoiner((x: Exchange) => {
