@@ -17,6 +17,22 @@ function unavailable(req: Request, res: Response, party: string, reason: string)
     : { type: 'text/html; charset=utf-8', body: errorPage(party, 'Service unavailable', reason) };
 }
 
+/**
+ * The answer, once what it changed could not be written: 503 with the reason instead of what the
+ * handler wrote — unless its headers are gone already (too late to say otherwise; the next request
+ * is refused).
+ */
+function answerInstead(req: Request, res: Response, party: string, e: unknown, end: (...a: unknown[]) => Response, a: unknown[]): Response {
+  if (res.headersSent) return end(...a);
+  const u = unavailable(req, res, party, isUcspError(e) ? e.message : String(e));
+  res.statusCode = 503;
+  res.removeHeader('content-length');
+  res.removeHeader('location');
+  res.setHeader('content-type', u.type);
+  res.setHeader('content-length', Buffer.byteLength(u.body));
+  return end(u.body);
+}
+
 export function persistBeforeAnswer(runtime: SandboxRuntime, party: string): RequestHandler {
   if (runtime.shared) return sharedBeforeAnswer(runtime, party);
   return (req, res, next) => {
@@ -31,14 +47,7 @@ export function persistBeforeAnswer(runtime: SandboxRuntime, party: string): Req
       try {
         runtime.persist();
       } catch (e) {
-        if (res.headersSent) return end(...a); // too late to say otherwise; the next request is refused
-        const u = unavailable(req, res, party, isUcspError(e) ? e.message : String(e));
-        res.statusCode = 503;
-        res.removeHeader('content-length');
-        res.removeHeader('location');
-        res.setHeader('content-type', u.type);
-        res.setHeader('content-length', Buffer.byteLength(u.body));
-        return end(u.body);
+        return answerInstead(req, res, party, e, end, a);
       }
       return end(...a);
     }) as typeof res.end;
@@ -65,16 +74,7 @@ function sharedBeforeAnswer(runtime: SandboxRuntime, party: string): RequestHand
     res.end = ((...a: unknown[]) => {
       runtime.persistAsync().then(
         () => end(...a),
-        (e: unknown) => {
-          if (res.headersSent) return end(...a);
-          const u = unavailable(req, res, party, isUcspError(e) ? e.message : String(e));
-          res.statusCode = 503;
-          res.removeHeader('content-length');
-          res.removeHeader('location');
-          res.setHeader('content-type', u.type);
-          res.setHeader('content-length', Buffer.byteLength(u.body));
-          return end(u.body);
-        },
+        (e: unknown) => answerInstead(req, res, party, e, end, a),
       );
       return res;
     }) as typeof res.end;
