@@ -17,7 +17,7 @@ export interface BenchArgs {
   cpuProf: boolean;
 }
 
-export const PHASES = ['startup', 'suite', 'gateway', 'workers', 'memory', 'inspector'] as const;
+export const PHASES = ['startup', 'suite', 'gateway', 'pg', 'workers', 'memory', 'inspector'] as const;
 
 export const USAGE = `usage: npm run bench -- [options]
   --json             print exactly one JSON object on stdout (progress goes to stderr)

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 export type Source = () => Buffer | undefined | Promise<Buffer | undefined>;
 
 export interface LoadOptions {
-  url: string;
+  /** Several: the connections are spread over them (connection i to url i mod n). */
+  url: string | string[];
   connections: number;
   next: Source;
   /** Stop after this long (ms); undefined = until `next` runs dry. */
@@ -79,7 +80,7 @@ function post(agent: Agent, url: URL, body: Buffer): Promise<{ status: number; t
 }
 
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
-  const url = new URL(o.url);
+  const urls = (Array.isArray(o.url) ? o.url : [o.url]).map((u) => new URL(u));
   const agent = new Agent({ keepAlive: true, maxSockets: o.connections, maxFreeSockets: o.connections });
   const sampleEvery = o.sampleEvery ?? 100;
   const lat: number[] = [];
@@ -95,7 +96,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   };
   const t0 = performance.now();
   const end = o.durationMs === undefined ? Infinity : t0 + o.durationMs;
-  const client = async () => {
+  const client = async (_: unknown, i: number) => {
+    const url = urls[i % urls.length]!;
     while (performance.now() < end) {
       const body = await o.next();
       if (!body) {

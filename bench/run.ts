@@ -15,7 +15,8 @@ import { buildSnapshot } from './snapshot.js';
 import { topFrames } from './profile.js';
 import { SignPool } from './sign-pool.js';
 import { measureStartup, measureSuite, round } from './startup-suite.js';
-import { measureThroughput, type Target, type Throughput } from './throughput.js';
+import { measureThroughput, type Target, type Throughput, type ThroughputOptions } from './throughput.js';
+import { benchDatabase } from './pg.js';
 import { printTable } from './table.js';
 
 export const TARGETS = {
@@ -50,6 +51,55 @@ function limitTarget(keysDir: string, nodeFlags: string[] = []): Target {
   };
 }
 
+/** `instances` sandbox processes on one PostgreSQL database (`--store`), the first started first (it migrates the schema). */
+function pgTarget(dir: string, url: string, instances: number): Target {
+  return {
+    name: `sandbox on PostgreSQL${instances > 1 ? ` × ${instances} instances` : ''}`,
+    start: async () => {
+      const started: { api: string; child: import('node:child_process').ChildProcess }[] = [];
+      try {
+        for (let i = 0; i < instances; i++) {
+          const s = await startUntilFirstLine([bin(), 'start', '--port', '0', '--json', '--time-scale', '0', '--store', url, ...EXPERIMENT_ARGS], dir);
+          started.push({ api: String(s.ready.api), child: s.child });
+        }
+      } catch (e) {
+        for (const s of started) s.child.kill('SIGKILL');
+        throw e;
+      }
+      const [first, ...more] = started;
+      return { ...first!, more };
+    },
+  };
+}
+
+/**
+ * pg_gateway_rps (one instance on PostgreSQL) and pg_two_instances_rps (two instances on one
+ * database, the connections spread over both), each on a database of its own, made and dropped
+ * here; without PostgreSQL, null with pg_skipped_reason.
+ */
+async function measurePg(dir: string, opts: ThroughputOptions): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = { pg_gateway_rps: null, pg_two_instances_rps: null };
+  for (const [key, instances] of [['pg_gateway', 1], ['pg_two_instances', 2]] as const) {
+    const got = await benchDatabase();
+    if ('reason' in got) {
+      log(`pg: ${got.reason}; pg_gateway_rps and pg_two_instances_rps are null`);
+      out.pg_skipped_reason = got.reason;
+      break;
+    }
+    try {
+      const r = await measureThroughput(pgTarget(dir, got.db.url, instances), opts);
+      Object.assign(out, { [`${key}_rps`]: r.rps, [`${key}_p99_ms`]: r.p99_ms, [`${key}_detail`]: detail(r) });
+    } catch (e) {
+      const reason = (e as Error).message.split('\n')[0];
+      log(`pg: ${key} not measured: ${reason}`);
+      out[`${key}_error`] = reason;
+    } finally {
+      await got.db.drop().catch((e: unknown) => log(`pg: could not drop ${got.db.name}: ${(e as Error).message}`));
+    }
+  }
+  return out;
+}
+
 async function main(a: BenchArgs, result: Record<string, unknown>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'ucsp-bench-'));
   try {
@@ -70,7 +120,7 @@ async function main(a: BenchArgs, result: Record<string, unknown>): Promise<void
     if (a.only.has('startup')) Object.assign(result, await measureStartup(dir, a.startupRuns));
     if (a.only.has('suite')) Object.assign(result, await measureSuite(dir, a.suiteRuns));
 
-    if (a.only.has('gateway') || a.only.has('workers') || a.only.has('memory') || a.only.has('inspector') || a.cpuProf) {
+    if (a.only.has('gateway') || a.only.has('pg') || a.only.has('workers') || a.only.has('memory') || a.only.has('inspector') || a.cpuProf) {
       const pool = await SignPool.create(keysDir, cpus().length);
       try {
         const checker = await AnswerChecker.create(keysDir);
@@ -103,6 +153,12 @@ async function main(a: BenchArgs, result: Record<string, unknown>): Promise<void
             gateway_detail: detail(gw),
             limit_detail: detail(limit),
           });
+        }
+
+        if (a.only.has('pg')) {
+          const pg = await measurePg(dir, opts);
+          Object.assign(result, pg);
+          for (const k of ['pg_gateway_detail', 'pg_two_instances_detail']) result.errors = Number(result.errors ?? 0) + Number((pg[k] as Throughput | undefined)?.errors ?? 0);
         }
 
         if (a.only.has('workers')) {

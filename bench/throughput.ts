@@ -11,7 +11,8 @@ import type { SignPool } from './sign-pool.js';
 
 export interface Target {
   name: string;
-  start(): Promise<{ api: string; child: ChildProcess }>;
+  /** `more`: other server processes of the same target (instances on one database), the load spread over all. */
+  start(): Promise<{ api: string; child: ChildProcess; more?: { api: string; child: ChildProcess }[] }>;
 }
 
 export interface ThroughputOptions {
@@ -38,7 +39,7 @@ export interface Throughput {
   warmup_rps: number;
   pool_size: number;
   exhausted: boolean;
-  /** CPU the server process used during the window, in cores (1 = one core busy all the time). */
+  /** CPU the server process(es) used during the window, in cores (1 = one core busy all the time). */
   server_cpu_cores: number;
   /** Answers per CPU-second of the server: efficiency, less sensitive to other load on the machine. */
   rps_per_cpu_s: number;
@@ -46,7 +47,10 @@ export interface Throughput {
 }
 
 export async function measureThroughput(t: Target, o: ThroughputOptions): Promise<Throughput> {
-  const { api, child } = await t.start();
+  const started = await t.start();
+  const servers = [{ api: started.api, child: started.child }, ...(started.more ?? [])];
+  const api = servers.map((s) => s.api);
+  const cpuOfAll = () => servers.reduce((sum, s) => sum + cpuSeconds(s.child.pid!), 0);
   try {
     const warmPool = await o.pool.sign(Math.ceil(((o.ceilingRps * o.warmupMs) / 1000) * 1.1) + 4 * o.connections);
     const src = fromArray(warmPool);
@@ -58,10 +62,10 @@ export async function measureThroughput(t: Target, o: ThroughputOptions): Promis
     const size = Math.ceil((Math.max(w2.rps, o.ceilingRps, o.floorRps ?? 0) * 1.5 * o.measureMs) / 1000) + 4 * o.connections;
     log(`${t.name}: warm-up ${w2.rps.toFixed(0)} rps (errors ${w1.errors + w2.errors}); pre-signing ${size} requests for the measured ${o.measureMs / 1000} s`);
     const msgs = await o.pool.sign(size);
-    const cpu0 = cpuSeconds(child.pid!);
+    const cpu0 = cpuOfAll();
     const load0 = loadavg()[0]!;
     const m: LoadResult = await runLoad({ url: api, connections: o.connections, next: fromArray(msgs), durationMs: o.measureMs, checker: o.checker, latencies: true });
-    const cores = (cpuSeconds(child.pid!) - cpu0) / m.durationS;
+    const cores = (cpuOfAll() - cpu0) / m.durationS;
     if (m.exhausted) log(`${t.name}: WARNING the pre-signed pool ran dry before the window ended`);
     const errors = m.errors + w1.errors + w2.errors;
     const kinds = { ...w1.errorKinds };
@@ -84,7 +88,7 @@ export async function measureThroughput(t: Target, o: ThroughputOptions): Promis
       loadavg_1m_before: Math.round(load0 * 100) / 100,
     };
   } finally {
-    await stop(child);
+    await Promise.all(servers.map((s) => stop(s.child)));
   }
 }
 

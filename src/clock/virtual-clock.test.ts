@@ -165,3 +165,25 @@ describe('VirtualClock manual mode, due timers', () => {
     clock.close();
   });
 });
+
+describe('VirtualClock.jumpAheadIfIdle (an instance following the shared clock)', () => {
+  it('jumps at once when nothing falls due on the way, and refuses (changing nothing) when something would', async () => {
+    const clock = new VirtualClock({ scale: 0, start: 1_000 });
+    expect(clock.jumpAheadIfIdle(500)).toBe(true); // never back
+    expect(clock.now()).toBe(1_000);
+    let fired = 0;
+    clock.setTimer(5_000, () => void fired++);
+    expect(clock.jumpAheadIfIdle(4_999)).toBe(true);
+    expect(clock.now()).toBe(4_999);
+    expect(clock.jumpAheadIfIdle(5_000)).toBe(false); // the timer would be skipped
+    expect(clock.now()).toBe(4_999);
+    expect(fired).toBe(0);
+    const advancing = clock.advance(1);
+    expect(clock.jumpAheadIfIdle(4_999 + 10)).toBe(false); // an advance is under way
+    await advancing;
+    expect(fired).toBe(1);
+    expect(clock.jumpAheadIfIdle(9_000)).toBe(true);
+    expect(clock.now()).toBe(9_000);
+    clock.close();
+  });
+});

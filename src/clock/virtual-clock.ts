@@ -44,6 +44,8 @@ export class VirtualClock {
   private seq = 0;
   private handle: NodeJS.Timeout | undefined;
   private advancing: Promise<void> = Promise.resolve();
+  /** Advances asked for and not finished. */
+  private advances = 0;
   private readonly running = new Set<Promise<void>>();
   /** Work timer callbacks set going that waits on the outside world (a partner's answer); see background(). */
   private readonly holding = new Set<Promise<void>>();
@@ -167,7 +169,8 @@ export class VirtualClock {
    */
   advance(ms: number): Promise<void> {
     if (!(ms >= 0)) return Promise.reject(new RangeError('advance by a number of milliseconds ≥ 0'));
-    const queued = this.advancing.then(() => this.advanceNow(ms));
+    this.advances++;
+    const queued = this.advancing.then(() => this.advanceNow(ms)).finally(() => this.advances--);
     const run = this.inFlight ? this.inFlight.track('clock', `advancing the clock by ${ms} ms`, queued) : queued;
     this.advancing = run.catch(() => undefined);
     return run;
@@ -202,6 +205,21 @@ export class VirtualClock {
     }
     if (target > this.now()) this.jumpTo(target);
     this.reschedule();
+  }
+
+  /**
+   * Moves time forward to `virtual` at once when nothing would happen on the way — no timer falls
+   * due by then, none is running, no advance is under way — as advance() would, synchronously;
+   * false (and nothing changed) otherwise. Time never goes back: an earlier `virtual` is true.
+   */
+  jumpAheadIfIdle(virtual: number): boolean {
+    if (virtual <= this.now()) return true;
+    if (this.closed || this.advances || this.running.size || this.holding.size) return false;
+    const first = this.timers[0];
+    if (first && first.at <= virtual) return false;
+    this.jumpTo(virtual);
+    this.reschedule();
+    return true;
   }
 
   /** Waits until every timer callback that is running, and the work they set going, has finished. */

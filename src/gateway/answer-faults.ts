@@ -16,11 +16,14 @@ export interface AnswerFault {
 export class AnswerFaults {
   private faults: AnswerFault[] = [];
   private nextId = 1;
+  /** Told after every change (shared state: the runtime writes them for the other instances). */
+  onChange: (() => void) | undefined;
 
   add(f: Omit<AnswerFault, 'id' | 'remaining'> & { times?: number }): AnswerFault {
     const { times, ...rest } = f;
     const fault: AnswerFault = { ...rest, id: this.nextId++, remaining: Math.max(1, times ?? 1) };
     this.faults.push(fault);
+    this.onChange?.();
     return { ...fault };
   }
 
@@ -30,6 +33,7 @@ export class AnswerFaults {
     if (!f) return undefined;
     f.remaining--;
     if (f.remaining <= 0) this.faults = this.faults.filter((x) => x !== f);
+    this.onChange?.();
     return { ...f };
   }
 
@@ -39,5 +43,17 @@ export class AnswerFaults {
 
   clear(): void {
     this.faults = [];
+    this.onChange?.();
+  }
+
+  /** All of it, to be written (shared state). */
+  snapshot(): { faults: AnswerFault[]; nextId: number } {
+    return { faults: this.list(), nextId: this.nextId };
+  }
+
+  /** What another instance wrote (told to no one). */
+  restore(s: { faults: AnswerFault[]; nextId: number }): void {
+    this.faults = s.faults.map((f) => ({ ...f }));
+    this.nextId = s.nextId;
   }
 }

@@ -26,11 +26,14 @@ export interface NoticeFault {
 export class NoticeFaults {
   private faults: NoticeFault[] = [];
   private nextId = 1;
+  /** Told after every change (shared state: the runtime writes them for the other instances). */
+  onChange: (() => void) | undefined;
 
   add(f: Omit<NoticeFault, 'id' | 'remaining'> & { times?: number }): NoticeFault {
     const { times, ...rest } = f;
     const fault: NoticeFault = { ...rest, id: this.nextId++, remaining: Math.max(1, times ?? 1) };
     this.faults.push(fault);
+    this.onChange?.();
     return fault;
   }
 
@@ -47,6 +50,7 @@ export class NoticeFaults {
       }
     }
     this.faults = this.faults.filter((f) => f.remaining > 0);
+    if (hit.length) this.onChange?.();
     return hit;
   }
 
@@ -56,5 +60,17 @@ export class NoticeFaults {
 
   clear(): void {
     this.faults = [];
+    this.onChange?.();
+  }
+
+  /** All of it, to be written (shared state). */
+  snapshot(): { faults: NoticeFault[]; nextId: number } {
+    return { faults: this.list(), nextId: this.nextId };
+  }
+
+  /** What another instance wrote (told to no one). */
+  restore(s: { faults: NoticeFault[]; nextId: number }): void {
+    this.faults = s.faults.map((f) => ({ ...f }));
+    this.nextId = s.nextId;
   }
 }

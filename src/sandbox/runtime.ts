@@ -36,6 +36,9 @@ import type { StateStore, StoredState } from '../store/state-store.js';
 import type { PgStore, SharedDelta } from '../store/pg-store.js';
 import { ID_BLOCK } from '../store/pg-store.js';
 import type { AnswerSigner } from './answer-signer.js';
+import { itemsOf, mergeWorld, sameWorld, type WorldMap } from './shared-world.js';
+import type { AnswerFault } from '../gateway/answer-faults.js';
+import type { NoticeFault } from '../notices/faults.js';
 
 export interface SandboxUrls {
   ucsp: string;
@@ -93,7 +96,11 @@ export class SandboxRuntime {
   private nextOutcome: IssuerBehaviour | undefined;
   private readonly outcomeByOrder = new Map<string, IssuerBehaviour>();
   private lastLogin: string | undefined;
-  private forcedAnswers: { msgType?: string; code: ResponseCode }[] = [];
+  private forcedAnswers: { id: number; msgType?: string; code: ResponseCode }[] = [];
+  private nextForcedId = 1;
+  /** Shared state: the world as last written or read (what this instance's changes are counted from), and whether it changed since. */
+  private worldBase: WorldMap = {};
+  private worldDirty = false;
   /** Faults on UCSP's answers, set through the control API (POST /control/api/faults). */
   readonly answerFaults = new AnswerFaults();
   private strangerKey: SignerCredentials | undefined;
@@ -110,6 +117,8 @@ export class SandboxRuntime {
   /** The latest virtual time another instance wrote, when ahead of this clock: this one catches up. */
   private clockAhead = 0;
   private catchingUpTo = 0;
+  /** Applying what other instances wrote: nothing of it is written back. */
+  private applying = false;
   readonly answerSigner: AnswerSigner | undefined;
   /** Why the data folder cannot be written now (a full disk); undefined while all is well. */
   storeProblem: string | undefined;
@@ -223,6 +232,12 @@ export class SandboxRuntime {
         },
       };
     }
+    if (this.shared) {
+      // what the control API set for what comes next (forced answers, faults, issuer outcomes)
+      // is the sandbox's, not this instance's: written when it changes, taken where it applies
+      if (stored.kv.world) this.restoreWorld((this.worldBase = stored.kv.world as WorldMap));
+      this.answerFaults.onChange = this.notices.faults.onChange = () => this.worldChanged();
+    }
     // pending notices go on at their place in the retry schedule; issuer inquiries resume
     this.notices.resume();
     this.watch.resume((stored.kv.watches as ReturnType<IssuerWatch['pending']> | undefined) ?? []);
@@ -262,6 +277,12 @@ export class SandboxRuntime {
     s.setKv('watches', this.watch.pending());
     s.setKv('journalDropped', this.journal.dropped);
     s.setKv('replayEvicted', this.ledger.replay.evicted);
+    if (this.shared && this.worldDirty) {
+      const w = this.worldMap();
+      s.setKv('world', w);
+      this.worldBase = w;
+      this.worldDirty = false;
+    }
   }
 
   private storeFailed(e: unknown): void {
@@ -323,10 +344,21 @@ export class SandboxRuntime {
     l.orders.listener = l.contracts.listener = l.issuer.listener = l.notices.listener = undefined;
     l.replay.listener = undefined;
     this.journal.listener = undefined;
+    this.applying = true;
     try {
       if (delta.reset) this.forgetLocal();
+      if (delta.kv.world) {
+        // what another instance wrote, with what this one changed since it last looked
+        const remote = delta.kv.world as WorldMap;
+        const merged = mergeWorld(remote, this.worldMap(), this.worldBase);
+        this.restoreWorld(merged);
+        this.worldBase = remote;
+        this.worldDirty = !sameWorld(merged, remote);
+      }
       const clock = Number(delta.kv.clock);
-      if (Number.isFinite(clock) && clock > this.clock.now()) this.clockAhead = Math.max(this.clockAhead, clock);
+      // another instance moved the clock: followed at once when nothing falls due on the way (what
+      // this unit does then happens at the sandbox's time), else by an advance after the unit
+      if (Number.isFinite(clock) && clock > this.clock.now() && !this.clock.jumpAheadIfIdle(clock)) this.clockAhead = Math.max(this.clockAhead, clock);
       for (const r of delta.rows) {
         if (r.value === undefined) {
           if (r.table === 'orders') l.orders.forget(r.id);
@@ -355,6 +387,7 @@ export class SandboxRuntime {
       }
     } finally {
       [l.orders.listener, l.contracts.listener, l.issuer.listener, l.notices.listener, l.replay.listener, this.journal.listener] = listeners as unknown as [never, never, never, never, never, never];
+      this.applying = false;
     }
   }
 
@@ -578,6 +611,7 @@ export class SandboxRuntime {
   setOutcome(behaviour: IssuerBehaviour, orderId?: string): void {
     if (orderId) this.outcomeByOrder.set(orderId, behaviour);
     else this.nextOutcome = behaviour;
+    this.worldChanged();
   }
 
   private takeOutcome(orderId: string): IssuerBehaviour | undefined {
@@ -585,18 +619,54 @@ export class SandboxRuntime {
     if (byOrder) return byOrder;
     const next = this.nextOutcome;
     this.nextOutcome = undefined;
+    if (next !== undefined) this.worldChanged();
     return next;
   }
 
   /** The next valid partner request (of a type) is answered with `code`, changing nothing. */
   forceAnswer(code: ResponseCode, msgType?: string): void {
-    this.forcedAnswers.push({ code, ...(msgType ? { msgType } : {}) });
+    this.forcedAnswers.push({ id: this.nextForcedId++, code, ...(msgType ? { msgType } : {}) });
+    this.worldChanged();
   }
 
   private takeForcedAnswer(msgType: string): ResponseCode | undefined {
     const i = this.forcedAnswers.findIndex((f) => f.msgType === undefined || f.msgType === msgType);
     if (i === -1) return undefined;
-    return this.forcedAnswers.splice(i, 1)[0]!.code;
+    const code = this.forcedAnswers.splice(i, 1)[0]!.code;
+    this.worldChanged();
+    return code;
+  }
+
+  /**
+   * Shared state (PostgreSQL): what the control API set for what comes next changed here; it is
+   * written with this instance's next unit (stageKv), merged with what others wrote meanwhile.
+   */
+  private worldChanged(): void {
+    if (this.shared && !this.applying) this.worldDirty = true;
+  }
+
+  /** Everything set for what comes next, as items (shared-world.ts). */
+  private worldMap(): WorldMap {
+    const m: WorldMap = {};
+    if (this.nextOutcome !== undefined) m['outcome'] = this.nextOutcome;
+    for (const [orderId, b] of this.outcomeByOrder) m[`outcomeFor:${orderId}`] = b;
+    for (const f of this.forcedAnswers) m[`forced:${f.id}`] = { code: f.code, ...(f.msgType ? { msgType: f.msgType } : {}) };
+    for (const f of this.answerFaults.list()) m[`answerFault:${f.id}`] = f;
+    for (const f of this.notices.faults.list()) m[`noticeFault:${f.id}`] = f;
+    return m;
+  }
+
+  /** The world `m` becomes this instance's (not written back). */
+  private restoreWorld(m: WorldMap): void {
+    this.nextOutcome = m['outcome'] as IssuerBehaviour | undefined;
+    this.outcomeByOrder.clear();
+    for (const k of Object.keys(m)) if (k.startsWith('outcomeFor:')) this.outcomeByOrder.set(k.slice('outcomeFor:'.length), m[k] as IssuerBehaviour);
+    this.forcedAnswers = itemsOf<{ code: ResponseCode; msgType?: string }>(m, 'forced').map((x) => ({ id: x.id, ...x.value }));
+    this.nextForcedId = Math.max(this.nextForcedId, ...this.forcedAnswers.map((f) => f.id + 1));
+    const answerFaults = itemsOf<AnswerFault>(m, 'answerFault').map((x) => x.value);
+    this.answerFaults.restore({ faults: answerFaults, nextId: Math.max(this.answerFaults.snapshot().nextId, ...answerFaults.map((f) => f.id + 1)) });
+    const noticeFaults = itemsOf<NoticeFault>(m, 'noticeFault').map((x) => x.value);
+    this.notices.faults.restore({ faults: noticeFaults, nextId: Math.max(this.notices.faults.snapshot().nextId, ...noticeFaults.map((f) => f.id + 1)) });
   }
 
   // ── the user (cashier, signing page, login) ───────────────────────────────
@@ -780,6 +850,7 @@ export class SandboxRuntime {
     this.lastLogin = undefined;
     this.forcedAnswers = [];
     this.answerFaults.clear();
+    this.worldBase = {};
   }
 
   journalEntries(q: Parameters<Journal['query']>[0]): JournalEntry[] {

@@ -1,13 +1,16 @@
 /**
  * The real CLI on PostgreSQL (`--store`): health and readiness, a database that cannot be reached
  * at start (exit 2) or is lost while running (99 / 503, then recovery), and two instances on one
- * database, one killed with SIGKILL while notices wait in their retry schedule.
+ * database, one killed with SIGKILL while notices wait in their retry schedule — or in the middle
+ * of an attempt, whose lease then runs out and the other repeats it (counted, noted).
  */
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSigner, signMessage, type SignerCredentials } from '../../src/crypto/index.js';
 import { formatUcspTime } from '../../src/protocol/time.js';
 import { runCli } from '../support/cli.js';
+import { startGatedPartner } from '../support/gated-partner.js';
 import { startMiniPartner, type MiniPartner } from '../support/mini-partner.js';
 import { createTestDatabase, postgresSkipReason, type TestDatabase } from '../support/pg.js';
 import { control, spawnSandbox, type SpawnedSandbox } from '../support/spawn-sandbox.js';
@@ -24,8 +27,8 @@ const spawned: SpawnedSandbox[] = [];
 
 type Notice = { id: string; status: string; firstAttemptAt: number; attempts: { at: number; httpStatus?: number; ok: boolean }[] };
 
-const start = async () => {
-  const sb = await spawnSandbox(['--time-scale', '0', '--store', db.url], { cwd: dir });
+const start = async (extra: string[] = []) => {
+  const sb = await spawnSandbox(['--time-scale', '0', '--store', db.url, ...extra], { cwd: dir });
   spawned.push(sb);
   return sb;
 };
@@ -37,7 +40,7 @@ async function send(sb: SpawnedSandbox, msgType: string, trxInfo: Record<string,
   return JSON.parse(await res.text()) as { msgResponse: { responseCode: string; responseMsg: string }; trxInfo: Record<string, string> };
 }
 
-const order = (orderId: string) => ({ orderId, merId: '123456789012345', acqIIN: '00010344', txnAmt: '1234', currencyCode: '344', txnTime: formatUcspTime(Date.now()), userId: 'user-001', backUrl: backend.url });
+const order = (orderId: string, backUrl = backend.url) => ({ orderId, merId: '123456789012345', acqIIN: '00010344', txnAmt: '1234', currencyCode: '344', txnTime: formatUcspTime(Date.now()), userId: 'user-001', backUrl });
 
 describe.skipIf(skip !== undefined)('the sandbox on PostgreSQL (real CLI)', () => {
   beforeAll(async () => {
@@ -127,4 +130,43 @@ describe.skipIf(skip !== undefined)('the sandbox on PostgreSQL (real CLI)', () =
     expect(journal.filter((e) => e.channel === 'api' && e.direction === 'in')).toHaveLength(1);
     expect(await b.stop()).toBe(130);
   });
+
+  it('SIGKILL of one instance in the middle of an attempt: its lease runs out, the other makes the attempt again, and the repeat is counted and noted', async () => {
+    // the lease is the notice timeout twice and 5 s (real time, on the database's clock): 2 s here keeps it 9 s
+    const config = join(dir, 'lease.config.json');
+    await writeFile(config, JSON.stringify({ notices: { timeoutMs: 2_000 } }));
+    const gated = await startGatedPartner(partner);
+    try {
+      const a = await start(['--config', config]);
+      const b = await start(['--config', config]);
+      const orderId = `ORDPGL${Date.now()}`;
+      expect((await send(a, 'SUBMIT_PAYMENT_ORDER', order(orderId, gated.url))).msgResponse.responseCode).toBe('00');
+      expect((await control(a.ready.ucsp, '/pay', { orderId })).status).toBe(200);
+      // a makes the first attempt (its claim, its lease); the partner holds its answer
+      const first = await gated.next();
+      expect(first.orderId).toBe(orderId);
+      // b knows the notice too, finds a's lease and waits for its end
+      expect((await control<Notice[]>(b.ready.ucsp, `/notices?orderId=${orderId}`)).json[0]!.attempts).toHaveLength(0);
+      expect(await a.stop('SIGKILL')).toBe(null);
+      first.release(); // nobody is there to read it
+
+      // the lease runs out: b makes the attempt a never recorded, and the partner answers it
+      const again = await gated.next();
+      expect(again.orderId).toBe(orderId);
+      again.release();
+      await control(b.ready.ucsp, '/settle', {});
+      const after = (await control<Notice[]>(b.ready.ucsp, `/notices?orderId=${orderId}`)).json[0]!;
+      expect(after.status).toBe('DELIVERED');
+      expect(after.attempts).toHaveLength(1);
+      expect(after.attempts[0]!.at).toBe(after.firstAttemptAt); // the attempt at its place in the schedule
+      expect(gated.count).toBe(2); // the one repeat: 0 lost, one made twice
+      const status = (await control<{ shared: { noticeJobs: { repeats: number; leased: number; repeatedHere: number } } }>(b.ready.ucsp, '/status')).json;
+      expect(status.shared.noticeJobs).toMatchObject({ repeats: 1, repeatedHere: 1 });
+      const journal = (await control<{ entries: { channel: string; direction: string; orderId?: string; note?: string }[] }>(b.ready.ucsp, `/journal?orderId=${orderId}&channel=notice`)).json.entries;
+      expect(journal.filter((e) => e.direction === 'out' && /a repeat: another instance's lease on this attempt ran out/.test(e.note ?? ''))).toHaveLength(1);
+      expect(await b.stop()).toBe(130);
+    } finally {
+      await gated.close();
+    }
+  }, 60_000);
 });

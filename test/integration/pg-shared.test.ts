@@ -90,6 +90,50 @@ describe.skipIf(skip !== undefined)('two instances on one PostgreSQL database', 
     expect(tns.size).toBe(10);
   });
 
+  it('what the control API sets on one instance for what comes next applies on the other, once', async () => {
+    a.runtime.forceAnswer('34', 'SUBMIT_PAYMENT_ORDER');
+    a.runtime.setOutcome('decline');
+    await a.runtime.persistAsync();
+    // b takes the forced answer (34, changing nothing)
+    expect((await sendVia(b, 'SUBMIT_PAYMENT_ORDER', a.orderTrx())).code).toBe('34');
+    await b.runtime.persistAsync();
+    // taken on b: gone on a too
+    expect((await sendVia(a, 'SUBMIT_PAYMENT_ORDER', a.orderTrx())).code).toBe('00');
+    // the issuer outcome a was told applies to the payment b's user makes
+    const trx = a.orderTrx();
+    expect((await sendVia(b, 'SUBMIT_PAYMENT_ORDER', trx)).code).toBe('00');
+    expect(b.runtime.pay({ orderId: trx.orderId }, APPROVE).behaviour).toBe('decline');
+
+    // a fault on UCSP's next answer, set on a, corrupts b's answer; then it is spent on both
+    a.runtime.answerFaults.add({ fault: 'signature', msgType: 'SUBMIT_PAYMENT_ORDER' });
+    await a.runtime.persistAsync();
+    await b.runtime.persistAsync();
+    expect(b.runtime.answerFaults.list()).toHaveLength(1);
+    const faulted = await b.runtime.handleApiAsync(Buffer.from(signMessage(a.message('SUBMIT_PAYMENT_ORDER', a.orderTrx()), a.partner)));
+    expect(() => a.parseAnswer(faulted.text)).toThrow(/not validly signed/);
+    await b.runtime.persistAsync();
+    await a.runtime.persistAsync();
+    expect(a.runtime.answerFaults.list()).toEqual([]);
+    expect((await sendVia(a, 'SUBMIT_PAYMENT_ORDER', a.orderTrx())).code).toBe('00');
+
+    // and a notice fault set on b is a's to apply
+    b.runtime.notices.faults.add({ action: 'hold', orderId: 'SOME-ORDER' });
+    await b.runtime.persistAsync();
+    await a.runtime.persistAsync();
+    expect(a.runtime.notices.faults.list()).toMatchObject([{ action: 'hold', orderId: 'SOME-ORDER' }]);
+  });
+
+  it('a clock moved on one instance is followed by the other before it takes a request (nothing falling due on the way)', async () => {
+    a.runtime.reset();
+    await a.runtime.persistAsync();
+    await b.runtime.persistAsync();
+    await a.runtime.clock.advance(60_000);
+    await a.runtime.persistAsync();
+    const trx = a.orderTrx();
+    expect((await sendVia(b, 'SUBMIT_PAYMENT_ORDER', trx)).code).toBe('00');
+    expect(b.runtime.journalEntries({ orderId: trx.orderId })[0]!.at).toBe(a.runtime.clock.now());
+  });
+
   it("the journal of each instance shows the other's wire traffic too, answers after their requests", async () => {
     const trx = a.orderTrx();
     expect((await sendVia(b, 'SUBMIT_PAYMENT_ORDER', trx)).code).toBe('00');

@@ -39,26 +39,31 @@ function adminUrl(database = 'postgres'): string {
   return `postgres://${encodeURIComponent(userInfo().username)}@localhost/${database}?host=${SOCKET}`;
 }
 
-/** As root with no role of its own on the local server: one is made (as the postgres user). */
-function ensureLocalRole(): void {
-  if (process.env.UCSP_SANDBOX_TEST_DATABASE_URL || process.getuid?.() !== 0) return;
+/** As root with no role of its own on the local server: one is made (as the postgres user); false when this does not apply. */
+function ensureLocalRole(): boolean {
+  if (process.env.UCSP_SANDBOX_TEST_DATABASE_URL || process.getuid?.() !== 0) return false;
   const name = userInfo().username;
   const sql = `DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${name}') THEN CREATE ROLE "${name}" LOGIN CREATEDB; END IF; END$$`;
   execFileSync('runuser', ['-u', 'postgres', '--', 'psql', '-q', '-h', SOCKET, '-d', 'postgres', '-c', sql], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return true;
 }
 
-async function admin<T>(f: (c: pg.Client) => Promise<T>): Promise<T> {
+async function admin<T>(f: (c: pg.Client) => Promise<T>, retried = false): Promise<T> {
   const c = new pg.Client({ connectionString: adminUrl(), connectionTimeoutMillis: 10_000 });
   try {
     await c.connect();
   } catch (e) {
     const first = (e as Error).message;
+    const hint = 'Start it (pg_ctlcluster 15 main start) or set UCSP_SANDBOX_TEST_DATABASE_URL';
+    let made: boolean;
     try {
-      ensureLocalRole();
+      made = !retried && ensureLocalRole();
     } catch (e2) {
-      throw new Error(`cannot reach PostgreSQL at ${adminUrl()} (${first}); making a role for ${userInfo().username} failed too: ${(e2 as Error).message}. Start it (pg_ctlcluster 15 main start) or set UCSP_SANDBOX_TEST_DATABASE_URL`, { cause: e });
+      throw new Error(`cannot reach PostgreSQL at ${adminUrl()} (${first}); making a role for ${userInfo().username} failed too: ${(e2 as Error).message}. ${hint}`, { cause: e });
     }
-    return admin(f);
+    // once more, only when a role was just made: else the same failure, said
+    if (!made) throw new Error(`cannot reach PostgreSQL at ${adminUrl()} (${first}). ${hint}`, { cause: e });
+    return admin(f, true);
   }
   try {
     return await f(c);
