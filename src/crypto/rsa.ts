@@ -18,15 +18,6 @@ export function rsaSign(bytes: Uint8Array, key: KeyObject, variant: SignatureVar
   return privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, sha256(bytes));
 }
 
-/**
- * rsaSign off the main thread: SHA256withRSA on libuv's thread pool (node:crypto's asynchronous
- * sign). The bare-digest variant has no asynchronous form in node:crypto and is signed in place.
- */
-export function rsaSignAsync(bytes: Uint8Array, key: KeyObject, variant: SignatureVariant): Promise<Buffer> {
-  if (variant !== 'SHA256withRSA') return Promise.resolve(rsaSign(bytes, key, variant));
-  return new Promise((resolve, reject) => sign('sha256', bytes, key, (e, signature) => (e ? reject(e) : resolve(signature))));
-}
-
 export function rsaVerify(bytes: Uint8Array, signature: Buffer, key: KeyObject, variant: SignatureVariant): boolean {
   try {
     if (variant === 'SHA256withRSA') return verify('sha256', bytes, key, signature);

@@ -3,7 +3,7 @@
  * `signature` = "00000000", sign those bytes, put the base64 signature in place of the placeholder.
  */
 import type { SignerCredentials } from './credentials.js';
-import { rsaSign, rsaSignAsync, type SignatureVariant } from './rsa.js';
+import { rsaSign, type SignatureVariant } from './rsa.js';
 
 export const PLACEHOLDER = '00000000';
 const PLACEHOLDER_LITERAL = `"${PLACEHOLDER}"`;
@@ -24,11 +24,6 @@ export function placeholderText(message: object, signCertID: string): string {
 /** Signs placeholder text as produced by `placeholderText` and returns the text to send. */
 export function signPlaceholderText(text: string, signer: SignerCredentials, options: SignOptions = {}): string {
   return withSignature(text, rsaSign(Buffer.from(text, 'utf8'), signer.privateKey, options.variant ?? 'SHA256withRSA'));
-}
-
-/** signPlaceholderText with the RSA work on libuv's thread pool (rsaSignAsync): the main thread goes on meanwhile. */
-export async function signPlaceholderTextAsync(text: string, signer: Pick<SignerCredentials, 'privateKey'>, options: SignOptions = {}): Promise<string> {
-  return withSignature(text, await rsaSignAsync(Buffer.from(text, 'utf8'), signer.privateKey, options.variant ?? 'SHA256withRSA'));
 }
 
 /** The placeholder text with its placeholder replaced by the signature. */

@@ -19,7 +19,7 @@ import { withApiFastPath } from '../servers/api-fast-path.js';
 import type { VirtualClock } from '../clock/virtual-clock.js';
 import { SandboxRuntime, type SandboxUrls } from './runtime.js';
 import type { StateStore } from '../store/state-store.js';
-import { ThreadpoolSigner, type AnswerSigner } from './answer-signer.js';
+import type { AnswerSigner } from './answer-signer.js';
 
 export interface RunningSandbox {
   runtime: SandboxRuntime;
@@ -110,7 +110,7 @@ function capConnections(server: Server, max: number, name: string, log: (line: s
 
 export interface StartOptions {
   clock?: VirtualClock;
-  /** Who signs answers: absent, libuv's thread pool; 0, the main thread; N, N worker threads (answer-signer.ts). */
+  /** Who signs answers: absent or 0, the main thread; N, N worker threads (answer-signer.ts). */
   workers?: number;
   /** Where the servers' own log lines go (a connection cap reached, …); default stderr. */
   log?: (line: string) => void;
@@ -141,10 +141,9 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
     const { SqliteStore } = await import('../store/sqlite-store.js');
     store = new SqliteStore(config.dataDir, config.journalLimit);
   }
-  // answers signed on libuv's thread pool unless told otherwise (answer-signer.ts)
+  // answers signed in the main thread unless worker threads are asked for (answer-signer.ts)
   let answerSigner: AnswerSigner | undefined;
-  if (options.workers === undefined) answerSigner = new ThreadpoolSigner(ucspSigner.privateKey, config.partner.signatureVariant);
-  else if (options.workers > 0) {
+  if (options.workers && options.workers > 0) {
     const { SigningPool } = await import('./signing-pool.js');
     answerSigner = new SigningPool(options.workers, ucspSigner.privateKey, config.partner.signatureVariant);
   }

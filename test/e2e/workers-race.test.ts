@@ -1,6 +1,6 @@
 /**
- * `--workers N` and the default thread-pool signing answer exactly as one thread does (issue 10,
- * row 4): the msgID is taken before the answer is signed off the main thread, so requests racing with it are judged against it — other content
+ * `--workers N` answers exactly as one thread does (issue 10, row 4): the msgID is taken before the
+ * answer is signed in a worker, so requests racing with it are judged against it — other content
  * under the same msgID is 11, the same bytes get the very same answer. The invariant holds however
  * the requests interleave, so the test holds too.
  */
@@ -82,10 +82,10 @@ const refundTrx = (origQryId: string, i: number) => ({
   backUrl: 'http://127.0.0.1:9/n',
 });
 
-// the same races with answers signed in worker threads and on Node's thread pool (the default)
+// the same races with answers signed in worker threads and in the main thread (the default)
 describe.each([
   ['--workers 2', ['--workers', '2']],
-  ['the thread pool (default)', []],
+  ['the main thread (default)', []],
 ])('signed by %s: the msgID is taken before the answer is signed', (_name, flags) => {
   beforeAll(async () => {
     sb = await spawnSandbox([...flags, '--time-scale', '0'], { cwd: dir });

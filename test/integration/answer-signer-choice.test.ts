@@ -1,4 +1,4 @@
-/** Who signs UCSP's answers: Node's thread pool by default, the main thread with workers 0, worker threads with N. */
+/** Who signs UCSP's answers: the main thread by default (and with workers 0), worker threads with N. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ afterAll(async () => {
 
 describe('startSandbox: the answer signer', () => {
   it.each<[string, StartOptions, string | undefined]>([
-    ['default', {}, 'threadpool'],
+    ['default', {}, undefined],
     ['workers 0', { workers: 0 }, undefined],
     ['workers 1', { workers: 1 }, 'workers'],
   ])('%s → %s', async (_name, options, kind) => {

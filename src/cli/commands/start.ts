@@ -55,7 +55,7 @@ export function registerStart(program: Command): void {
       .command('start')
       .description('run the mock UCSP, channel app and issuer locally until Ctrl-C')
       .option('--json', 'print one JSON object with the URLs when ready (nothing else on stdout)', false)
-      .option('--workers <n>', "sign answers in N worker threads, or 0: in the main thread (default: on Node's thread pool, beside the main thread)", parseWorkers)
+      .option('--workers <n>', 'sign answers in N worker threads (spreads the RSA work over N cores; 0 = in the main thread)', parseWorkers, 0)
       .addOption(new Option('--log <format>', 'the live log on stderr: pretty (one line per exchange) or json (one JSON object per line); with --json only when given').choices(LOG_FORMATS))
       .option('--log-file <path>', 'also append the live log to this file (no colour)')
       .option('--quiet', 'no live log on stderr'),
@@ -80,12 +80,12 @@ Examples:
   $ npx ucsp-sandbox start --log json --log-file sandbox.ndjson   # NDJSON on stderr and in a file
   $ npx ucsp-sandbox start --quiet                               # no live log`,
     )
-    .action(async (opts: ConfigFlags & LogFlags & { json: boolean; workers?: number }, cmd: Command) => {
+    .action(async (opts: ConfigFlags & LogFlags & { json: boolean; workers: number }, cmd: Command) => {
       const logs = openLogs({ ...opts, color: (cmd.optsWithGlobals() as { color?: boolean }).color });
       // loaded here, not at start-up of the CLI: every other command starts faster
       const [{ loadConfig }, { startSandbox }, { isWildcard }] = await Promise.all([import('../../config/load-config.js'), import('../../sandbox/start-sandbox.js'), import('../../config/public-urls.js')]);
       const loaded = await loadConfig({ cwd: process.cwd(), ...(opts.config ? { configPath: opts.config } : {}), overrides: overridesFrom(opts) });
-      const sandbox = await startSandbox(loaded.config, opts.workers === undefined ? {} : { workers: opts.workers });
+      const sandbox = await startSandbox(loaded.config, { workers: opts.workers });
       // listen for Ctrl-C before saying ready: a script may stop us the moment it reads the line
       const stopped = untilSignal();
       const { urls, files } = sandbox;

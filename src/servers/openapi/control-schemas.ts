@@ -269,7 +269,7 @@ const Status = closed(
     answerForm: stringEnum(ANSWER_FORMS),
     partnerSignCertIDs: Type.Array(Type.String()),
     answerSigner: closed({
-      kind: stringEnum(['threadpool', 'workers', 'main-thread'] as const),
+      kind: stringEnum(['workers', 'main-thread'] as const),
       threads: Type.Integer({ minimum: 0, description: 'threads that sign answers (0: the main thread)' }),
     }),
     shared: O(
