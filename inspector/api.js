@@ -15,11 +15,16 @@ export function setToken(t) {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
+// A sandbox shared by several partners: the admin token names the partner in the page's own URL
+// (/inspector/?partner=<insID>); a partner's token needs none.
+const partner = new URLSearchParams(location.search).get('partner');
+
 function headers(json) {
   const hd = {};
   if (json) hd['Content-Type'] = 'application/json';
   const t = token();
   if (t) hd.Authorization = `Bearer ${t}`;
+  if (partner && /^[0-9]{8}$/.test(partner)) hd['X-UCSP-Partner'] = partner;
   return hd;
 }
 

@@ -221,6 +221,15 @@ async function start() {
   const status = await get('/status');
   if (status.status !== 200) {
     if (status.status !== 401) liveEl.textContent = status.json?.error ?? 'the sandbox did not answer';
+    // the admin token of a sandbox shared by several partners: pick one (the page's ?partner=)
+    if (status.status === 400 && Array.isArray(status.json?.partners)) {
+      const pick = h('ul', { 'data-testid': 'partners' });
+      for (const p of status.json.partners) {
+        const a = h('a', { href: `?partner=${encodeURIComponent(String(p.insID))}` }, String(p.insID));
+        pick.append(h('li', {}, a, ` — merId ${String(p.merId)}, ${String(p.industryCode)}, ${String(p.orders)} orders`));
+      }
+      clear(view).append(h('h2', {}, 'Several partners share this sandbox: choose one'), pick);
+    }
     return;
   }
   const j = await get('/journal?limit=200');

@@ -12,6 +12,7 @@ import { UcspError } from '../errors/index.js';
 export interface RemoteFlags {
   sandbox?: string;
   token?: string;
+  partner?: string;
   config?: string;
   json?: boolean;
 }
@@ -25,13 +26,15 @@ function parseBaseUrl(v: string): string {
 export function addRemoteFlags(cmd: Command): Command {
   return cmd
     .addOption(new Option('--sandbox <url>', "the sandbox's UCSP base URL (default: the configured host and port, http://127.0.0.1:7300)").env('UCSP_SANDBOX_URL'))
-    .addOption(new Option('--token <token>', "the control API's token, when the sandbox needs one (default: controlToken of the configuration)").env('UCSP_SANDBOX_TOKEN'))
+    .addOption(new Option('--token <token>', "the control API's token, when the sandbox needs one (default: controlToken of the configuration, else the partner's token)").env('UCSP_SANDBOX_TOKEN'))
+    .addOption(new Option('--partner <insID>', 'in a sandbox shared by several partners, with the admin token: the partner to act on (a partner token needs none)').env('UCSP_SANDBOX_PARTNER'))
     .option('--config <file>', 'configuration file to find the sandbox in (default: ./ucsp-sandbox.config.json when present)')
     .option('--json', 'print JSON on stdout (nothing else there)', false);
 }
 
 /** Where the sandbox is and its token: the flags, else the configuration (its bound host and port). */
 export async function resolveSandbox(flags: RemoteFlags): Promise<{ base: string; token?: string }> {
+  if (flags.partner !== undefined && !/^[0-9]{8}$/.test(flags.partner)) throw new UcspError('usage', `--partner must be a partner's insID, 8 digits (got "${flags.partner}")`);
   if (flags.sandbox !== undefined && flags.token !== undefined) return { base: parseBaseUrl(flags.sandbox), token: flags.token };
   const [{ loadConfig }, { shownHost }] = await Promise.all([import('../config/load-config.js'), import('../config/public-urls.js')]);
   const port = process.env.UCSP_SANDBOX_PORT;
@@ -48,7 +51,7 @@ export async function resolveSandbox(flags: RemoteFlags): Promise<{ base: string
     if (flags.sandbox !== undefined && flags.config === undefined) return { base: parseBaseUrl(flags.sandbox) };
     throw e;
   }
-  const token = flags.token ?? loaded.config.controlToken;
+  const token = flags.token ?? loaded.config.controlToken ?? loaded.config.partner.token;
   if (flags.sandbox !== undefined) return { base: parseBaseUrl(flags.sandbox), ...(token ? { token } : {}) };
   if (loaded.config.port === 0) {
     throw new UcspError('usage', `the configuration${loaded.file ? ` (${loaded.file})` : ''} has port 0 (free ports): give the sandbox's URL with --sandbox (start prints it)`);
@@ -68,15 +71,21 @@ export class ControlClient {
   constructor(
     readonly base: string,
     private readonly token?: string,
+    /** With the admin token of a sandbox shared by several partners: the partner (insID) acted on. */
+    private readonly partner?: string,
   ) {}
 
   static async connect(flags: RemoteFlags): Promise<ControlClient> {
     const { base, token } = await resolveSandbox(flags);
-    return new ControlClient(base, token);
+    return new ControlClient(base, token, flags.partner);
   }
 
   private headers(json: boolean): Record<string, string> {
-    return { ...(json ? { 'content-type': 'application/json' } : {}), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) };
+    return {
+      ...(json ? { 'content-type': 'application/json' } : {}),
+      ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      ...(this.partner ? { 'x-ucsp-partner': this.partner } : {}),
+    };
   }
 
   private unreachable(e: unknown): UcspError {

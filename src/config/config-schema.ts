@@ -57,8 +57,34 @@ export const PartnerConfigSchema = Type.Object(
         default: [...d.partner.capabilities],
       }),
     ),
+    merIds: Type.Optional(
+      Type.Array(field(F.merId, '15 [0-9A-Za-z]'), {
+        uniqueItems: true,
+        description: 'More merchant IDs registered for the partner besides merId: trxInfo.merId may be any of them',
+      }),
+    ),
+    token: Type.Optional(
+      Type.String({
+        minLength: 16,
+        maxLength: 200,
+        pattern: '^[\\x21-\\x7E]+$',
+        description:
+          "This partner's own control token (Authorization: Bearer <token>): with it the control API, the inspector, the CLI and the issuer's transaction list see and change only this partner's orders, clock and faults. Required for each partner when `partners` lists more than one; controlToken is then the admin token for all",
+      }),
+    ),
   },
   { ...closed, description: 'The Industry Service (partner) under test (PROFILE §1)' },
+);
+
+/** One partner of several: the same keys, with the ones that tell partners apart required. */
+export const PartnerEntrySchema = Type.Object(
+  {
+    ...PartnerConfigSchema.properties,
+    insID: field(F.insID, "8 digits: the partner's institution ID; requests are routed to the partner by msgInfo.insID"),
+    merId: field(F.merId, '15 [0-9A-Za-z]: the merchant ID UCSP registered for the partner'),
+    industryCode: field(F.industryCode, '1–16 [0-9A-Za-z]: the industry code; the login hand-off (/ucsp/authorize?industryCode=…) is routed to the partner by it'),
+  },
+  { ...closed, description: 'One Industry Service (partner) registered in a sandbox shared by several (PROFILE §1)' },
 );
 
 export const ChannelConfigSchema = Type.Object(
@@ -187,6 +213,13 @@ export const SandboxConfigFileSchema = Type.Object(
       }),
     ),
     partner: Type.Optional(PartnerConfigSchema),
+    partners: Type.Optional(
+      Type.Array(PartnerEntrySchema, {
+        minItems: 1,
+        description:
+          'Several partners in one sandbox, instead of `partner`: each with its own insID, merId, industryCode, certificate and token. Each has its own orders, contracts, notices, journal, clock and faults; requests are routed by msgInfo.insID, pages by the order they show, the control API by token (a partner token sees only its partner; controlToken, the admin token, names the partner with the X-UCSP-Partner header or ?partner=<insID>). insID, industryCode and token must be unique',
+      }),
+    ),
     channels: Type.Optional(
       Type.Array(ChannelConfigSchema, {
         minItems: 1,
@@ -265,11 +298,12 @@ export const SandboxConfigFileSchema = Type.Object(
 /** The configuration file as written: every key optional. */
 export type SandboxConfigFile = Static<typeof SandboxConfigFileSchema>;
 export type PartnerConfigFile = Static<typeof PartnerConfigSchema>;
+export type PartnerEntryFile = Static<typeof PartnerEntrySchema>;
 export type ChannelConfig = Static<typeof ChannelConfigSchema>;
 export type UserConfig = Static<typeof UserConfigSchema>;
 
 /** Keys that stay optional once every default is filled. */
-type StillOptional = 'controlToken' | 'certificatePassword' | 'driverUrl' | 'dataDir' | 'store' | 'storePoolSize' | 'publicUrl' | 'allowedHosts';
+type StillOptional = 'controlToken' | 'certificatePassword' | 'driverUrl' | 'merIds' | 'token' | 'partners' | 'dataDir' | 'store' | 'storePoolSize' | 'publicUrl' | 'allowedHosts';
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type ResolveValue<V> = V extends readonly unknown[] ? V : V extends object ? Resolved<V> : V;
 type Resolved<T> = Simplify<
@@ -282,8 +316,13 @@ type Resolved<T> = Simplify<
  * The configuration the sandbox runs with: every default filled, `keysDir` and
  * `partner.certificate` absolute. Derived from the file's type, so the two cannot drift.
  */
-export type SandboxConfig = Resolved<Omit<SandboxConfigFile, '$schema'>>;
-export type PartnerConfig = SandboxConfig['partner'];
+type ResolvedFile = Resolved<Omit<SandboxConfigFile, '$schema'>>;
+export type PartnerConfig = ResolvedFile['partner'];
+/**
+ * `partners`, when the file lists several, resolved like `partner` (defaults filled, certificate
+ * absolute); `partner` is then the first of them.
+ */
+export type SandboxConfig = Omit<ResolvedFile, 'partners'> & { partners?: PartnerConfig[] };
 export type Capability = (typeof CAPABILITIES)[number];
 
 /** Every key optional at every depth; arrays are replaced whole, so their items stay complete. */

@@ -255,3 +255,56 @@ describe('checkConfig', () => {
     expect(checkConfig({ partner: { insID: '1234' } })).toEqual([{ path: 'partner.insID', message: 'must match ^[0-9]{8}$ (got "1234")' }]);
   });
 });
+
+describe('several partners (partners)', () => {
+  const A = { insID: '11111111', merId: 'MERCHANTA000001', industryCode: 'PARKING01', token: 'token-of-partner-a-001' };
+  const B = { insID: '22222222', merId: 'MERCHANTB000001', industryCode: 'TRANSIT01', token: 'token-of-partner-b-002', certificate: 'b/partner.cert.pem', merIds: ['MERCHANTB000002'] };
+
+  it('resolves each partner over the default one; partner is the first, or the one chosen', async () => {
+    const dir = await folder({ [CONFIG_FILE_NAME]: { controlToken: 'the-admin-token-0001', partners: [A, B] } });
+    const { config } = await loadConfig({ cwd: dir });
+    expect(config.partners?.map((p) => p.insID)).toEqual(['11111111', '22222222']);
+    expect(config.partner).toBe(config.partners![0]);
+    // defaults filled, certificates absolute: the default one for A, B's own against the file's folder
+    expect(config.partners![0]).toMatchObject({ acqIIN: DEFAULT_CONFIG.partner.acqIIN, capabilities: [...DEFAULT_CONFIG.partner.capabilities], certificate: join(dir, DEFAULT_CONFIG.keysDir, 'partner.cert.pem') });
+    expect(config.partners![1]).toMatchObject({ certificate: join(dir, 'b', 'partner.cert.pem'), merIds: ['MERCHANTB000002'] });
+    // --partner picks one, and the partner flags (overrides.partner) apply to it only
+    const chosen = (await loadConfig({ cwd: dir, partner: '22222222', overrides: { partner: { driverUrl: 'http://127.0.0.1:7500/driver' } } })).config;
+    expect(chosen.partner.insID).toBe('22222222');
+    expect(chosen.partner.driverUrl).toBe('http://127.0.0.1:7500/driver');
+    expect(chosen.partners![0]!.driverUrl).toBeUndefined();
+  });
+
+  it('refuses what cannot be routed or scoped, every problem at once', async () => {
+    const dir = await folder({
+      [CONFIG_FILE_NAME]: {
+        controlToken: 'the-admin-token-0001',
+        partner: { insID: '33333333' },
+        partners: [A, { ...B, insID: A.insID, industryCode: A.industryCode, token: 'the-admin-token-0001' }, { insID: '44444444', merId: 'MERCHANTC000001', industryCode: 'SHOP01' }],
+      },
+    });
+    const e = await configError(loadConfig({ cwd: dir }));
+    const details = e.details.join('\n');
+    expect(details).toContain('partner: give one partner (partner) or several (partners), not both');
+    expect(details).toContain('partners.1.insID: duplicate insID "11111111"');
+    expect(details).toContain('partners.1.industryCode: duplicate industryCode "PARKING01"');
+    expect(details).toContain('partners.1.token: must differ from controlToken');
+    expect(details).toContain('partners.2.token: required when several partners share the sandbox');
+  });
+
+  it('says which partner a --partner names that the configuration does not have', async () => {
+    const dir = await folder({ [CONFIG_FILE_NAME]: { partners: [A, B] } });
+    expect((await configError(loadConfig({ cwd: dir, partner: '99999999' }))).details.join('\n')).toContain('no partner with insID "99999999" (registered: 11111111, 22222222)');
+    const single = await folder({ [CONFIG_FILE_NAME]: { partner: { insID: '55555555' } } });
+    expect((await configError(loadConfig({ cwd: single, partner: '99999999' }))).message).toContain('its partner is 55555555');
+  });
+
+  it('checks each partner against the schema: required keys, token length, no secret shown', async () => {
+    const dir = await folder({ [CONFIG_FILE_NAME]: { partners: [{ insID: '11111111', token: 'short-secret' }] } });
+    const details = (await configError(loadConfig({ cwd: dir }))).details.join('\n');
+    expect(details).toMatch(/partners\.0.*merId/);
+    expect(details).toMatch(/partners\.0.*industryCode/);
+    expect(details).toMatch(/partners\.0\.token/);
+    expect(details).not.toContain('short-secret');
+  });
+});

@@ -34,6 +34,8 @@ export interface LoadConfigOptions {
   configPath?: string;
   /** Values that beat the file, typically from flags. Relative paths in them resolve against `cwd`. */
   overrides?: DeepPartial<SandboxConfig>;
+  /** With `partners`: the insID of the one that `partner` (and `overrides.partner`) stands for; default the first. */
+  partner?: string;
 }
 
 export interface LoadedConfig {
@@ -78,6 +80,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     cwd,
     source: file,
     overrides: options.overrides,
+    ...(options.partner !== undefined ? { partner: options.partner } : {}),
   });
   return file === undefined ? { config, usedDefaults: true } : { config, file, usedDefaults: false };
 }
@@ -92,6 +95,8 @@ export interface ResolveConfigOptions {
   /** Where `overrides` came from, for the error message. Default "command-line options". */
   overridesSource?: string;
   overrides?: DeepPartial<SandboxConfig>;
+  /** With `partners`: the insID of the one that `partner` (and `overrides.partner`) stands for; default the first. */
+  partner?: string;
 }
 
 /**
@@ -106,7 +111,7 @@ export function resolveConfig(raw: unknown, options: ResolveConfigOptions): Sand
   const overrideProblems = schemaProblems(overrides);
   const merged = asObject(merge(merge(structuredClone(DEFAULT_CONFIG), raw), overrides));
   const known = [...fileProblems, ...overrideProblems];
-  const semantic = semanticProblems(merged).filter((p) => !known.some((k) => overlaps(k.path, p.path)));
+  const semantic = [...semanticProblems(merged), ...partnersProblems(asObject(raw), merged, options.partner)].filter((p) => !known.some((k) => overlaps(k.path, p.path)));
   // Semantic problems come from the merge; blame the file when there is one.
   const blameFile = fileProblems.length > 0 || (semantic.length > 0 && options.source !== undefined);
   const blameOverrides = overrideProblems.length > 0 || (semantic.length > 0 && options.source === undefined);
@@ -122,11 +127,47 @@ export function resolveConfig(raw: unknown, options: ResolveConfigOptions): Sand
   const config = merged as unknown as SandboxConfig;
   config.keysDir = resolve(options.baseDir, config.keysDir);
   if (config.dataDir !== undefined) config.dataDir = resolve(options.baseDir, config.dataDir);
-  config.partner.certificate =
-    config.partner.certificate === undefined
-      ? join(config.keysDir, DEFAULT_PARTNER_CERTIFICATE_FILE)
-      : resolve(options.baseDir, config.partner.certificate);
+  const certificateOf = (cert: string | undefined) => (cert === undefined ? join(config.keysDir, DEFAULT_PARTNER_CERTIFICATE_FILE) : resolve(options.baseDir, cert));
+  if (config.partners) {
+    // each partner is the default partner with its own keys; flags (overrides.partner) apply to
+    // the one `partner` stands for
+    const list = config.partners.map((p) => merge(structuredClone(DEFAULT_CONFIG.partner), p) as SandboxConfig['partner']);
+    const at = options.partner === undefined ? 0 : list.findIndex((p) => p.insID === options.partner);
+    if (overrides.partner) list[at] = merge(list[at], overrides.partner) as SandboxConfig['partner'];
+    for (const p of list) p.certificate = certificateOf(p.certificate);
+    config.partners = list;
+    config.partner = list[at]!;
+  } else {
+    if (options.partner !== undefined && options.partner !== config.partner.insID) {
+      throw new UcspError('config', `no partner ${options.partner} in ${options.source ?? 'the configuration'}: its partner is ${config.partner.insID}`);
+    }
+    config.partner.certificate = certificateOf(config.partner.certificate);
+  }
   return config;
+}
+
+/**
+ * `partners`: not beside `partner` in the file, insID, industryCode and token unique, a token for
+ * each when there are several (the admin token, controlToken, is another), and the partner chosen
+ * (`--partner`) among them.
+ */
+function partnersProblems(raw: Record<string, unknown>, c: Record<string, unknown>, chosen: string | undefined): ConfigProblem[] {
+  const list = c.partners;
+  if (!Array.isArray(list)) return [];
+  const out: ConfigProblem[] = [];
+  if (raw.partner !== undefined && raw.partners !== undefined) out.push({ path: 'partner', message: 'give one partner (partner) or several (partners), not both' });
+  out.push(...duplicates(list, 'partners', 'insID'), ...duplicates(list, 'partners', 'industryCode'), ...duplicates(list, 'partners', 'token'));
+  list.forEach((p: unknown, i) => {
+    const token = asObject(p).token;
+    if (list.length > 1 && token === undefined) {
+      out.push({ path: `partners.${i}.token`, message: "required when several partners share the sandbox: each partner's control API, inspector and CLI are reached with its own token" });
+    }
+    if (typeof token === 'string' && token === c.controlToken) out.push({ path: `partners.${i}.token`, message: 'must differ from controlToken, the admin token' });
+  });
+  if (chosen !== undefined && !list.some((p: unknown) => asObject(p).insID === chosen)) {
+    out.push({ path: 'partners', message: `no partner with insID ${JSON.stringify(chosen)} (registered: ${list.map((p: unknown) => String(asObject(p).insID)).join(', ')})` });
+  }
+  return out;
 }
 
 /**
@@ -188,7 +229,7 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
-const SECRET_KEYS = new Set(['controlToken', 'certificatePassword']);
+const SECRET_KEYS = new Set(['controlToken', 'certificatePassword', 'token']);
 
 function schemaProblems(raw: unknown): ConfigProblem[] {
   const validate = validator();

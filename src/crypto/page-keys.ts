@@ -13,10 +13,14 @@ export const PAGE_KEY_LENGTH = 22;
 export class PageKeys {
   private constructor(private readonly secret: Buffer) {}
 
-  /** Keys derived from UCSP's private key (HKDF-SHA256): stable across restarts on the same keys. */
-  static fromPrivateKey(key: KeyObject): PageKeys {
+  /**
+   * Keys derived from UCSP's private key (HKDF-SHA256): stable across restarts on the same keys.
+   * `scope` (a partner's insID, in a sandbox shared by several) gives each partner keys of its own:
+   * two partners may hand out the same tn, never the same page.
+   */
+  static fromPrivateKey(key: KeyObject, scope?: string): PageKeys {
     const der = key.export({ type: 'pkcs8', format: 'der' });
-    return new PageKeys(Buffer.from(hkdfSync('sha256', der, 'ucsp-sandbox', 'page capability keys v1', 32)));
+    return new PageKeys(Buffer.from(hkdfSync('sha256', der, 'ucsp-sandbox', `page capability keys v1${scope === undefined ? '' : ` of partner ${scope}`}`, 32)));
   }
 
   /** Keys under a fresh random secret. */

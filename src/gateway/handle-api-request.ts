@@ -135,7 +135,10 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
   // 5. Registration and clock.
   const trx = msg.trxInfo as Record<string, string>;
   if (msgInfo.insID !== settings.partner.insID) return refuse(deps, msgInfo, echo, '10', `insID ${msgInfo.insID} is not the registered ${settings.partner.insID}`, signed);
-  if (trx.merId !== settings.partner.merId) return refuse(deps, msgInfo, echo, '10', `merId ${trx.merId} is not the registered ${settings.partner.merId}`, signed);
+  if (trx.merId !== settings.partner.merId && !settings.partner.merIds?.includes(trx.merId!)) {
+    const registered = [settings.partner.merId, ...(settings.partner.merIds ?? [])].join(', ');
+    return refuse(deps, msgInfo, echo, '10', `merId ${trx.merId} is not ${settings.partner.merIds?.length ? 'one of the registered' : 'the registered'} ${registered}`, signed);
+  }
   const skew = Math.abs(wallNow - parseUcspTime(msgInfo.timeStamp, settings.zone)) / 1000;
   if (!(skew <= settings.skew.timeStampSeconds)) {
     return refuse(deps, msgInfo, echo, '11', `timeStamp ${msgInfo.timeStamp} is ${Math.round(skew)} s from UCSP's clock (allowed ±${settings.skew.timeStampSeconds} s, zone ${settings.zone})`, signed);

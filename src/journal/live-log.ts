@@ -105,16 +105,17 @@ export class LogSink {
  * Follows a journal into sinks until the returned function is called: exchanges joined as they
  * complete (ExchangeJoiner); a reset and the sandbox's end are said in one line each.
  */
-export function followJournal(journal: Journal, sinks: LogSink[]): () => void {
+export function followJournal(journal: Journal, sinks: LogSink[], partner?: string): () => void {
   const each = (f: (s: LogSink) => void) => {
     for (const s of sinks) f(s);
   };
-  const joiner = new ExchangeJoiner((x) => each((s) => s.exchange(x)));
+  // the partner's insID on each line, when several partners share the sandbox
+  const joiner = new ExchangeJoiner((x) => each((s) => s.exchange(partner === undefined ? x : { ...x, partner })));
   const unsubscribe = journal.subscribe({
     entry: (e) => joiner.push(e),
     cleared: () => {
       joiner.flush();
-      each((s) => s.event('reset', 'the sandbox was reset'));
+      each((s) => s.event('reset', partner === undefined ? 'the sandbox was reset' : `partner ${partner} was reset`));
     },
     ended: () => {
       joiner.flush();

@@ -21,6 +21,13 @@ describe('formatExchange: one line per exchange', () => {
     expect(formatExchange(apiPair('00'), { utc: true })).toBe('04:00:01.042  partner → UCSP     SUBMIT_PAYMENT_ORDER  ORD1  → 00  sig ok  3.2 ms');
   });
 
+  it("in a sandbox of several partners, the partner's insID after the time (and in the JSON record)", () => {
+    const x = { ...apiPair('00'), partner: '87654321' };
+    expect(formatExchange(x, { utc: true })).toBe('04:00:01.042  [87654321]  partner → UCSP     SUBMIT_PAYMENT_ORDER  ORD1  → 00  sig ok  3.2 ms');
+    expect(describeExchange(x).partner).toBe('87654321');
+    expect(JSON.parse(JSON.stringify(describeExchange(apiPair('00'))))).not.toHaveProperty('partner');
+  });
+
   it('a refusal says why, from the journal note', () => {
     const line = formatExchange(apiPair('10', { note: 'trxInfo.orderId: must match pattern "^[0-9A-Za-z]{1,32}$"', msg: 'Message Format Invalid: trxInfo.orderId' }), { utc: true });
     expect(line).toContain('→ 10');

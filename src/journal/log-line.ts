@@ -14,12 +14,16 @@ import type { JournalChannel, JournalEntry, NoticeAttemptInfo } from './journal.
 export interface Exchange {
   request?: JournalEntry;
   answer?: JournalEntry;
+  /** The partner (insID) whose journal it is, in a sandbox shared by several. */
+  partner?: string;
 }
 
 export type Outcome = 'ok' | 'pending' | 'declined' | 'refused' | 'failed' | 'info' | 'unanswered';
 
 /** One exchange as a machine reads it (`--log json`, `logs --json`: one per line; undefined fields are left out). */
 export interface LogRecord {
+  /** The partner (insID) whose exchange it is, in a sandbox shared by several (its seq is of that partner's journal). */
+  partner?: string;
   /** seq of the exchange's first entry (its request, or its answer when alone). */
   seq: number;
   /** seq of the answer, when it has one. */
@@ -152,6 +156,7 @@ export function describeExchange(x: Exchange): LogRecord {
   const first = x.request ?? x.answer!;
   const p = partsOf(x, first);
   return {
+    partner: x.partner,
     seq: first.seq,
     answerSeq: x.request && x.answer ? x.answer.seq : undefined,
     time: iso(first.wallAt),
@@ -176,7 +181,7 @@ export function describeExchange(x: Exchange): LogRecord {
 }
 
 /** What differs by channel. */
-type Parts = Omit<LogRecord, 'seq' | 'answerSeq' | 'time' | 'sandboxTime' | 'channel' | 'orderId' | 'msgID'>;
+type Parts = Omit<LogRecord, 'partner' | 'seq' | 'answerSeq' | 'time' | 'sandboxTime' | 'channel' | 'orderId' | 'msgID'>;
 
 function partsOf(x: Exchange, first: JournalEntry): Parts {
   switch (first.channel) {
@@ -321,7 +326,7 @@ function formatMs(ms: number): string {
  */
 export function formatRecord(r: LogRecord, o: LineOptions = {}): string {
   const p = o.paint ?? NO_PAINT;
-  const parts: string[] = [p.dim(clockTime(Date.parse(r.time), o.utc ?? false)), p.cyan(`${r.from} → ${r.to}`.padEnd(17)), p.bold(clean(r.what))];
+  const parts: string[] = [p.dim(clockTime(Date.parse(r.time), o.utc ?? false)), ...(r.partner ? [p.dim(`[${clean(r.partner, 16)}]`)] : []), p.cyan(`${r.from} → ${r.to}`.padEnd(17)), p.bold(clean(r.what))];
   if (r.orderId) parts.push(clean(r.orderId));
   if (r.attempt) parts.push(r.attempt.kind === 'scheduled' ? `attempt ${r.attempt.n}/${r.attempt.of}` : `extra copy (attempt ${r.attempt.n})`);
   if (r.detail) parts.push(clean(r.detail, MAX_REASON));

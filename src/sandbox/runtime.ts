@@ -128,7 +128,8 @@ export class SandboxRuntime {
     this.config = o.config;
     this.onStoreProblem = o.onStoreProblem;
     this.ucspSigner = o.ucspSigner;
-    this.pageKeys = PageKeys.fromPrivateKey(o.ucspSigner.privateKey);
+    // several partners: each its own page keys, so that a page is found by its tn and key together
+    this.pageKeys = PageKeys.fromPrivateKey(o.ucspSigner.privateKey, (o.config.partners?.length ?? 1) > 1 ? o.config.partner.insID : undefined);
     this.doors = new Doors(o.config);
     this.store = o.store;
     this.shared = o.store?.engine === 'postgres' ? (o.store as PgStore) : undefined;
@@ -415,8 +416,11 @@ export class SandboxRuntime {
     return why ?? (this.shared ? undefined : this.storeUnavailable());
   }
 
-  /** UCSP's 99 answer to a request it could not take on (the data folder cannot be written), changing nothing. */
-  private unavailableAnswer(bytes: Uint8Array, reason: string): string {
+  /**
+   * UCSP's answer to a request it does not take on, changing nothing and journalling nothing: 99
+   * when the data folder cannot be written, 10 for an insID no partner of this sandbox has.
+   */
+  answerWithoutState(bytes: Uint8Array, code: ResponseCode, reason: string): string {
     let msg: Record<string, unknown> = {};
     try {
       const parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
@@ -426,17 +430,23 @@ export class SandboxRuntime {
     }
     const msgInfo = answerMsgInfo(msg.msgInfo, { insID: this.config.partner.insID, wallNow: Date.now(), zone: this.config.zone, ids: this.ledger.ids }, isMsgType);
     const trx = echoKeyFields(msg.trxInfo, KEY_FIELDS[msgInfo.msgType as MsgType] ?? ['orderId', 'merId']);
-    const unsigned = answerPlaceholder(msgInfo, trx, '99', responseMsg('99', reason), this.ucspSigner.certificate.serial);
+    const unsigned = answerPlaceholder(msgInfo, trx, code, responseMsg(code, reason), this.ucspSigner.certificate.serial);
     return this.config.answerForm === 'minimal' ? minimalAnswer(unsigned) : signPlaceholderText(unsigned, this.ucspSigner, { variant: this.config.partner.signatureVariant });
   }
 
   /** A wire request refused before processing because the data folder cannot be written: 99, journalled. */
   private refuseUnavailable(bytes: Uint8Array, reason: string, started: number, peer?: string): ApiAnswer {
-    const text = this.unavailableAnswer(bytes, reason);
+    const text = this.answerWithoutState(bytes, '99', reason);
     const at = this.clock.now();
     const req = this.journal.add({ at, wallAt: Date.now(), direction: 'in', channel: 'api', raw: Buffer.from(bytes).toString('latin1'), ...(peer ? { peer } : {}) });
     this.journal.add({ at, wallAt: Date.now(), direction: 'out', channel: 'api', raw: text, responseCode: '99', replyTo: req.seq, durationMs: Math.round((performance.now() - started) * 1000) / 1000, note: `not processed: ${reason}` });
     return { code: '99', text, msgType: 'UNKNOWN', replayed: false, effects: [], reason };
+  }
+
+  /** The partner this runtime is, as the control API lists it. */
+  partnerSummary(): { insID: string; merId: string; industryCode: string; orders: number } {
+    const p = this.config.partner;
+    return { insID: p.insID, merId: p.merId, industryCode: p.industryCode, orders: this.store?.paged ? this.store.paged.count('orders') : this.ledger.orders.size };
   }
 
   get ucspCertificate(): CertInfo {
@@ -505,7 +515,7 @@ export class SandboxRuntime {
       this.storeFailed(e);
       if (!answer) return this.refuseUnavailable(bytes, e.message, started, peer);
       // processed, not committed: 99 instead (PROFILE §8: try again); kept for the next unit, as finish() does
-      const sent = this.unavailableAnswer(bytes, e.message);
+      const sent = this.answerWithoutState(bytes, '99', e.message);
       const at = this.clock.now();
       this.journal.add({ at, wallAt: Date.now(), direction: 'out', channel: 'api', msgType: answer.msgType, raw: sent, responseCode: '99', note: `sent instead of UCSP's answer, which could not be written: ${e.message}` });
       return { ...answer, code: '99', reason: e.message, text: sent };
@@ -570,7 +580,7 @@ export class SandboxRuntime {
       // processed, but not written: 99 goes out instead (PROFILE §8: try again). What the request
       // changed stays and is written once the disk has room; a byte-for-byte repeat then gets the
       // genuine answer above, as a repeat of a processed request does.
-      const sent = this.unavailableAnswer(bytes, e.message);
+      const sent = this.answerWithoutState(bytes, '99', e.message);
       this.journal.add({ ...base, direction: 'out', raw: sent, responseCode: '99', replyTo: req.seq, note: `sent instead of the answer above, which could not be written: ${e.message}` });
       return { ...result, code: '99', reason: e.message, text: sent };
     }

@@ -3,7 +3,7 @@
  * free ports with port 0), with keys parsed once. Creates test keys in keysDir when there are none.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -18,11 +18,15 @@ import { createUcspApp } from '../servers/ucsp-app.js';
 import { withApiFastPath } from '../servers/api-fast-path.js';
 import type { VirtualClock } from '../clock/virtual-clock.js';
 import { SandboxRuntime, type SandboxUrls } from './runtime.js';
+import { PartnerRouter, type Tenant } from './partner-router.js';
 import type { StateStore } from '../store/state-store.js';
 import type { AnswerSigner } from './answer-signer.js';
 
 export interface RunningSandbox {
+  /** The (first) partner's runtime. */
   runtime: SandboxRuntime;
+  /** Every partner's runtime (one unless the configuration lists `partners`), the first first. */
+  runtimes: SandboxRuntime[];
   /** Where browsers and the partner reach the servers: publicUrl, else the bound address. */
   urls: SandboxUrls;
   /** Where this machine reaches them: the bound address (127.0.0.1 when bound to every interface). */
@@ -117,10 +121,13 @@ export interface StartOptions {
 }
 
 export async function startSandbox(config: SandboxConfig, options: StartOptions = {}): Promise<RunningSandbox> {
+  const partners = config.partners ?? [config.partner];
+  const several = partners.length > 1;
   // Reached beyond loopback (bound there, or announced under such a name), the control API (which
-  // can pay, sign and reset) and the issuer's transaction list require a token.
+  // can pay, sign and reset) and the issuer's transaction list require a token; several partners
+  // always do (each its own, and the admin token for all).
   let generatedToken: string | undefined;
-  if (reachedBeyondLoopback(config) && !config.controlToken) {
+  if ((several || reachedBeyondLoopback(config)) && !config.controlToken) {
     generatedToken = randomBytes(24).toString('base64url');
     config.controlToken = generatedToken;
   }
@@ -132,6 +139,77 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
     generatedKeys = true;
   }
   const ucspSigner = await loadSigner(ucspKey, ucspCert);
+  const runtimes: SandboxRuntime[] = [];
+  try {
+    for (const [i, partner] of partners.entries()) {
+      // one runtime per partner, its state apart: its own SQLite folder, its rows in PostgreSQL
+      const own: SandboxConfig = several ? { ...config, partner, ...(config.dataDir ? { dataDir: join(config.dataDir, partner.insID) } : {}) } : config;
+      runtimes.push(await startRuntime(own, ucspSigner, i === 0 ? options : { ...options, clock: undefined }));
+    }
+  } catch (e) {
+    await Promise.all(runtimes.map((r) => r.close()));
+    throw e;
+  }
+  const runtime = runtimes[0]!;
+
+  const tenants: Tenant[] = runtimes.map((r) => ({ runtime: r, ucsp: createUcspApp(r), channel: createChannelApp(r), issuer: createIssuerApp(r) }));
+  const limit = config.bodyLimitBytes;
+  let listeners: RequestListener[];
+  if (several) {
+    const router = new PartnerRouter(tenants, () => config.controlToken);
+    listeners = [withApiFastPath(limit, (b, peer) => router.handleApi(b, peer), router.ucspListener()), router.channelListener(), router.issuerListener()];
+  } else {
+    const t = tenants[0]!;
+    listeners = [withApiFastPath(limit, (b, peer) => runtime.handleApiAsync(b, peer), t.ucsp), t.channel, t.issuer];
+  }
+  const names = ['UCSP server', 'channel app server', 'issuer server'];
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const servers: Server[] = [];
+  let localUrls: SandboxUrls;
+  try {
+    const ports: number[] = [];
+    for (let i = 0; i < listeners.length; i++) {
+      const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, listeners[i]!);
+      server.keepAliveTimeout = 5_000;
+      capConnections(server, config.maxConnections, names[i]!, log);
+      ports.push(await listen(server, config.port === 0 ? 0 : config.port + i, config.host));
+      servers.push(server);
+    }
+    const urls = serverUrls(config, [ports[0]!, ports[1]!, ports[2]!]);
+    localUrls = urls.bound;
+    for (const r of runtimes) {
+      r.urls = urls.public;
+      r.doors.configure(answeredHostnames(config), [...Object.values(urls.public), ...Object.values(urls.bound)]);
+    }
+  } catch (e) {
+    await Promise.all(servers.map(closeServer));
+    await Promise.all(runtimes.map((r) => r.close()));
+    throw e;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    runtime,
+    runtimes,
+    urls: runtime.urls,
+    localUrls,
+    files: { ucspCertificate: ucspCert, partnerCertificate: config.partner.certificate, keysDir: config.keysDir },
+    generatedKeys,
+    ...(generatedToken ? { generatedToken } : {}),
+    close: () => {
+      closing ??= (async () => {
+        // end the live streams (they never finish by themselves), stop accepting and let
+        // requests in flight finish, then persist and stop timers
+        for (const r of runtimes) r.journal.endSubscriptions();
+        await Promise.all(servers.map(closeServer));
+        await Promise.all(runtimes.map((r) => r.close()));
+      })();
+      return closing;
+    },
+  };
+}
+
+/** One partner's runtime: its certificates, its store (SQLite folder or PostgreSQL rows), its signer. */
+async function startRuntime(config: SandboxConfig, ucspSigner: Awaited<ReturnType<typeof loadSigner>>, options: StartOptions): Promise<SandboxRuntime> {
   const partnerCertificates = await loadCertificates(config.partner.certificate, config.partner.certificatePassword ?? '');
   let store: StateStore | undefined;
   if (config.store) {
@@ -147,7 +225,8 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
     const { SigningPool } = await import('./signing-pool.js');
     answerSigner = new SigningPool(options.workers, ucspSigner.privateKey, config.partner.signatureVariant);
   }
-  const runtime = new SandboxRuntime({
+  const who = config.partners && config.partners.length > 1 ? ` (partner ${config.partner.insID})` : '';
+  return new SandboxRuntime({
     config,
     ucspSigner,
     partnerCertificates,
@@ -158,52 +237,8 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
     onStoreProblem: (problem) =>
       process.stderr.write(
         problem
-          ? `ucsp-sandbox: ${problem} — requests are answered 99 (wire) or 503 until it can be written\n`
-          : `ucsp-sandbox: the ${config.store ? 'database' : 'data folder'} can be written again; what was waiting is written\n`,
+          ? `ucsp-sandbox: ${problem}${who} — requests are answered 99 (wire) or 503 until it can be written\n`
+          : `ucsp-sandbox: the ${config.store ? 'database' : 'data folder'}${who} can be written again; what was waiting is written\n`,
       ),
   });
-
-  const apps = [createUcspApp(runtime), createChannelApp(runtime), createIssuerApp(runtime)];
-  const names = ['UCSP server', 'channel app server', 'issuer server'];
-  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const servers: Server[] = [];
-  let localUrls: SandboxUrls;
-  try {
-    const ports: number[] = [];
-    for (let i = 0; i < apps.length; i++) {
-      const listener = i === 0 ? withApiFastPath(runtime, apps[i]!) : apps[i]!;
-      const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, listener);
-      server.keepAliveTimeout = 5_000;
-      capConnections(server, config.maxConnections, names[i]!, log);
-      ports.push(await listen(server, config.port === 0 ? 0 : config.port + i, config.host));
-      servers.push(server);
-    }
-    const urls = serverUrls(config, [ports[0]!, ports[1]!, ports[2]!]);
-    runtime.urls = urls.public;
-    localUrls = urls.bound;
-    runtime.doors.configure(answeredHostnames(config), [...Object.values(urls.public), ...Object.values(urls.bound)]);
-  } catch (e) {
-    await Promise.all(servers.map(closeServer));
-    await runtime.close();
-    throw e;
-  }
-  let closing: Promise<void> | undefined;
-  return {
-    runtime,
-    urls: runtime.urls,
-    localUrls,
-    files: { ucspCertificate: ucspCert, partnerCertificate: config.partner.certificate, keysDir: config.keysDir },
-    generatedKeys,
-    ...(generatedToken ? { generatedToken } : {}),
-    close: () => {
-      closing ??= (async () => {
-        // end the live streams (they never finish by themselves), stop accepting and let
-        // requests in flight finish, then persist and stop timers
-        runtime.journal.endSubscriptions();
-        await Promise.all(servers.map(closeServer));
-        await runtime.close();
-      })();
-      return closing;
-    },
-  };
 }

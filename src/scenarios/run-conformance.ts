@@ -22,6 +22,8 @@ export interface ConformanceOptions {
   config: SandboxConfig;
   /** A sandbox already running (its UCSP base URL); otherwise one is started for the run on config.host/port. */
   sandboxUrl?: string;
+  /** Its control token (default: the configuration's controlToken, else the partner's token). */
+  token?: string;
   mode?: DriveMode;
   filters?: string[];
   capabilities?: CapabilityName[];
@@ -101,8 +103,16 @@ export async function runConformance(o: ConformanceOptions): Promise<RunSummary 
   let partnerProcess: PartnerProcess | undefined;
   try {
     // its own sandbox is reached where it is bound, with the token it made if it had to make one
-    const sandbox = new SandboxClient(o.sandboxUrl ?? own!.localUrls.ucsp, own?.generatedToken ?? o.config.controlToken);
+    // the partner under test is named (X-UCSP-Partner) for a sandbox shared by several partners
+    const token = own?.generatedToken ?? o.token ?? o.config.controlToken ?? o.config.partner.token;
+    const sandbox = new SandboxClient(o.sandboxUrl ?? own!.localUrls.ucsp, token, o.config.partner.insID);
     const status = await sandbox.status(); // fail early and clearly when a remote sandbox is not there
+    const registered = (status as { partner?: { insID?: string } }).partner?.insID;
+    if (registered !== undefined && registered !== o.config.partner.insID) {
+      throw new UcspError('usage', `the sandbox at ${sandbox.base} answers for partner ${registered}, but the partner under test is ${o.config.partner.insID}`, {
+        details: ["give the token of your own partner (--token), or the admin token with your partner's insID in the configuration"],
+      });
+    }
     // the suite owns the clock for the run: manual, advanced by the scenarios; given back after
     release = await holdClock(sandbox);
     const setup = await partnerSetup(o.config, status);

@@ -20,6 +20,8 @@ export class SandboxClient {
   constructor(
     readonly base: string,
     private readonly token?: string,
+    /** The partner (insID) acted on, in a sandbox shared by several (X-UCSP-Partner). */
+    private readonly partner?: string,
   ) {}
 
   async call<T = unknown>(path: string, body?: unknown, o: { method?: string; timeoutMs?: number } = {}): Promise<T> {
@@ -27,7 +29,11 @@ export class SandboxClient {
     try {
       res = await fetch(`${this.base}/control${path}`, {
         method: o.method ?? (body === undefined ? 'GET' : 'POST'),
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+          ...(this.partner ? { 'x-ucsp-partner': this.partner } : {}),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(o.timeoutMs ?? 120_000),
       });
@@ -38,7 +44,10 @@ export class SandboxClient {
     const json = text ? (JSON.parse(text) as unknown) : undefined;
     if (!res.ok) {
       const msg = (json as { error?: string } | undefined)?.error ?? `HTTP ${res.status}`;
-      throw new UcspError(res.status === 404 ? 'not-found' : res.status === 409 ? 'incorrect' : 'common', `control API ${path}: ${msg}`);
+      // a missing or wrong token (or another partner's) is the caller's to fix: a usage error
+      const kind = res.status === 401 || res.status === 403 ? 'usage' : res.status === 404 ? 'not-found' : res.status === 409 ? 'incorrect' : 'common';
+      const hint = res.status === 401 ? ' (give the sandbox\'s control token with --token or UCSP_SANDBOX_TOKEN, or controlToken in the configuration)' : '';
+      throw new UcspError(kind, `control API ${path}: ${msg}${hint}`);
     }
     return json as T;
   }

@@ -4,10 +4,11 @@
  * the Express route: raw bytes in (over the limit: 413), a signed answer out.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { SandboxRuntime } from '../sandbox/runtime.js';
 
-export function withApiFastPath(runtime: SandboxRuntime, app: RequestListener): RequestListener {
-  const limit = runtime.config.bodyLimitBytes;
+/** The request path of one wire request: its raw body and where it came from, to the answer text. */
+export type ApiHandler = (body: Buffer, peer: string) => Promise<{ text: string }>;
+
+export function withApiFastPath(limit: number, handle: ApiHandler, app: RequestListener): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'POST' || req.url !== '/ucsp/api') return app(req, res);
     const tooLarge = () => {
@@ -36,7 +37,7 @@ export function withApiFastPath(runtime: SandboxRuntime, app: RequestListener): 
       if (done) return;
       done = true;
       const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
-      runtime.handleApiAsync(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), peer).then(
+      handle(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), peer).then(
         (answer) => {
           res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(answer.text) }).end(answer.text);
         },

@@ -133,7 +133,9 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   r.get('/status', async (_req, res) => {
     // shared state (PostgreSQL): this instance, and the notice attempts repeated after a lease ran out
     const shared = runtime.shared ? { instance: runtime.shared.instance, database: runtime.shared.where, noticeJobs: { ...(await runtime.shared.noticeJobs().catch(() => ({}))), repeatedHere: runtime.noticeRepeats } } : undefined;
+    const p = runtime.config.partner;
     res.json({
+      partner: { insID: p.insID, merId: p.merId, industryCode: p.industryCode },
       ...(shared ? { shared } : {}),
       urls: runtime.urls,
       clock: { now: runtime.clock.now(), iso: new Date(runtime.clock.now()).toISOString(), timeScale: runtime.clock.timeScale, pendingTimers: runtime.clock.pendingTimers, held: runtime.clockHold.info !== undefined },
@@ -150,6 +152,11 @@ export function controlRouter(runtime: SandboxRuntime): Router {
       answerSigner: runtime.answerSigner ? { kind: runtime.answerSigner.kind, threads: runtime.answerSigner.size } : { kind: 'main-thread', threads: 0 },
       memory: memoryFigures(),
     });
+  });
+
+  // the partner this token reaches (a sandbox of several answers the admin token in partner-router.ts)
+  r.get('/partners', (_req, res) => {
+    res.json({ partners: [runtime.partnerSummary()] });
   });
 
   // ── act as the user ──

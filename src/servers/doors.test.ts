@@ -66,4 +66,16 @@ describe('token', () => {
     expect(tokenGiven(d, 'BEARER   tok-123 ')).toBe('valid');
     expect(tokenGiven(doors(), 'Bearer tok-123')).toBe('invalid');
   });
+
+  it("opens to the admin token and the partner's own token alike", () => {
+    const d = new Doors({ controlToken: 'admin-token', partner: { token: 'partner-token' } });
+    expect(d.token).toBe('admin-token');
+    expect(tokenGiven(d, 'Bearer admin-token')).toBe('valid');
+    expect(tokenGiven(d, 'Bearer partner-token')).toBe('valid');
+    expect(tokenGiven(d, 'Bearer other-token')).toBe('invalid');
+    // a partner token alone is the token asked for
+    const own = new Doors({ partner: { token: 'partner-token' } });
+    expect(own.token).toBe('partner-token');
+    expect(tokenGiven(own, 'Bearer partner-token')).toBe('valid');
+  });
 });

@@ -24,6 +24,8 @@ import { normalizeHostname } from '../config/public-urls.js';
 export interface DoorsState {
   /** The control token, when there is one (read at each request: start may make one). */
   readonly token: string | undefined;
+  /** Every token that opens these doors: the control (admin) token and the partner's own. */
+  readonly tokens?: readonly string[];
   /** Host names the sandbox answers to (normalised). */
   readonly hostnames: ReadonlySet<string>;
   /** The sandbox's own origins (its servers' public and bound URLs). */
@@ -35,10 +37,15 @@ export class Doors implements DoorsState {
   hostnames = new Set<string>(['localhost', '127.0.0.1', '::1']);
   origins = new Set<string>();
 
-  constructor(private readonly config: { controlToken?: string | undefined }) {}
+  constructor(private readonly config: { controlToken?: string | undefined; partner?: { token?: string | undefined } }) {}
 
+  /** The token the doors ask for (the admin one; a partner's own when it is the only one). */
   get token(): string | undefined {
-    return this.config.controlToken;
+    return this.config.controlToken ?? this.config.partner?.token;
+  }
+
+  get tokens(): string[] {
+    return [this.config.controlToken, this.config.partner?.token].filter((t): t is string => t !== undefined);
   }
 
   /** Sets what start-up learnt: the names to answer to, and the servers' URLs (public and bound). */
@@ -65,14 +72,17 @@ export function hostAllowed(doors: DoorsState, host: string | undefined): boolea
 
 /** What the Authorization header holds against the token: it, something else, or no Bearer form. */
 export function tokenGiven(doors: DoorsState, authorization: string | undefined): 'valid' | 'invalid' | 'malformed' | 'missing' {
-  const want = doors.token;
+  const wanted = doors.tokens ?? (doors.token === undefined ? [] : [doors.token]);
   if (authorization === undefined || authorization === '') return 'missing';
   const m = /^Bearer +(\S+) *$/i.exec(authorization);
   if (!m) return 'malformed';
-  if (want === undefined) return 'invalid';
   const given = Buffer.from(m[1]!);
-  const expected = Buffer.from(want);
-  return given.length === expected.length && timingSafeEqual(given, expected) ? 'valid' : 'invalid';
+  return wanted.some((want) => sameSecret(given, Buffer.from(want))) ? 'valid' : 'invalid';
+}
+
+/** Equal bytes, compared in time that does not depend on where they differ. */
+export function sameSecret(given: Buffer, expected: Buffer): boolean {
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /**

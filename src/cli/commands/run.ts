@@ -29,6 +29,8 @@ interface RunFlags extends ConfigFlags {
   outputFile?: string;
   bail: boolean;
   sandbox?: string;
+  token?: string;
+  partner?: string;
   expectedFailures?: string;
   scenarios: string[];
   verbose: boolean;
@@ -51,6 +53,8 @@ export function registerRun(program: Command): void {
       .option('--output-file <file>', 'file for the (first) json, junit or html reporter')
       .option('--bail', 'stop after the first failed scenario', false)
       .option('--sandbox <url>', 'use a sandbox that is already running (its UCSP URL) through its control API')
+      .addOption(new Option('--token <token>', "that sandbox's control token: your partner's own token, or the admin token (default: controlToken, else partner.token of the configuration)").env('UCSP_SANDBOX_TOKEN'))
+      .addOption(new Option('--partner <insID>', 'the partner under test, when the configuration lists several (partners); default the first').env('UCSP_SANDBOX_PARTNER'))
       .option('--expected-failures <file>', 'checks known to fail (YAML/JSON list of {check, reason}); one that no longer fails fails the run')
       .option('--scenarios <dir>', 'scenario folder instead of the built-in suite (repeatable)', collect, [])
       .option('--wait-timeout <ms>', 'how long to wait for the partner in interactive and passive modes', parseMs)
@@ -92,7 +96,8 @@ Examples:
       ]);
       if (opts.timeScale !== undefined) throw new UcspError('usage', 'run owns the sandbox clock: it is manual during the run and the scenarios advance it; --time-scale is for `start`');
       const output = await makeOutput(opts.reporter, opts.outputFile, opts.verbose);
-      const loaded = await loadConfig({ cwd: process.cwd(), ...(opts.config ? { configPath: opts.config } : {}), overrides: overridesFrom(opts) });
+      if (opts.partner !== undefined && !/^[0-9]{8}$/.test(opts.partner)) throw new UcspError('usage', `--partner must be a partner's insID, 8 digits (got "${opts.partner}")`);
+      const loaded = await loadConfig({ cwd: process.cwd(), ...(opts.config ? { configPath: opts.config } : {}), overrides: overridesFrom(opts), ...(opts.partner ? { partner: opts.partner } : {}) });
       const waivers = opts.expectedFailures ? await loadWaivers(opts.expectedFailures) : undefined;
       const abort = new AbortController();
       const onSignal = () => {
@@ -112,6 +117,7 @@ Examples:
           ...(waivers ? { waivers } : {}),
           bail: opts.bail,
           ...(opts.sandbox ? { sandboxUrl: opts.sandbox } : {}),
+          ...(opts.token ? { token: opts.token } : {}),
           ...(opts.waitTimeout ? { waitTimeoutMs: opts.waitTimeout } : {}),
           ...(opts.stepTimeout ? { stepTimeoutMs: opts.stepTimeout } : {}),
           ...(opts.exec ? { exec: opts.exec } : {}),

@@ -104,6 +104,7 @@ Examples:
             config: loaded.file ?? null,
             generatedKeys: sandbox.generatedKeys,
             ...(sandbox.generatedToken ? { controlToken: sandbox.generatedToken } : {}),
+            ...(sandbox.runtimes.length > 1 ? { partners: sandbox.runtimes.map((r) => r.partnerSummary().insID) } : {}),
             dataDir: loaded.config.dataDir ?? null,
             ...(sandbox.runtime.shared ? { store: sandbox.runtime.shared.where, instance: sandbox.runtime.shared.instance } : {}),
           })}\n`,
@@ -114,11 +115,19 @@ Examples:
         else if (isWildcard(loaded.config.host)) err(`  note:                bound to every interface, but links use 127.0.0.1: set --public-url (or publicUrl) to the address other machines reach`);
         err(`  config:              ${loaded.file ?? 'none (PROFILE §10 defaults)'}`);
         err(`  partner → UCSP API:  POST ${urls.ucsp}/ucsp/api`);
-        err(`  login hand-off:      ${urls.ucsp}/ucsp/authorize?industryCode=${loaded.config.partner.industryCode}&channelCode=${loaded.config.channels[0]?.channelCode}`);
+        const several = sandbox.runtimes.length > 1;
+        if (several) {
+          err(`  partners:            ${sandbox.runtimes.length}, routed by msgInfo.insID; each has its own orders, journal and clock, and its token (partners[].token)`);
+          for (const r of sandbox.runtimes) {
+            const p = r.config.partner;
+            err(`    ${p.insID}  merId ${p.merId}  login ${urls.ucsp}/ucsp/authorize?industryCode=${p.industryCode}&channelCode=${loaded.config.channels[0]?.channelCode}`);
+          }
+        } else err(`  login hand-off:      ${urls.ucsp}/ucsp/authorize?industryCode=${loaded.config.partner.industryCode}&channelCode=${loaded.config.channels[0]?.channelCode}`);
         err(`  control API:         ${urls.ucsp}/control/status`);
-        if (sandbox.generatedToken) err(`  control API token:   ${sandbox.generatedToken}  (reached beyond loopback: the control API and the issuer's transactions need Authorization: Bearer <token>; set controlToken to choose one)`);
+        if (sandbox.generatedToken && several) err(`  admin token:         ${sandbox.generatedToken}  (every partner: name one with X-UCSP-Partner: <insID>, or --partner in the CLI; set controlToken to choose it)`);
+        else if (sandbox.generatedToken) err(`  control API token:   ${sandbox.generatedToken}  (reached beyond loopback: the control API and the issuer's transactions need Authorization: Bearer <token>; set controlToken to choose one)`);
         const shared = sandbox.runtime.shared;
-        err(`  state:               ${shared ? `shared in PostgreSQL ${shared.where} (instance ${shared.instance})` : loaded.config.dataDir ? `durable in ${loaded.config.dataDir}` : 'in memory (--data DIR to keep it across restarts)'}`);
+        err(`  state:               ${shared ? `shared in PostgreSQL ${shared.where} (instance ${shared.instance})` : loaded.config.dataDir ? `durable in ${loaded.config.dataDir}${several ? ' (a folder per partner, named by its insID)' : ''}` : 'in memory (--data DIR to keep it across restarts)'}`);
         err(`  health:              ${urls.ucsp}/healthz · ${urls.ucsp}/readyz`);
         if (loaded.usedDefaults || sandbox.generatedKeys) {
           err('  register with your Industry Service:');
@@ -131,7 +140,8 @@ Examples:
         err('  Ctrl-C to stop');
       }
       // the journal followed from here on, formatted off the request path (live-log.ts)
-      const unfollow = logs.sinks.length ? followJournal(sandbox.runtime.journal, logs.sinks) : () => {};
+      const follows = logs.sinks.length ? sandbox.runtimes.map((r) => followJournal(r.journal, logs.sinks, sandbox.runtimes.length > 1 ? r.config.partner.insID : undefined)) : [];
+      const unfollow = () => follows.forEach((f) => f());
       const code = await stopped;
       await sandbox.close();
       unfollow();

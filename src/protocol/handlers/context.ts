@@ -5,7 +5,7 @@ import type { Ledger } from '../ledger.js';
 import { parseUcspTime } from '../time.js';
 
 export interface ProtocolSettings {
-  partner: { insID: string; merId: string; acqIIN: string; industryCode: string };
+  partner: { insID: string; merId: string; merIds?: readonly string[] | undefined; acqIIN: string; industryCode: string };
   users: readonly { userId: string; mobile: string }[];
   zone: string;
   skew: { timeStampSeconds: number; txnTimeSeconds: number };

@@ -120,6 +120,15 @@ export const CONTROL_CALLS: Record<string, Partial<Record<Method, Call>>> = {
   '/control/status': {
     get: { tag: 'read', summary: 'What the sandbox holds and where it is', answers: { 200: json(ref('Status')) } },
   },
+  '/control/partners': {
+    get: {
+      tag: 'about',
+      summary: 'The partners this token reaches',
+      description:
+        "With a partner's token: that partner. With the admin token (controlToken) of a sandbox shared by several partners (`partners` in the configuration): every partner; every other call then names one with the `X-UCSP-Partner` header or `?partner=<insID>`.",
+      answers: { 200: json(ref('Partners')) },
+    },
+  },
 
   // ── act as the user ──
   '/control/login': {
@@ -414,7 +423,7 @@ const TAGS: { name: Tag; description: string }[] = [
 const ERRORS: Record<number, { name: string; description: string }> = {
   400: { name: 'BadRequest', description: 'Bad input: a field missing or out of range, a body that is not a strict JSON object, a bad query parameter' },
   401: { name: 'Unauthorized', description: 'A control token is set and the call does not carry it as `Authorization: Bearer <token>`' },
-  403: { name: 'Forbidden', description: 'Host is not a name of this sandbox (DNS rebinding), or a browser’s cross-site request that would change state' },
+  403: { name: 'Forbidden', description: 'Host is not a name of this sandbox (DNS rebinding), a browser’s cross-site request that would change state, or a partner’s token naming another partner' },
   404: { name: 'NotFound', description: 'No such order, notice, test user, hold…' },
   409: { name: 'Conflict', description: 'Not allowed in this state (an order already paid, a clock held by another run…)' },
   413: { name: 'PayloadTooLarge', description: 'A body over 16 KiB' },

@@ -243,8 +243,21 @@ const NoticeFault = closed(
 
 const Urls = closed({ ucsp: Type.String(), channel: Type.String(), issuer: Type.String() }, "the servers' public base URLs");
 
+const Partner = closed(
+  {
+    insID: F.insID,
+    merId: F.merId,
+    industryCode: F.industryCode,
+    orders: count('orders (in the data folder too)'),
+  },
+  'A partner registered in the sandbox',
+);
+
+const Partners = closed({ partners: Type.Array(ref('Partner')) }, 'The partners a token reaches');
+
 const Status = closed(
   {
+    partner: closed({ insID: F.insID, merId: F.merId, industryCode: F.industryCode }, 'the partner this status is of (the one the token reaches)'),
     urls: ref('Urls'),
     clock: closed({
       now: virtualMs('now'),
@@ -349,6 +362,8 @@ const ControlIndex = closed(
 export const CONTROL_SCHEMAS = {
   ErrorAnswer,
   Status,
+  Partner,
+  Partners,
   Urls,
   Order,
   OrderDetail,
