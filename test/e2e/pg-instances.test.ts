@@ -2,7 +2,8 @@
  * The real CLI on PostgreSQL (`--store`): health and readiness, a database that cannot be reached
  * at start (exit 2) or is lost while running (99 / 503, then recovery), and two instances on one
  * database, one killed with SIGKILL while notices wait in their retry schedule — or in the middle
- * of an attempt, whose lease then runs out and the other repeats it (counted, noted).
+ * of an attempt, whose lease then runs out and the other repeats it (counted, noted) — or while an
+ * issuer watch is mid-schedule, or an unpaid order waits for its deadline: the other makes the rest.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

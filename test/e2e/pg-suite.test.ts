@@ -3,7 +3,9 @@
  * one PostgreSQL database. The example partner's UCSP API URL is a round-robin proxy in front of
  * both instances' wire APIs, so its requests alternate between them; `run --sandbox` talks to one
  * instance's control API only, which must see everything the other did — what the shared store
- * promises. Notices go out from whichever instance claims each attempt.
+ * promises. Notices go out from whichever instance claims each attempt; the issuer's inquiries and
+ * decisions and the expiry of unpaid orders are made by whichever instance's clock gets to them
+ * first — here the one the suite advances, whichever instance took the request that started them.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
