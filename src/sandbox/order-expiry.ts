@@ -4,9 +4,16 @@
  * `onExpire`). On the virtual clock, with one timer for the earliest deadline however many orders
  * wait (deadlines come in the order the orders do); after a restart the deadlines are found again
  * from the orders themselves (their createdAt), so durable state needs nothing more.
+ *
+ * With state shared by several instances (PostgreSQL, `jobs`), every instance tracks every order
+ * (its own, and those others wrote: track() keeps the queue in deadline order whoever took them)
+ * and a deadline that falls due is a job (issuer-watch.ts, StepJobs): run in one unit of the store
+ * on state just caught up, it fails only orders still awaiting their user — so each once, by the
+ * first instance whose clock gets there.
  */
 import type { VirtualClock } from '../clock/virtual-clock.js';
 import type { Ledger } from '../protocol/ledger.js';
+import type { StepJobs } from './issuer-watch.js';
 
 export interface ExpiryOptions {
   ledger: Ledger;
@@ -14,6 +21,8 @@ export interface ExpiryOptions {
   expiryMs: number;
   /** Called for an order still awaiting its user when its time has run out. */
   onExpire(orderId: string): void;
+  /** Several instances share the orders (PostgreSQL): each deadline that falls due runs as a job. */
+  jobs?: StepJobs;
 }
 
 export class OrderExpiry {
@@ -33,7 +42,12 @@ export class OrderExpiry {
   track(orderId: string): void {
     const p = this.o.ledger.payment(orderId);
     if (!p || !this.awaiting(orderId)) return;
-    this.queue.push(p.orderId);
+    // orders come in the order of their deadlines (the clock never goes back) — except, with shared
+    // state, one another instance took: then it goes where its deadline is
+    let i = this.queue.length;
+    if (this.o.jobs) while (i > this.head && (this.o.ledger.payment(this.queue[i - 1]!)?.createdAt ?? 0) > p.createdAt) i--;
+    if (i === this.queue.length) this.queue.push(p.orderId);
+    else this.queue.splice(i, 0, p.orderId);
     this.arm();
   }
 
@@ -81,19 +95,49 @@ export class OrderExpiry {
     const at = next === undefined ? undefined : this.deadline(next);
     if (this.timer && this.timer.at === at) return;
     if (this.timer) this.o.clock.clearTimer(this.timer.id);
-    this.timer = next !== undefined && at !== undefined ? { id: this.o.clock.setTimer(at, () => this.fire(), `UCSP fails unpaid order ${next} (${this.o.expiryMs / 1000} s without payment)`), at } : undefined;
+    if (next === undefined || at === undefined) {
+      this.timer = undefined;
+      return;
+    }
+    const label = `UCSP fails unpaid order ${next} (${this.o.expiryMs / 1000} s without payment)`;
+    const jobs = this.o.jobs;
+    if (!jobs) {
+      this.timer = { id: this.o.clock.setTimer(at, () => this.fire(), label), at };
+      return;
+    }
+    // shared: the job runs later (in a unit); meanwhile this timer stays the one armed for `at`
+    const id: number = this.o.clock.setTimer(at, () => jobs.run(label, () => this.fireShared(id)), label);
+    this.timer = { id, at };
   }
 
   private fire(): void {
     this.timer = undefined;
+    this.expireDue();
+    this.arm();
+  }
+
+  /** The job of the timer `id` (shared state): whether it failed any order (false: paid or failed meanwhile, here or elsewhere). */
+  private fireShared(id: number): boolean {
+    if (this.timer?.id === id) this.timer = undefined;
+    const made = this.expireDue();
+    this.arm();
+    return made > 0;
+  }
+
+  /** Fails the orders whose time has run out (those still awaiting their user): how many. */
+  private expireDue(): number {
     const now = this.o.clock.now();
+    let n = 0;
     while (this.head < this.queue.length) {
       const orderId = this.queue[this.head]!;
       const at = this.deadline(orderId);
       if (at !== undefined && at > now) break;
       this.head++;
-      if (at !== undefined) this.o.onExpire(orderId);
+      if (at !== undefined) {
+        this.o.onExpire(orderId);
+        n++;
+      }
     }
-    this.arm();
+    return n;
   }
 }

@@ -20,14 +20,14 @@ import { KEY_FIELDS, type ProtocolSettings } from '../protocol/handlers/index.js
 import { answerMsgInfo, answerPlaceholder, echoKeyFields, responseMsg } from '../gateway/answer.js';
 import { maskCardNumbers } from '../schemas/mask.js';
 import { isMsgType, type MsgType } from '../schemas/message-types.js';
-import { DEFAULT_CARD, TEST_CARDS, decideBehaviour, startIssuerTxn, type IssuerBehaviour } from '../protocol/issuer-rules.js';
+import { DEFAULT_CARD, TEST_CARDS, decideBehaviour, startIssuerTxn, type IssuerBehaviour, type IssuerTxn } from '../protocol/issuer-rules.js';
 import { Ledger } from '../protocol/ledger.js';
 import { paymentTransition, type PaymentOrder } from '../protocol/payment-machine.js';
 import { abandon, decideSigning, expire, settle, type SettleContext } from '../protocol/settlement.js';
 import { formatUcspTime } from '../protocol/time.js';
 import { inquiryOffsetsMs } from '../protocol/inquiry-schedule.js';
 import { ClockHold } from './clock-hold.js';
-import { IssuerWatch } from './issuer-watch.js';
+import { IssuerWatch, type StepJobs } from './issuer-watch.js';
 import { buildHandoff } from './login-handoff.js';
 import { OrderExpiry } from './order-expiry.js';
 import type { LoginTamper } from '../servers/control-values.js';
@@ -114,6 +114,12 @@ export class SandboxRuntime {
   private readonly othersJournal = new Map<string, number>();
   /** Notice attempts this instance made after another's lease on them ran out (it may have made them too). */
   noticeRepeats = 0;
+  /**
+   * Issuer inquiries and order expiries as shared jobs: steps this instance made, and steps whose
+   * time came here after another instance had made them (or when they were no longer due).
+   */
+  readonly stepCounts = { madeHere: 0, skippedHere: 0 };
+  private closed = false;
   /** The latest virtual time another instance wrote, when ahead of this clock: this one catches up. */
   private clockAhead = 0;
   private catchingUpTo = 0;
@@ -179,12 +185,14 @@ export class SandboxRuntime {
       inquiryScheduleMs: inquiryOffsetsMs(o.config.inquiryScheduleSeconds.map((s) => s * 1000), o.config.inquiryScheduleMode),
       wallNow: () => Date.now(),
       onFinal: (orderId, status) => this.onFinal(orderId, status),
+      ...(this.shared ? { jobs: this.stepJobs(this.shared) } : {}),
     });
     this.expiry = new OrderExpiry({
       ledger: this.ledger,
       clock: this.clock,
       expiryMs: o.config.orderExpirySeconds * 1000,
       onExpire: (orderId) => this.onExpire(orderId),
+      ...(this.shared ? { jobs: this.stepJobs(this.shared) } : {}),
     });
     if (o.store && stored) this.attachStore(o.store, stored);
   }
@@ -205,6 +213,40 @@ export class SandboxRuntime {
         this.noticeRepeats++;
       },
     };
+  }
+
+  /**
+   * Issuer inquiries and order expiries as jobs of every instance on the database (issuer-watch.ts,
+   * order-expiry.ts): a due step runs in one unit — under the partner's lock, on state caught up
+   * with every instance, committed with what it did and the clock — and only if it is still to be
+   * made. A unit the database could not take is tried again a second later (real time).
+   */
+  private stepJobs(store: PgStore): StepJobs {
+    const run = async (label: string, work: () => boolean): Promise<void> => {
+      let made: boolean;
+      try {
+        made = await store.run(() => {
+          const m = work();
+          this.stageKv(store);
+          return m;
+        });
+      } catch (e) {
+        // the step's own failure is its owner's (as with any timer); the database's is retried
+        if (!isUcspError(e) || e.kind !== 'unavailable') return;
+        this.storeFailed(e);
+        if (this.closed) return;
+        const t = setTimeout(() => {
+          if (!this.closed) this.clock.background(run(label, work), `${label} (again: the database could not be used)`);
+        }, 1_000);
+        t.unref?.();
+        return;
+      }
+      if (made) this.stepCounts.madeHere++;
+      else this.stepCounts.skippedHere++;
+      this.storeOk();
+      this.catchUpClock();
+    };
+    return { run };
   }
 
   /** Restores durable state, resumes pending work, and follows every change from now on. */
@@ -241,7 +283,9 @@ export class SandboxRuntime {
     }
     // pending notices go on at their place in the retry schedule; issuer inquiries resume
     this.notices.resume();
-    this.watch.resume((stored.kv.watches as ReturnType<IssuerWatch['pending']> | undefined) ?? []);
+    // shared: every pending issuer transaction is watched, at the inquiry it is at
+    if (this.shared) for (const t of this.ledger.issuer.values()) this.watch.follow(t);
+    else this.watch.resume((stored.kv.watches as ReturnType<IssuerWatch['pending']> | undefined) ?? []);
     // unpaid orders keep their deadlines (counted from their createdAt, on the restored clock)
     this.expiry.resume();
   }
@@ -275,7 +319,8 @@ export class SandboxRuntime {
     // the sandbox's one virtual clock never goes back, whichever instance moved it
     s.setKv('clock', Math.max(this.clock.now(), this.clockAhead));
     if (!this.shared) s.setKv('idCounter', this.ledger.ids.counter);
-    s.setKv('watches', this.watch.pending());
+    // shared: the watches follow from the issuer transactions (IssuerWatch.follow)
+    if (!this.shared) s.setKv('watches', this.watch.pending());
     s.setKv('journalDropped', this.journal.dropped);
     s.setKv('replayEvicted', this.ledger.replay.evicted);
     if (this.shared && this.worldDirty) {
@@ -356,10 +401,7 @@ export class SandboxRuntime {
         this.worldBase = remote;
         this.worldDirty = !sameWorld(merged, remote);
       }
-      const clock = Number(delta.kv.clock);
-      // another instance moved the clock: followed at once when nothing falls due on the way (what
-      // this unit does then happens at the sandbox's time), else by an advance after the unit
-      if (Number.isFinite(clock) && clock > this.clock.now() && !this.clock.jumpAheadIfIdle(clock)) this.clockAhead = Math.max(this.clockAhead, clock);
+      let orders = false;
       for (const r of delta.rows) {
         if (r.value === undefined) {
           if (r.table === 'orders') l.orders.forget(r.id);
@@ -368,15 +410,31 @@ export class SandboxRuntime {
           else l.notices.forget(r.id);
           continue;
         }
-        if (r.table === 'orders') l.putOrder(r.value as Parameters<Ledger['putOrder']>[0]);
-        else if (r.table === 'contracts') l.contracts.set(r.id, r.value as never);
-        else if (r.table === 'issuer') l.issuer.set(r.id, r.value as never);
-        else {
+        if (r.table === 'orders') {
+          const known = l.orders.has(r.id);
+          l.putOrder(r.value as Parameters<Ledger['putOrder']>[0]);
+          // an unpaid order another instance took: its deadline is this instance's too
+          if (!known) this.expiry.track(r.id);
+          orders = true;
+        } else if (r.table === 'contracts') l.contracts.set(r.id, r.value as never);
+        else if (r.table === 'issuer') {
+          l.issuer.set(r.id, r.value as never);
+          // a pending transaction's watch is this instance's too (its next step, if it gets there first)
+          this.watch.follow(r.value as IssuerTxn);
+        } else {
           l.notices.set(r.id, r.value as never);
           // its next attempt is this instance's too, if it claims it first (or the other dies)
           this.notices.follow(r.value as NoticeRecord);
         }
       }
+      // orders paid or failed elsewhere need no deadline here
+      if (orders) this.expiry.refresh();
+      // another instance moved the clock: followed at once when nothing falls due on the way (what
+      // this unit does then happens at the sandbox's time), else by an advance after the unit. Looked
+      // at once the rows are in: the timers are those of what is still to be done (the steps the other
+      // instance made on its way there re-armed at their next time), not those this one last knew of
+      const clock = Number(delta.kv.clock);
+      if (Number.isFinite(clock) && clock > this.clock.now() && !this.clock.jumpAheadIfIdle(clock)) this.clockAhead = Math.max(this.clockAhead, clock);
       if (delta.replay.length) l.replay.restore(delta.replay.filter((x): x is [string, NonNullable<(typeof x)[1]>] => x[1] !== undefined), l.replay.evicted);
       // other instances' entries, numbered in this journal; an answer's replyTo follows its request
       for (const { instance, entry } of delta.journal) {
@@ -868,6 +926,7 @@ export class SandboxRuntime {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.clockHold.close();
     this.notices.stop();
     this.watch.stop();

@@ -131,8 +131,11 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   controlDocRoutes(r, runtime);
 
   r.get('/status', async (_req, res) => {
-    // shared state (PostgreSQL): this instance, and the notice attempts repeated after a lease ran out
-    const shared = runtime.shared ? { instance: runtime.shared.instance, database: runtime.shared.where, noticeJobs: { ...(await runtime.shared.noticeJobs().catch(() => ({}))), repeatedHere: runtime.noticeRepeats } } : undefined;
+    // shared state (PostgreSQL): this instance, the notice attempts repeated after a lease ran out,
+    // and the issuer inquiries and order expiries this instance made
+    const shared = runtime.shared
+      ? { instance: runtime.shared.instance, database: runtime.shared.where, noticeJobs: { ...(await runtime.shared.noticeJobs().catch(() => ({}))), repeatedHere: runtime.noticeRepeats }, stepJobs: { ...runtime.stepCounts } }
+      : undefined;
     const p = runtime.config.partner;
     res.json({
       partner: { insID: p.insID, merId: p.merId, industryCode: p.industryCode },

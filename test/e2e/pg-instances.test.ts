@@ -2,7 +2,8 @@
  * The real CLI on PostgreSQL (`--store`): health and readiness, a database that cannot be reached
  * at start (exit 2) or is lost while running (99 / 503, then recovery), and two instances on one
  * database, one killed with SIGKILL while notices wait in their retry schedule — or in the middle
- * of an attempt, whose lease then runs out and the other repeats it (counted, noted).
+ * of an attempt, whose lease then runs out and the other repeats it (counted, noted) — or while an
+ * issuer watch is mid-schedule, or an unpaid order waits for its deadline: the other makes the rest.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -128,6 +129,109 @@ describe.skipIf(skip !== undefined)('the sandbox on PostgreSQL (real CLI)', () =
     // b's journal shows a's wire traffic for the order too
     const journal = (await control<{ entries: { direction: string; channel: string; orderId?: string }[] }>(b.ready.ucsp, `/journal?orderId=${orderId}`)).json.entries;
     expect(journal.filter((e) => e.channel === 'api' && e.direction === 'in')).toHaveLength(1);
+    expect(await b.stop()).toBe(130);
+  });
+
+  it("SIGKILL of one instance while an issuer watch is mid-schedule: the other makes the remaining inquiries at their place, settles the order and delivers its notice; each inquiry made once", async () => {
+    const a = await start();
+    const b = await start();
+    const orderId = `ORDPGW${Date.now()}`;
+    expect((await send(a, 'SUBMIT_PAYMENT_ORDER', order(orderId))).msgResponse.responseCode).toBe('00');
+    // a card the issuer stays silent about: pending until UCSP's inquiries find it approved (+5 s),
+    // at the inquiries of +0, 1, 3 and 7 s (PROFILE §6.8's waits 0, 1, 2, 4 s)
+    const silent = (await control<{ cards: { pan: string; behaviour: string }[] }>(a.ready.ucsp, '/issuer/cards')).json.cards.find((c) => c.behaviour === 'silent')!.pan;
+    expect((await control<{ behaviour: string }>(a.ready.ucsp, '/pay', { orderId, card: silent })).json.behaviour).toBe('silent');
+    await control(a.ready.ucsp, '/clock/advance', { ms: 1_000 });
+    await control(a.ready.ucsp, '/settle', {});
+    type Entry = { direction: string; channel: string; raw: string; note?: string };
+    const inquiries = async (sb: SpawnedSandbox) =>
+      (await control<{ entries: Entry[] }>(sb.ready.ucsp, `/journal?orderId=${orderId}&channel=issuer`)).json.entries.filter((e) => e.direction === 'out').map((e) => JSON.parse(e.raw) as { n: number; offsetMs: number });
+    expect(await inquiries(a)).toEqual([
+      { inquire: expect.any(String), n: 1, offsetMs: 0 },
+      { inquire: expect.any(String), n: 2, offsetMs: 1_000 },
+    ]);
+    const stepsOf = async (sb: SpawnedSandbox) => (await control<{ shared: { stepJobs: { madeHere: number; skippedHere: number } } }>(sb.ready.ucsp, '/status')).json.shared.stepJobs;
+    expect(await stepsOf(a)).toEqual({ madeHere: 2, skippedHere: 0 });
+    const orderOf = async (sb: SpawnedSandbox) => (await control<{ status: string }>(sb.ready.ucsp, `/orders/${orderId}`)).json.status;
+    expect(await orderOf(a)).toBe('PROCESSING');
+
+    expect(await a.stop('SIGKILL')).toBe(null);
+
+    // b follows the watch a left (the transaction at its second inquiry) and goes on with the schedule
+    expect(await orderOf(b)).toBe('PROCESSING');
+    await control(b.ready.ucsp, '/clock/advance', { ms: 6_000 });
+    await control(b.ready.ucsp, '/settle', {});
+    const all = await inquiries(b);
+    expect(all.map((q) => [q.n, q.offsetMs])).toEqual([
+      [1, 0],
+      [2, 1_000],
+      [3, 3_000],
+      [4, 7_000],
+    ]);
+    // the fourth found it approved: the order is settled and its notice delivered, once
+    expect(await orderOf(b)).toBe('APPROVED');
+    const notices = (await control<Notice[]>(b.ready.ucsp, `/notices?orderId=${orderId}`)).json;
+    expect(notices.map((n) => n.status)).toEqual(['DELIVERED']);
+    expect(backend.received.filter((r) => r.orderId === orderId)).toEqual([{ msgType: 'PAYMENT_RESULT_NOTICE', orderId, code: '00' }]);
+    // counted: b made the two inquiries a did not (0 lost), none twice
+    expect(await stepsOf(b)).toEqual({ madeHere: 2, skippedHere: 0 });
+    expect(await b.stop()).toBe(130);
+  });
+
+  it('both instances past the same inquiries at once: each inquiry made by one of them, once; the notice once', async () => {
+    const a = await start();
+    const b = await start();
+    const orderId = `ORDPGR${Date.now()}`;
+    expect((await send(a, 'SUBMIT_PAYMENT_ORDER', order(orderId))).msgResponse.responseCode).toBe('00');
+    const silent = (await control<{ cards: { pan: string; behaviour: string }[] }>(a.ready.ucsp, '/issuer/cards')).json.cards.find((c) => c.behaviour === 'silent')!.pan;
+    expect((await control(a.ready.ucsp, '/pay', { orderId, card: silent })).status).toBe(200);
+    await control(a.ready.ucsp, '/settle', {});
+    // b takes up the watch (a request catches it up), then both clocks go past +1, 3 and 7 s together
+    expect((await control<{ status: string }>(b.ready.ucsp, `/orders/${orderId}`)).json.status).toBe('PROCESSING');
+    await Promise.all([control(a.ready.ucsp, '/clock/advance', { ms: 7_000 }), control(b.ready.ucsp, '/clock/advance', { ms: 7_000 })]);
+    await Promise.all([control(a.ready.ucsp, '/settle', {}), control(b.ready.ucsp, '/settle', {})]);
+    type Entry = { direction: string; raw: string };
+    for (const sb of [a, b]) {
+      const entries = (await control<{ entries: Entry[] }>(sb.ready.ucsp, `/journal?orderId=${orderId}&channel=issuer`)).json.entries;
+      const asked = entries.filter((e) => e.direction === 'out').map((e) => JSON.parse(e.raw) as { n: number; offsetMs: number });
+      expect(asked.map((q) => [q.n, q.offsetMs])).toEqual([
+        [1, 0],
+        [2, 1_000],
+        [3, 3_000],
+        [4, 7_000],
+      ]);
+      expect((await control<{ status: string }>(sb.ready.ucsp, `/orders/${orderId}`)).json.status).toBe('APPROVED');
+    }
+    expect(backend.received.filter((r) => r.orderId === orderId)).toEqual([{ msgType: 'PAYMENT_RESULT_NOTICE', orderId, code: '00' }]);
+    // counted: the four inquiries, made once between the two (which one made each is a race; the
+    // other's timer, if it fired, found it made and is counted as skipped)
+    type Steps = { madeHere: number; skippedHere: number };
+    const steps = await Promise.all([a, b].map(async (sb) => (await control<{ shared: { stepJobs: Steps } }>(sb.ready.ucsp, '/status')).json.shared.stepJobs));
+    expect(steps[0]!.madeHere + steps[1]!.madeHere).toBe(4);
+    for (const sb of [a, b]) expect(await sb.stop()).toBe(130);
+  });
+
+  it('SIGKILL of the instance that took an unpaid order: the other fails it at its deadline and delivers the notice, once', async () => {
+    const config = join(dir, 'expiry.config.json');
+    await writeFile(config, JSON.stringify({ orderExpirySeconds: 60 }));
+    const a = await start(['--config', config]);
+    const b = await start(['--config', config]);
+    // the unpaid orders of the tests above would fall due too: the sandbox starts afresh
+    expect((await control(a.ready.ucsp, '/reset', {})).status).toBe(204);
+    const orderId = `ORDPGE${Date.now()}`;
+    expect((await send(a, 'SUBMIT_PAYMENT_ORDER', order(orderId))).msgResponse.responseCode).toBe('00');
+    // b knows the order and its deadline (from its createdAt: nothing more is stored)
+    const deadline = (await control<{ expiresAt: number; createdAt: number }>(b.ready.ucsp, `/orders/${orderId}`)).json;
+    expect(deadline.expiresAt - deadline.createdAt).toBe(60_000);
+    expect(await a.stop('SIGKILL')).toBe(null);
+
+    await control(b.ready.ucsp, '/clock/advance', { ms: 59_000 });
+    expect((await control<{ status: string }>(b.ready.ucsp, `/orders/${orderId}`)).json.status).toBe('AWAITING_USER');
+    await control(b.ready.ucsp, '/clock/advance', { ms: 1_000 });
+    await control(b.ready.ucsp, '/settle', {});
+    expect((await control<{ status: string }>(b.ready.ucsp, `/orders/${orderId}`)).json.status).toBe('DECLINED');
+    expect(backend.received.filter((r) => r.orderId === orderId)).toEqual([{ msgType: 'PAYMENT_RESULT_NOTICE', orderId, code: '01' }]);
+    expect((await control<{ shared: { stepJobs: { madeHere: number } } }>(b.ready.ucsp, '/status')).json.shared.stepJobs.madeHere).toBe(1);
     expect(await b.stop()).toBe(130);
   });
 

@@ -295,6 +295,10 @@ const Status = closed(
             leased: O(count('notice jobs leased now')),
             repeatedHere: count('of those repeats, made by this instance'),
           }),
+          stepJobs: closed({
+            madeHere: count("issuer inquiries, issuer notifications and order expiries this instance made (each in one transaction with what it changed: never twice)"),
+            skippedHere: count('such steps whose time came on this instance after another had made them, or when they were no longer due'),
+          }),
         },
         'shared state (PostgreSQL): absent with memory or SQLite',
       ),
