@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExamplePartner } from '../../examples/partner/partner-app.js';
 import { loadCertificates, loadSigner, signMessage } from '../../src/crypto/index.js';
 import { runCli } from '../support/cli.js';
+import { createTestDatabase, postgresSkipReason, type TestDatabase } from '../support/pg.js';
 import { spawnSandbox, type SpawnedSandbox } from '../support/spawn-sandbox.js';
 import { tempDir } from '../support/tmp.js';
 
@@ -35,16 +36,23 @@ async function call<T>(base: string, path: string, token: string, partner?: stri
   return { status: res.status, json: (await res.json()) as T };
 }
 
-describe('several partners in one sandbox', () => {
+// in memory, and on PostgreSQL (each partner its own rows, lock and pool in one database)
+describe.each([
+  { store: 'memory', skip: undefined },
+  { store: 'postgres', skip: postgresSkipReason() },
+])('several partners in one sandbox ($store)', ({ store, skip }) => {
   let tmp: { dir: string; cleanup: () => Promise<void> };
   let sandbox: SpawnedSandbox | undefined;
+  let db: TestDatabase | undefined;
   const servers: Server[] = [];
 
   beforeAll(async () => {
     tmp = await tempDir('ucsp-partners-');
+    if (store === 'postgres' && skip === undefined) db = await createTestDatabase('ucsp_partners');
   });
   afterAll(async () => {
     if (sandbox && sandbox.child.exitCode === null) await sandbox.stop('SIGKILL');
+    await db?.drop();
     for (const s of servers) {
       s.closeAllConnections();
       await new Promise((r) => s.close(r));
@@ -52,7 +60,7 @@ describe('several partners in one sandbox', () => {
     await tmp?.cleanup();
   });
 
-  it('run the suite at the same time, each passes, and neither sees the other', async () => {
+  it.skipIf(skip !== undefined)('run the suite at the same time, each passes, and neither sees the other', async () => {
     const dir = tmp.dir;
     for (const p of PARTNERS) expect((await runCli(['keys', 'init', '--out', join(dir, p.keys)])).code).toBe(0);
     // each partner listens first (on a port the system picks) and answers 503 until it exists
@@ -86,7 +94,7 @@ describe('several partners in one sandbox', () => {
         })),
       }),
     );
-    sandbox = await spawnSandbox(['--config', sandboxConfig, '--time-scale', '0'], { cwd: dir });
+    sandbox = await spawnSandbox(['--config', sandboxConfig, '--time-scale', '0', ...(db ? ['--store', db.url] : [])], { cwd: dir });
     const U = sandbox.ready.ucsp;
 
     const ucspCertificates = await loadCertificates(join(dir, 'keys', 'ucsp.cert.pem'));
