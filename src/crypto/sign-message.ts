@@ -21,14 +21,13 @@ export function placeholderText(message: object, signCertID: string): string {
   return JSON.stringify({ ...rest, certificateSignature: { signCertID, signature: PLACEHOLDER } });
 }
 
-/** Signs placeholder text as produced by `placeholderText` and returns the text to send. */
+/**
+ * Signs placeholder text as produced by `placeholderText` and returns the text to send: the
+ * placeholder replaced by the signature. certificateSignature is the last member and signature its
+ * last, so the placeholder is the last literal.
+ */
 export function signPlaceholderText(text: string, signer: SignerCredentials, options: SignOptions = {}): string {
-  return withSignature(text, rsaSign(Buffer.from(text, 'utf8'), signer.privateKey, options.variant ?? 'SHA256withRSA'));
-}
-
-/** The placeholder text with its placeholder replaced by the signature. */
-function withSignature(text: string, signature: Buffer): string {
-  // certificateSignature is the last member and signature its last: the placeholder is the last literal.
+  const signature = rsaSign(Buffer.from(text, 'utf8'), signer.privateKey, options.variant ?? 'SHA256withRSA');
   const at = text.lastIndexOf(PLACEHOLDER_LITERAL);
   return `${text.slice(0, at)}"${signature.toString('base64')}"${text.slice(at + PLACEHOLDER_LITERAL.length)}`;
 }

@@ -4,9 +4,12 @@
  * each with its own copy of the key. Either way the msgID is reserved before a worker's signature
  * is awaited (runtime.handleApiAsync), so answers are the same.
  *
+ * An interface, so that the runtime names the pool by its type only: the worker-thread module is
+ * loaded when `--workers` asks for it, never on the default start path.
+ *
  * Measured and not kept (2026-11-30, README "Performance"): signing on libuv's thread pool
- * (node:crypto's asynchronous sign) cost ~30 % more CPU per request on this 2-core VM and 60–90 MB
- * more RSS at 100,000 orders, for no throughput gain.
+ * (node:crypto's asynchronous sign) cost ~30 % more CPU per request on this 2-core VM, for no
+ * throughput gain; its RSS at 100,000 orders was within V8's own run-to-run variation.
  */
 export interface AnswerSigner {
   readonly kind: 'workers';

@@ -74,6 +74,20 @@ const O = Type.Optional;
 const noticeAnswer = <T extends MsgType>(msgType: T) =>
   response(msgType, { orderId: O(F.orderId), merId: O(F.merId) }, ['00', '34', '36']);
 
+/** trxInfo of SUBMIT_PAYMENT_ORDER (PROFILE §6.2): also the fields a payment order keeps (control API). */
+export const SUBMIT_PAYMENT_ORDER_FIELDS = {
+  orderId: F.orderId,
+  merId: F.merId,
+  acqIIN: F.acqIIN,
+  txnAmt: F.txnAmt,
+  currencyCode: F.currencyCode,
+  txnTime: F.txnTime,
+  userId: F.userId,
+  backUrl: F.url,
+  frontUrl: O(F.url),
+  orderDesc: O(F.orderDesc),
+};
+
 export const MESSAGES = {
   INDUSTRY_LOGIN_INFO: {
     direction: 'ucsp-to-partner',
@@ -87,18 +101,7 @@ export const MESSAGES = {
   },
   SUBMIT_PAYMENT_ORDER: {
     direction: 'partner-to-ucsp',
-    request: request('SUBMIT_PAYMENT_ORDER', {
-      orderId: F.orderId,
-      merId: F.merId,
-      acqIIN: F.acqIIN,
-      txnAmt: F.txnAmt,
-      currencyCode: F.currencyCode,
-      txnTime: F.txnTime,
-      userId: F.userId,
-      backUrl: F.url,
-      frontUrl: O(F.url),
-      orderDesc: O(F.orderDesc),
-    }),
+    request: request('SUBMIT_PAYMENT_ORDER', SUBMIT_PAYMENT_ORDER_FIELDS),
     response: response(
       'SUBMIT_PAYMENT_ORDER',
       {

@@ -19,6 +19,7 @@ import { REFUND_STATUSES } from '../../protocol/refund-machine.js';
 import { Envelope } from '../../schemas/envelope.js';
 import { F } from '../../schemas/fields.js';
 import { PARTNER_TO_UCSP_TYPES } from '../../schemas/message-types.js';
+import { SUBMIT_PAYMENT_ORDER_FIELDS } from '../../schemas/messages.js';
 import { stringEnum } from '../../schemas/string-enum.js';
 import { FAULTABLE_NOTICE_TYPES } from '../control-values.js';
 
@@ -49,16 +50,7 @@ const ErrorAnswer = closed(
 const paymentProps = {
   kind: Type.Literal('PAY'),
   source: stringEnum(['frontend', 'auto-debit'] as const, { description: 'SUBMIT_PAYMENT_ORDER (frontend, the user pays at paymentUrl) or SUBMIT_AUTO_DEBIT' }),
-  orderId: F.orderId,
-  merId: F.merId,
-  acqIIN: F.acqIIN,
-  txnAmt: F.txnAmt,
-  currencyCode: F.currencyCode,
-  txnTime: F.txnTime,
-  userId: F.userId,
-  backUrl: F.url,
-  frontUrl: O(F.url),
-  orderDesc: O(F.orderDesc),
+  ...SUBMIT_PAYMENT_ORDER_FIELDS,
   contractId: O(F.contractId),
   tn: F.tn,
   status: stringEnum(PAYMENT_STATUSES),
