@@ -28,6 +28,7 @@ import type { ReplayEntry } from '../protocol/replay-cache.js';
 import type { NoticeRecord } from '../protocol/notice-machine.js';
 import type { NoticeClaim } from '../notices/dispatcher.js';
 import { MIGRATIONS } from './pg-migrations.js';
+import { PendingChanges, rowKey, type ChangeBatch } from './pending-changes.js';
 import { TABLES, type StateStore, type StoredState, type Table } from './state-store.js';
 
 /** The advisory lock held while migrating (any insID). */
@@ -82,26 +83,13 @@ function lockKey(text: string): bigint {
   return h;
 }
 
-type Pending = { table: Table; key: string; value: unknown };
-interface Batch {
-  pending: Map<string, Pending>;
-  replay: Map<string, ReplayEntry | undefined>;
-  journal: JournalEntry[];
-  kv: Map<string, unknown>;
-}
-
-export class PgStore implements StateStore {
+export class PgStore extends PendingChanges implements StateStore {
   readonly engine = 'postgres' as const;
   readonly paged = undefined;
   /** This process, as the journal and the job leases name it. */
   readonly instance = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   readonly where: string;
   follower: SharedFollower | undefined;
-  private pending = new Map<string, Pending>();
-  private replay = new Map<string, ReplayEntry | undefined>();
-  private journal: JournalEntry[] = [];
-  private kv = new Map<string, unknown>();
-  private clearPending = false;
   private lastRev = 0n;
   private lastJournalId = 0n;
   private queue: Promise<unknown> = Promise.resolve();
@@ -113,6 +101,7 @@ export class PgStore implements StateStore {
     private readonly o: PgStoreOptions,
     private readonly initial: StoredState,
   ) {
+    super(o.journalLimit);
     this.where = redactUrl(o.url);
     this.lock = lockKey(o.insID).toString();
   }
@@ -163,27 +152,6 @@ export class PgStore implements StateStore {
     return undefined;
   }
 
-  put(table: Table, key: string, value: unknown): void {
-    this.pending.set(`${table}\u0000${key}`, { table, key, value });
-  }
-
-  putReplay(msgID: string, e: ReplayEntry | undefined): void {
-    this.replay.set(msgID, e);
-  }
-
-  addJournal(e: JournalEntry): void {
-    this.journal.push(e);
-    if (this.o.journalLimit > 0 && this.journal.length > this.o.journalLimit * 2) this.journal.splice(0, this.journal.length - this.o.journalLimit);
-  }
-
-  setKv(key: string, value: unknown): void {
-    this.kv.set(key, value);
-  }
-
-  get dirty(): boolean {
-    return this.clearPending || this.pending.size > 0 || this.replay.size > 0 || this.journal.length > 0 || this.kv.size > 0;
-  }
-
   /** Catches up with other instances and writes what changed here, in one unit. */
   flush(): Promise<void> {
     return this.run(() => undefined);
@@ -215,7 +183,7 @@ export class PgStore implements StateStore {
       if (delta) {
         // a change made here and not written yet wins over what was read (checked now: changes
         // may have been made while reading)
-        delta.rows = delta.rows.filter((r) => !this.pending.has(`${r.table}\u0000${r.id}`));
+        delta.rows = delta.rows.filter((r) => !this.pending.has(rowKey(r.table, r.id)));
         delta.replay = delta.replay.filter(([m]) => !this.replay.has(m));
         for (const k of Object.keys(delta.kv)) if (this.kv.has(k)) delete delta.kv[k];
         this.follower?.apply(delta);
@@ -237,7 +205,7 @@ export class PgStore implements StateStore {
     }
     // what is written is taken now: changes made while it is written (a partner's answer to a
     // notice, say) wait for the next unit instead of being lost
-    const batch = this.take();
+    const batch = this.takeChanges();
     try {
       await this.write(client, batch);
       await client.query('COMMIT');
@@ -248,23 +216,6 @@ export class PgStore implements StateStore {
     }
     client.release();
     return result;
-  }
-
-  private take(): Batch {
-    const b: Batch = { pending: this.pending, replay: this.replay, journal: this.journal, kv: this.kv };
-    this.pending = new Map();
-    this.replay = new Map();
-    this.journal = [];
-    this.kv = new Map();
-    return b;
-  }
-
-  /** A batch that could not be written: kept for the next unit, under what changed since. */
-  private giveBack(b: Batch): void {
-    for (const [k, v] of b.pending) if (!this.pending.has(k)) this.pending.set(k, v);
-    for (const [k, v] of b.replay) if (!this.replay.has(k)) this.replay.set(k, v);
-    for (const [k, v] of b.kv) if (!this.kv.has(k)) this.kv.set(k, v);
-    this.journal = [...b.journal, ...this.journal];
   }
 
   private async abandon(client: PoolClient | undefined): Promise<void> {
@@ -323,7 +274,7 @@ export class PgStore implements StateStore {
     return any ? delta : undefined;
   }
 
-  private async write(client: PoolClient, b: Batch): Promise<void> {
+  private async write(client: PoolClient, b: ChangeBatch): Promise<void> {
     const ins = this.o.insID;
     const revs: bigint[] = [];
     const track = (rows: { rev: string }[]) => {
@@ -437,11 +388,7 @@ export class PgStore implements StateStore {
 
   /** Forgets everything, for every instance (control API reset): written by the next unit. */
   async clear(): Promise<void> {
-    this.pending.clear();
-    this.replay.clear();
-    this.journal = [];
-    this.kv.clear();
-    this.clearPending = true;
+    this.forgetChanges();
     await this.flush();
   }
 

@@ -26,29 +26,25 @@ import type { AnyOrder, LedgerBacking } from '../protocol/ledger.js';
 import type { IssuerTxn } from '../protocol/issuer-rules.js';
 import type { NoticeRecord } from '../protocol/notice-machine.js';
 import type { ReplayEntry } from '../protocol/replay-cache.js';
+import { PendingChanges, rowKey } from './pending-changes.js';
 import { TABLES, type PagedTables, type StateStore, type StoredState, type Table } from './state-store.js';
 
 export type { StoredState, Table } from './state-store.js';
 
 const require = createRequire(import.meta.url);
 
-export class SqliteStore implements StateStore, PagedTables {
+export class SqliteStore extends PendingChanges implements StateStore, PagedTables {
   readonly engine = 'sqlite' as const;
   private readonly db: BetterSqlite3.Database;
-  private readonly pending = new Map<string, { table: Table; key: string; value: unknown }>();
-  private readonly replay = new Map<string, ReplayEntry | undefined>();
-  private journal: JournalEntry[] = [];
-  private kv = new Map<string, unknown>();
   private readonly flushTx: () => void;
-  /** A reset whose DELETE could not be written: done first by the next flush. */
-  private clearPending = false;
   private readonly clearAll: () => void;
   readonly file: string;
 
   constructor(
     private readonly dir: string,
-    private readonly journalLimit: number,
+    journalLimit: number,
   ) {
+    super(journalLimit);
     let Database: typeof BetterSqlite3;
     try {
       Database = require('better-sqlite3') as typeof BetterSqlite3;
@@ -107,7 +103,7 @@ export class SqliteStore implements StateStore, PagedTables {
     const byField = Object.fromEntries(['tn', 'queryId', 'signId'].map((f) => [f, this.db.prepare(`SELECT id FROM orders WHERE json_extract(value, '$.${f}') = ? LIMIT 1`)]));
     const noticesOf = this.db.prepare("SELECT id, value FROM notices WHERE json_extract(value, '$.orderId') = ? ORDER BY rowid");
     const read = <T>(table: Table, id: string): T | undefined => {
-      const p = this.pending.get(`${table}\u0000${id}`);
+      const p = this.pending.get(rowKey(table, id));
       if (p) return p.value as T | undefined;
       const row = byId[table]!.get(id) as { value: string } | undefined;
       return row ? (JSON.parse(row.value) as T) : undefined;
@@ -161,28 +157,6 @@ export class SqliteStore implements StateStore, PagedTables {
     }
   }
 
-  put(table: Table, key: string, value: unknown): void {
-    this.pending.set(`${table}\u0000${key}`, { table, key, value });
-  }
-
-  putReplay(msgID: string, e: ReplayEntry | undefined): void {
-    this.replay.set(msgID, e);
-  }
-
-  addJournal(e: JournalEntry): void {
-    this.journal.push(e);
-    // while writes fail, the unwritten journal stays as bounded as the journal itself
-    if (this.journalLimit > 0 && this.journal.length > this.journalLimit * 2) this.journal.splice(0, this.journal.length - this.journalLimit);
-  }
-
-  setKv(key: string, value: unknown): void {
-    this.kv.set(key, value);
-  }
-
-  get dirty(): boolean {
-    return this.clearPending || this.pending.size > 0 || this.replay.size > 0 || this.journal.length > 0 || this.kv.size > 0;
-  }
-
   /**
    * Writes everything changed since the last flush, in one transaction. When it cannot (a full
    * disk): throws UcspError `unavailable` and keeps the changes for the next flush.
@@ -194,10 +168,7 @@ export class SqliteStore implements StateStore, PagedTables {
       this.clearPending = false;
     }
     this.writing('saving state', this.flushTx);
-    this.pending.clear();
-    this.replay.clear();
-    this.journal = [];
-    this.kv.clear();
+    this.takeChanges(); // written
   }
 
   load(): StoredState {
@@ -217,11 +188,7 @@ export class SqliteStore implements StateStore, PagedTables {
 
   /** Forgets everything (control API reset); when that cannot be written, the next flush does it first. */
   clear(): void {
-    this.pending.clear();
-    this.replay.clear();
-    this.journal = [];
-    this.kv.clear();
-    this.clearPending = true;
+    this.forgetChanges();
     this.writing('reset', this.clearAll);
     this.clearPending = false;
   }
