@@ -4,7 +4,9 @@
  */
 import { maskEncodedMobiles, maskJsonText } from '../schemas/mask.js';
 
-export type JournalChannel = 'api' | 'notice' | 'login' | 'cashier' | 'signing' | 'issuer';
+/** Where an entry happened: the wire API, a notice, the login hand-off, the cashier, a signing, the issuer. */
+export const JOURNAL_CHANNELS = ['api', 'notice', 'login', 'cashier', 'signing', 'issuer'] as const;
+export type JournalChannel = (typeof JOURNAL_CHANNELS)[number];
 
 export interface SignatureVerdict {
   valid: boolean;

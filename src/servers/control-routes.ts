@@ -6,7 +6,7 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import express, { Router, type Request, type RequestHandler } from 'express';
 import { RESPONSE_CODES, UcspError, type ResponseCode } from '../errors/index.js';
 import { ANSWER_FAULT_KINDS, type AnswerFaultKind } from '../gateway/corrupt-answer.js';
-import { plainEntry, viewEntry, type JournalChannel, type JournalEntry } from '../journal/journal.js';
+import { plainEntry, viewEntry, type JournalEntry } from '../journal/journal.js';
 import type { AnyOrder } from '../protocol/ledger.js';
 import { maskCardNumbers } from '../schemas/mask.js';
 import { memoryPage, pageRequest, storePage, streamList } from './control-lists.js';
@@ -18,7 +18,7 @@ import type { SandboxRuntime } from '../sandbox/runtime.js';
 import { FAULTABLE_NOTICE_TYPES, LOGIN_TAMPERS, SIGN_DECISIONS } from './control-values.js';
 import { controlDocRoutes } from './control-docs.js';
 import { doorsGuard } from './doors.js';
-import { serveEvents } from './event-stream.js';
+import { eventRequest, serveEvents } from './event-stream.js';
 import { jsonErrors } from './http-errors.js';
 import { decodeUtf8, parseStrictJson } from '../schemas/strict-json.js';
 import { PARTNER_TO_UCSP_TYPES, allowedResponseCodes } from '../schemas/message-types.js';
@@ -343,21 +343,13 @@ export function controlRouter(runtime: SandboxRuntime): Router {
   r.get('/events', (req, res) => serveEvents(req, res, runtime.journal, viewJournal));
   r.get('/journal', async (req, res) => {
     const q = req.query as Record<string, string | undefined>;
-    const since = q.since === undefined ? undefined : Number(q.since);
+    // the same filters as the event stream, checked the same way (an unknown channel is 400)
+    const { filter, since } = eventRequest(req, { lastEventId: false });
     const limit = q.limit === undefined ? undefined : Number(q.limit);
     const waitMs = q.waitMs === undefined ? 0 : Number(q.waitMs);
-    if ((since !== undefined && !Number.isInteger(since)) || (limit !== undefined && !(Number.isInteger(limit) && limit > 0))) {
-      throw new UcspError('usage', 'since and limit must be integers');
-    }
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UcspError('usage', 'limit must be a positive integer');
     if (!Number.isInteger(waitMs) || waitMs < 0 || waitMs > 60_000) throw new UcspError('usage', 'waitMs must be an integer from 0 to 60000');
-    const query = () =>
-      runtime.journalEntries({
-        ...(q.orderId ? { orderId: q.orderId } : {}),
-        ...(q.msgType ? { msgType: q.msgType } : {}),
-        ...(q.channel ? { channel: q.channel as JournalChannel } : {}),
-        ...(since !== undefined ? { sinceSeq: since } : {}),
-        ...(limit !== undefined ? { limit } : {}),
-      });
+    const query = () => runtime.journalEntries({ ...filter, ...(since !== undefined ? { sinceSeq: since } : {}), ...(limit !== undefined ? { limit } : {}) });
     let entries = query();
     // a long poll: with waitMs, an empty answer waits for the next matching entry (or the time)
     if (!entries.length && waitMs > 0) {

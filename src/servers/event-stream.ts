@@ -18,14 +18,13 @@
  */
 import type { Request, Response } from 'express';
 import { UcspError } from '../errors/index.js';
-import type { JournalChannel, JournalEntry, Journal } from '../journal/journal.js';
+import { JOURNAL_CHANNELS, type JournalChannel, type JournalEntry, type Journal } from '../journal/journal.js';
 
 export const HEARTBEAT_MS = 15_000;
 /** Bytes handed to the socket before waiting for it to drain. */
 const HIGH_WATER = 256 * 1024;
 /** Events waiting for a slow reader, past which its stream is ended (the journal keeps at most 10,000 entries). */
 export const MAX_QUEUED = 20_000;
-const CHANNELS: readonly JournalChannel[] = ['api', 'notice', 'login', 'cashier', 'signing', 'issuer'];
 
 export interface EventFilter {
   orderId?: string;
@@ -33,8 +32,11 @@ export interface EventFilter {
   channel?: JournalChannel;
 }
 
-/** The filter and starting point of a stream, from its query and Last-Event-ID; bad input is a usage error. */
-export function eventRequest(req: Request): { filter: EventFilter; since?: number } {
+/**
+ * The filter and starting point of a stream, from its query and (for the stream itself, not
+ * `GET /control/journal`) Last-Event-ID; bad input is a usage error.
+ */
+export function eventRequest(req: Request, o: { lastEventId: boolean } = { lastEventId: true }): { filter: EventFilter; since?: number } {
   const q = req.query as Record<string, unknown>;
   const text = (k: string): string | undefined => {
     const v = q[k];
@@ -43,8 +45,8 @@ export function eventRequest(req: Request): { filter: EventFilter; since?: numbe
     return v;
   };
   const channel = text('channel');
-  if (channel !== undefined && !(CHANNELS as readonly string[]).includes(channel)) throw new UcspError('usage', `channel must be one of ${CHANNELS.join(', ')}`);
-  const sinceText = text('since') ?? (typeof req.headers['last-event-id'] === 'string' && req.headers['last-event-id'] !== '' ? req.headers['last-event-id'] : undefined);
+  if (channel !== undefined && !(JOURNAL_CHANNELS as readonly string[]).includes(channel)) throw new UcspError('usage', `channel must be one of ${JOURNAL_CHANNELS.join(', ')}`);
+  const sinceText = text('since') ?? (o.lastEventId && typeof req.headers['last-event-id'] === 'string' && req.headers['last-event-id'] !== '' ? req.headers['last-event-id'] : undefined);
   let since: number | undefined;
   if (sinceText !== undefined) {
     since = Number(sinceText);

@@ -124,6 +124,15 @@ describe('GET /control/events', () => {
     expect(own.sandbox.runtime.journal.subscriberCount).toBe(0);
   });
 
+  it('GET /control/journal checks its filters the same way: an unknown channel is 400, not an empty list', async () => {
+    for (const q of ['since=-1', 'channel=bogus', 'limit=0', 'waitMs=-5']) {
+      const res = await fetch(`${own.sandbox.localUrls.ucsp}/control/journal?${q}`);
+      expect(res.status, q).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(/since|channel|limit|waitMs/);
+    }
+    expect((await fetch(`${own.sandbox.localUrls.ucsp}/control/journal?channel=api&since=0`)).status).toBe(200);
+  });
+
   it('forgets a reader that goes away', async () => {
     const ac = new AbortController();
     const res = await fetch(`${own.sandbox.localUrls.ucsp}/control/events`, { signal: ac.signal });

@@ -32,7 +32,8 @@ import { PARTNER_TO_UCSP_TYPES } from '../../schemas/message-types.js';
 import { stringEnum } from '../../schemas/string-enum.js';
 import { MAX_PAGE } from '../control-lists.js';
 import { FAULTABLE_NOTICE_TYPES, LOGIN_TAMPERS, SIGN_DECISIONS } from '../control-values.js';
-import { CONTROL_SCHEMAS, JOURNAL_CHANNELS, ref } from './control-schemas.js';
+import { JOURNAL_CHANNELS } from '../../journal/journal.js';
+import { CONTROL_SCHEMAS, ref } from './control-schemas.js';
 
 /** The control API's version: changes when a call changes incompatibly. */
 export const CONTROL_API_VERSION = '1.0.0';

@@ -17,6 +17,7 @@ import { ISSUER_BEHAVIOURS } from '../../protocol/issuer-rules.js';
 import { PAYMENT_STATUSES } from '../../protocol/payment-machine.js';
 import { REFUND_STATUSES } from '../../protocol/refund-machine.js';
 import { Envelope } from '../../schemas/envelope.js';
+import { JOURNAL_CHANNELS } from '../../journal/journal.js';
 import { F } from '../../schemas/fields.js';
 import { PARTNER_TO_UCSP_TYPES } from '../../schemas/message-types.js';
 import { SUBMIT_PAYMENT_ORDER_FIELDS } from '../../schemas/messages.js';
@@ -35,7 +36,6 @@ const count = (description: string) => Type.Integer({ minimum: 0, description })
 const responseCode = stringEnum(RESPONSE_CODES, { description: 'a response code of PROFILE §8' });
 
 const NOTICE_STATUSES = ['PENDING', 'HELD', 'DELIVERED', 'GAVE_UP', 'DROPPED'] as const;
-export const JOURNAL_CHANNELS = ['api', 'notice', 'login', 'cashier', 'signing', 'issuer'] as const;
 const ERROR_KINDS = ['format', 'signature', 'not-found', 'incorrect', 'declined', 'common', 'unavailable', 'usage', 'io', 'config'] as const;
 
 const ErrorAnswer = closed(
