@@ -30,8 +30,9 @@ function body(req: Request): Record<string, unknown> {
 
 function optString(b: Record<string, unknown>, k: string): string | undefined {
   const v = b[k];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || v.length === 0 || v.length > 128) throw new UcspError('usage', `${k} must be a non-empty string`);
+  if (v === undefined) return undefined;
+  // null is no value (the OpenAPI document says string): leave the key out instead
+  if (typeof v !== 'string' || v.length === 0 || v.length > 128) throw new UcspError('usage', `${k} must be a non-empty string of at most 128 characters${v === null ? ' (null is not one: leave the key out)' : ''}`);
   return v;
 }
 

@@ -98,6 +98,10 @@ describe('on loopback (no token)', () => {
     expect((await post('{"behaviour":"decline"} {}')).status).toBe(400);
     expect((await post('["behaviour"]')).status).toBe(400);
     expect((await post('{"__proto__":{"x":1}}')).status).toBe(400);
+    // null is no value for an optional text (the document says string): 400, not "absent"
+    const nul = await post('{"behaviour":"decline","orderId":null}');
+    expect(nul.status).toBe(400);
+    expect(JSON.parse(nul.body).error).toMatch(/orderId must be a non-empty string.*null is not one/);
     expect((await rawRequest(`${ucsp}/control/issuer/outcome`, { method: 'POST', headers: { 'content-type': 'application/json; charset=latin1' }, body: '{"behaviour":"decline"}' })).status).toBe(415);
     // nothing was set: the next payment is approved (the default card)
     const o = await paymentOrder(own);
