@@ -91,7 +91,9 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
   const msgInfo = answerMsgInfo(msg.msgInfo, fallback, isMsgType);
   const keyFields = KEY_FIELDS[msgInfo.msgType as keyof typeof KEY_FIELDS] ?? ['orderId', 'merId'];
   const echo = echoKeyFields(msg.trxInfo, keyFields);
-  const base = { requestText: text, orderId: echo.orderId };
+  // the journal names the order even when its orderId is out of format (the answer cannot echo it),
+  // so that a refused order is found by the id its developer knows; only printable and short
+  const base = { requestText: text, orderId: echo.orderId ?? journalOrderId(msg.trxInfo) };
   if (msg.msgInfo === null || typeof msg.msgInfo !== 'object') return refuse(deps, msgInfo, echo, '10', 'msgInfo is missing', base);
 
   // 2. Signature over the raw text, with the partner's registered certificate.
@@ -206,3 +208,8 @@ export function codeOf(answer: string): ResponseCode {
   return (m?.[1] ?? '99') as ResponseCode;
 }
 
+/** trxInfo.orderId as sent, for the journal only: a printable ASCII string of at most 64 characters. */
+function journalOrderId(trxInfo: unknown): string | undefined {
+  const v = trxInfo !== null && typeof trxInfo === 'object' ? (trxInfo as Record<string, unknown>).orderId : undefined;
+  return typeof v === 'string' && /^[\x20-\x7e]{1,64}$/.test(v) ? v : undefined;
+}

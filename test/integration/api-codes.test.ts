@@ -92,6 +92,19 @@ describe('SUBMIT_PAYMENT_ORDER', () => {
     expect(h.runtime.ledger.orders.size).toBe(0);
   });
 
+  it('an orderId out of format is not echoed, but the journal names it, so the refusal is found by it', () => {
+    const bad = h.send('SUBMIT_PAYMENT_ORDER', h.orderTrx({ orderId: 'ORDER-2026_11' }));
+    expect(bad.code).toBe('10');
+    expect(bad.msg.trxInfo.orderId).toBeUndefined();
+    const found = h.runtime.journal.query({ orderId: 'ORDER-2026_11' });
+    expect(found.map((e) => e.direction)).toEqual(['in', 'out']);
+    expect(found[1]!.note).toContain('trxInfo.orderId');
+    // nothing unprintable or long is taken as a name
+    expect(h.send('SUBMIT_PAYMENT_ORDER', h.orderTrx({ orderId: `X${'y'.repeat(80)}` })).code).toBe('10');
+    expect(h.send('SUBMIT_PAYMENT_ORDER', h.orderTrx({ orderId: 'A\u0000B' })).code).toBe('10');
+    expect(h.runtime.journal.query({ channel: 'api' }).filter((e) => e.orderId !== undefined && e.orderId !== 'ORDER-2026_11')).toEqual([]);
+  });
+
   it('11 for a bad signature, an unknown certificate, a stale timeStamp, a reused msgID', () => {
     const text = signMessage(h.message('SUBMIT_PAYMENT_ORDER', h.orderTrx()), h.partner);
     expect(h.sendText(text.replace('"txnAmt":"1234"', '"txnAmt":"1235"')).code).toBe('11');
