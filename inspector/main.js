@@ -223,6 +223,7 @@ async function start() {
     if (status.status !== 401) liveEl.textContent = status.json?.error ?? 'the sandbox did not answer';
     // the admin token of a sandbox shared by several partners: pick one (the page's ?partner=)
     if (status.status === 400 && Array.isArray(status.json?.partners)) {
+      liveEl.textContent = 'choose a partner';
       const pick = h('ul', { 'data-testid': 'partners' });
       for (const p of status.json.partners) {
         const a = h('a', { href: `?partner=${encodeURIComponent(String(p.insID))}` }, String(p.insID));
@@ -231,6 +232,10 @@ async function start() {
       clear(view).append(h('h2', {}, 'Several partners share this sandbox: choose one'), pick);
     }
     return;
+  }
+  // whose sandbox this is, when several partners share it (the page's ?partner=)
+  if (new URLSearchParams(location.search).has('partner') && status.json.partner) {
+    $('.brand span').textContent = `inspector · partner ${String(status.json.partner.insID)}`;
   }
   const j = await get('/journal?limit=200');
   messages.splice(0, messages.length, ...(j.json?.entries ?? []));

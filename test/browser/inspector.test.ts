@@ -293,3 +293,49 @@ describe.skipIf(!chromiumPath)('the inspector behind a control token', () => {
     }
   });
 });
+
+describe.skipIf(!chromiumPath)('the inspector of a sandbox shared by several partners', () => {
+  it('with the admin token lists the partners to choose from; every call of the chosen page names its partner', async () => {
+    const { dir, cleanup } = await tempDir('ucsp-partners-inspector-');
+    const admin = 'inspector-admin-token-0123456789';
+    const config = join(dir, 'ucsp-sandbox.config.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        controlToken: admin,
+        partners: [
+          { insID: '12345678', merId: '123456789012345', industryCode: 'PARKING01', token: 'inspector-partner-a-000001' },
+          { insID: '87654321', merId: 'MERCHANTB000001', industryCode: 'TRANSIT01', token: 'inspector-partner-b-000002' },
+        ],
+      }),
+    );
+    const sandbox = await spawnSandbox(['--time-scale', '0', '--config', config], { cwd: dir });
+    const b = await launchChromium(chromiumPath!);
+    try {
+      const page = await b.newPage();
+      const partnerHeaders: (string | undefined)[] = [];
+      page.on('request', (r) => {
+        if (new URL(r.url()).pathname.startsWith('/control/')) partnerHeaders.push(r.headers()['x-ucsp-partner']);
+      });
+      await page.goto(`${sandbox.ready.ucsp}/inspector/`);
+      await page.locator('[data-testid="token-form"]').waitFor();
+      await page.locator('[data-testid="token-input"]').fill(admin);
+      await page.locator('[data-testid="token-form"] button').click();
+      // the admin names no partner: the page offers both
+      const links = page.locator('[data-testid="partners"] a');
+      await links.first().waitFor();
+      expect(await links.allTextContents()).toEqual(['12345678', '87654321']);
+      await b.shot(page, '16-inspector-partners', { fullPage: false });
+      // choosing one: the page's ?partner= goes with every control call
+      await Promise.all([page.waitForURL(/\/inspector\/\?partner=87654321$/), links.nth(1).click()]);
+      await page.locator('[data-testid="live"][data-state="live"]').waitFor();
+      await page.locator('[data-testid="count"]', { hasText: '0 of 0' }).waitFor();
+      expect(partnerHeaders.at(-1)).toBe('87654321');
+      await page.locator('.brand', { hasText: 'partner 87654321' }).waitFor();
+    } finally {
+      await b.close();
+      await sandbox.stop();
+      await cleanup();
+    }
+  });
+});
