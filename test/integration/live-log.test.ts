@@ -55,8 +55,8 @@ describe('live log', () => {
     await turn();
     stop();
     const lines = out.text().trimEnd().split('\n');
-    // an orderId that breaks its pattern is not taken as the order's: the reason quotes it
-    expect(lines[0]).toMatch(/partner → UCSP +SUBMIT_PAYMENT_ORDER {2}→ 10 {2}sig ok {2}.* ms {2}refused: trxInfo\.orderId: .*got "bad-order-id!"/);
+    // an orderId that breaks its pattern still names the exchange (the answer cannot echo it), and the reason quotes it
+    expect(lines[0]).toMatch(/partner → UCSP +SUBMIT_PAYMENT_ORDER {2}bad-order-id! {2}→ 10 {2}sig ok {2}.* ms {2}refused: trxInfo\.orderId: .*got "bad-order-id!"/);
     expect(lines[1]).toMatch(new RegExp(`partner → UCSP +SUBMIT_PAYMENT_ORDER {2}${trx.orderId} {2}→ 00 {2}sig ok`));
     expect(lines[2]).toMatch(new RegExp(`browser → cashier +pay {2}${trx.orderId} {2}card 621234\\*+\\d{4}, issuer: approve$`));
     const notices = lines.filter((l) => l.includes('PAYMENT_RESULT_NOTICE'));
