@@ -234,7 +234,8 @@ Examples:
           token = own.generatedToken ?? token;
           out(c.dim(`stepping your partner through its test driver at ${config.partner.driverUrl}`));
         }
-        const sandbox = new SandboxClient(ucspUrl, token);
+        // a sandbox of several partners (partners in the configuration): the one under test is named
+        const sandbox = new SandboxClient(ucspUrl, token, config.partner.insID);
         const numbers = numberActions(scenario);
         out(`\n${c.bold(scenario.id)} — ${scenario.title}`);
         out(c.dim(`  ${scenario.refs.join(' · ')}`));
