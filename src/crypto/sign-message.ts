@@ -51,7 +51,12 @@ export function signatureIsLast(text: string, signature: string): boolean | unde
     return at;
   });
   if (hits.length !== 1) return undefined;
-  return /^\s*\}\s*\}\s*$/.test(text.slice(hits[0]));
+  return onlyClosingBracesAfter(text, hits[0]!);
+}
+
+/** Whether the text from `end` on is only the two closing braces (and whitespace) of PROFILE §3's layout. */
+export function onlyClosingBracesAfter(text: string, end: number): boolean {
+  return /^\s*\}\s*\}\s*$/.test(text.slice(end));
 }
 
 export const LAYOUT_RULE = 'certificateSignature must be the last member of the message, and signature the last member of certificateSignature (PROFILE §3)';

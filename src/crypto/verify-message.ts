@@ -33,6 +33,8 @@ export interface VerifyResult {
   signCertID?: string;
   /** Hex SHA-256 of the bytes that were verified (the signed bytes). */
   digest?: string;
+  /** Where the signature's literal ends in the text (its one occurrence), when it was found. */
+  literalEnd?: number;
 }
 
 export interface VerifyOptions {
@@ -80,7 +82,8 @@ export function verifyParsed(text: string, parsed: unknown, trust: TrustStore, o
     return fail('unsigned', 'message is unsigned: signature is still the placeholder "00000000"', variant, { signCertID });
   }
   // canonical only: unused low bits of the last character must be zero (Buffer would ignore them)
-  if (!BASE64.test(v) || Buffer.from(v, 'base64').toString('base64') !== v) {
+  const sig = Buffer.from(v, 'base64');
+  if (!BASE64.test(v) || sig.toString('base64') !== v) {
     return fail('not-base64', 'signature is not standard padded base64', variant, {
       signCertID,
       details: ['use the standard alphabet (A–Z a–z 0–9 + /) with "=" padding; not base64url, no line breaks'],
@@ -112,9 +115,8 @@ export function verifyParsed(text: string, parsed: unknown, trust: TrustStore, o
   const hit = hits[0]!;
   const signedText = `${text.slice(0, hit.i)}"${PLACEHOLDER}"${text.slice(hit.i + hit.len)}`;
   const signedBytes = Buffer.from(signedText, 'utf8');
-  const sig = Buffer.from(v, 'base64');
   if (rsaVerify(signedBytes, sig, cert.publicKey, variant)) {
-    const ok: VerifyResult = { valid: true, summary: `valid ${variant} signature by certificate ${signCertID}`, details: [], variant, signCertID };
+    const ok: VerifyResult = { valid: true, summary: `valid ${variant} signature by certificate ${signCertID}`, details: [], variant, signCertID, literalEnd: hit.i + hit.len };
     if (options.digest !== false) ok.digest = sha256(signedBytes).toString('hex');
     return ok;
   }

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isUcspError, type ResponseCode } from '../errors/index.js';
-import { LAYOUT_RULE, signatureIsLast, verifyParsed, type SignatureVariant, type TrustStore } from '../crypto/index.js';
+import { LAYOUT_RULE, onlyClosingBracesAfter, verifyParsed, type SignatureVariant, type TrustStore } from '../crypto/index.js';
 import { isMsgType, isPartnerToUcsp, type MsgType } from '../schemas/message-types.js';
 import { decodeUtf8, parseStrictJson } from '../schemas/strict-json.js';
 import { formatDiagnostics, validateMessage } from '../schemas/validate.js';
@@ -130,7 +130,8 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
     return refuse(deps, msgInfo, echo, '10', why, signed);
   }
   // The layout of PROFILE §3: certificateSignature last, signature its last member (signing is one substitution).
-  if (signatureIsLast(text, (msg.certificateSignature as { signature: string }).signature) === false) return refuse(deps, msgInfo, echo, '10', LAYOUT_RULE, signed);
+  // (the signature check found the literal's one occurrence: only what follows it is looked at)
+  if (v.literalEnd !== undefined && !onlyClosingBracesAfter(text, v.literalEnd)) return refuse(deps, msgInfo, echo, '10', LAYOUT_RULE, signed);
   const check = validateMessage(parsed, { role: 'request', msgType: t as never });
   if (!check.valid) return refuse(deps, msgInfo, echo, '10', formatDiagnostics(check.errors).join('; '), signed);
 

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UcspError, isUcspError } from '../errors/index.js';
-import { MAX_DEPTH, decodeUtf8, parseStrictJson, readJsonBody } from './strict-json.js';
+import { MAX_DEPTH, decodeUtf8, parseStrictJson, readJsonBody, readStrictly } from './strict-json.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/messages/', import.meta.url));
 const HOSTILE_DIR = `${FIXTURES}hostile/`;
@@ -234,6 +234,83 @@ describe('hostile fixtures', () => {
       const text = readFileSync(HOSTILE_DIR + f, 'utf8');
       expect(() => JSON.parse(text), f).not.toThrow();
       expect(() => parseStrictJson(text), f).toThrow(UcspError);
+    }
+  });
+});
+
+describe('parseStrictJson: the fast path gives what the strict reader gives', () => {
+  /** The outcome of a parse as comparable text: the value (key order included) or the error message. */
+  const outcome = (f: () => unknown): string => {
+    try {
+      const v = f();
+      return `value ${JSON.stringify(v)} ${Object.is(v, -0) ? '-0' : ''}`;
+    } catch (e) {
+      return `error ${isUcspError(e) ? e.message : `not a UcspError: ${String(e)}`}`;
+    }
+  };
+  const same = (text: string) => expect(outcome(() => parseStrictJson(text)), text.slice(0, 200)).toBe(outcome(() => readStrictly(text)));
+
+  it('on what the fast path must not take: duplicates (also escaped), forbidden keys, deep nesting, long numbers, colons in strings', () => {
+    const cases = [
+      '{"a":1,"a":2}',
+      '{"a":1,"\\u0061":2}',
+      '{"x":{"a":1,"b":{"c":2,"c":3}}}',
+      '[{"a":1},{"a":1,"a":1}]',
+      '{"__proto__":{"x":1}}',
+      '{"a":{"constructor":1}}',
+      '{"prototype":[]}',
+      `${'['.repeat(MAX_DEPTH)}1${']'.repeat(MAX_DEPTH)}`,
+      `${'['.repeat(MAX_DEPTH + 1)}1${']'.repeat(MAX_DEPTH + 1)}`,
+      `${'{"a":'.repeat(MAX_DEPTH + 1)}1${'}'.repeat(MAX_DEPTH + 1)}`,
+      `{"n":${'1'.repeat(400)}}`,
+      `{"n":${'1'.repeat(401)}}`,
+      `{"n":1${'0'.repeat(398)}e5}`,
+      '{"a:b":"c:d","e\\":f":"\\"g:"}',
+      '{"a":"\\\\","b":"\\\\\\""}',
+      '{"k":"v"} ',
+      ' \n\t{"k" : [1, 2.5e-3, -0, true, false, null, "s"]}\r\n',
+      '{"1":1,"0":0,"b":2,"a":3}',
+      '-0',
+      '"lone \\ud800 surrogate"',
+      '{"a":1,}',
+      '{"a" 1}',
+      '{"a":01}',
+      '{"a":"\u0001"}',
+      '\ufeff{}',
+      '{}{}',
+      '',
+      '[',
+      '{"a":"unterminated',
+    ];
+    for (const c of cases) same(c);
+  });
+
+  it('on 20,000 seeded mutations of a signed message (deletions, insertions, swaps of structural characters)', () => {
+    const base = JSON.stringify({
+      msgInfo: { versionNo: '1.0.0', msgID: 'P1234567820261130120000000001', timeStamp: '20261130120000', msgType: 'SUBMIT_PAYMENT_ORDER', insID: '12345678' },
+      trxInfo: { orderId: 'ORD1', merId: '123456789012345', txnAmt: '1234', backUrl: 'http://127.0.0.1:7400/a?b=c:d', nested: [1, { k: 'v' }], esc: 'q\\"u:o' },
+      certificateSignature: { signCertID: '1', signature: 'AAAA+/==' },
+    });
+    const pieces = ['"', ':', ',', '{', '}', '[', ']', '\\', '"a":1', '"msgInfo":{}', '"__proto__":0', ' ', '1e', '-', '"\\u0041"'];
+    let seed = 20261130;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let k = 0; k < 20_000; k++) {
+      let t = base;
+      for (let m = 1 + rnd(3); m > 0; m--) {
+        const at = rnd(t.length + 1);
+        const op = rnd(3);
+        if (op === 0) t = t.slice(0, at) + t.slice(at + 1 + rnd(4));
+        else if (op === 1) t = t.slice(0, at) + pieces[rnd(pieces.length)]! + t.slice(at);
+        else {
+          // a key repeated: the member at a random place copied after itself
+          const m2 = /"[A-Za-z]+":"[^"]*"/.exec(t.slice(at));
+          if (m2) t = t.slice(0, at + m2.index + m2[0].length) + ',' + m2[0] + t.slice(at + m2.index + m2[0].length);
+        }
+      }
+      same(t);
     }
   });
 });
