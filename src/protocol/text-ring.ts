@@ -1,94 +1,93 @@
 /**
  * Texts kept oldest-first and let go oldest-first (the journal's entries, the replay cache's kept
- * answers), held in few large strings rather than one small string each.
+ * answers), held as bytes in a few large buffers that are used again and again.
  *
- * Why: such texts live for thousands of requests, so V8 moves each into its old generation, where
- * it dies among the records that live for ever (orders, msgIDs). The old generation's pages then
- * stay partly used and are never given back: the sandbox's RSS grew to 2–3 times its live data.
- * Here texts are joined into chunks of CHUNK_CHARS or more characters — V8 keeps strings that large
- * on pages of their own — and a chunk goes as a whole, its pages back to the system, once its last
- * text is let go. Texts not yet in a chunk are the few newest ones, still young.
+ * Why: such texts live for thousands of requests. As strings, V8 moves each into its old
+ * generation, where it dies among the records that live for ever (orders, msgIDs): the old
+ * generation's pages stay partly used and are never given back, and the sheer amount allocated
+ * there makes V8 let its heap grow to 2–4 times the live data between full collections — the
+ * sandbox's RSS grew so. Here a text is written into the open chunk (CHUNK_BYTES, outside V8's
+ * heap) and read back as a new string when asked for; a chunk whose texts have all been let go is
+ * written again from its start. Nothing per text stays on V8's heap; the chunks kept are what the
+ * texts weigh (plus at most one spare chunk).
  */
 
-/** At least this many characters a chunk (V8 holds strings over 128 KiB on pages of their own). */
-export const CHUNK_CHARS = 256 * 1024;
+/** Bytes of one chunk; a text larger than that gets a buffer of its own. */
+export const CHUNK_BYTES = 256 * 1024;
 
 interface Chunk {
   /** Id of its first text. */
   first: number;
-  text: string;
-  /** End offset of each text in `text` (its start is the previous end, or 0). */
+  buf: Buffer;
+  /** End offset of each text in `buf` (its start is the previous end, or 0). */
   ends: number[];
+  /** Indexes (id − first) of the texts written as UTF-16 (not well-formed: UTF-8 would change them). */
+  wide?: Set<number>;
 }
 
+const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
 export class TextRing {
-  /** Sealed chunks, oldest first; chunks[chunkHead…] are kept. */
+  /** Chunks holding kept texts, oldest first: chunks[head…]; the last one is written to. */
   private chunks: Chunk[] = [];
-  private chunkHead = 0;
-  /** The newest texts, not yet joined: parts[partsHead…] have ids partsFirst… */
-  private parts: string[] = [];
-  private partsHead = 0;
-  private partsFirst = 0;
-  private partsChars = 0;
+  private head = 0;
+  /** Chunks whose texts were all let go, to write again. */
+  private spare: Buffer[] = [];
   /** The id the next text gets. */
   private nextId = 0;
   /** Texts with ids below this are let go. */
   private oldest = 0;
 
-  constructor(private readonly chunkChars = CHUNK_CHARS) {}
+  constructor(private readonly chunkBytes = CHUNK_BYTES) {}
 
   /** Keeps a text; returns its id (ids increase by one from 0). */
   append(text: string): number {
     const id = this.nextId++;
-    this.parts.push(text);
-    this.partsChars += text.length;
-    if (this.partsChars >= this.chunkChars) this.seal();
+    const wide = !isWellFormed(text);
+    const enc = wide ? 'utf16le' : 'utf8';
+    const bytes = Buffer.byteLength(text, enc);
+    let c = this.head < this.chunks.length ? this.chunks[this.chunks.length - 1]! : undefined;
+    const used = c ? (c.ends.at(-1) ?? 0) : 0;
+    if (!c || used + bytes > c.buf.length) {
+      c = { first: id, buf: this.buffer(bytes), ends: [] };
+      this.chunks.push(c);
+    }
+    const start = c.ends.at(-1) ?? 0;
+    c.buf.write(text, start, bytes, enc);
+    c.ends.push(start + bytes);
+    if (wide) (c.wide ??= new Set()).add(id - c.first);
     return id;
   }
 
-  /** The text with this id, or undefined when it was let go (or never kept). */
+  /** The text with this id (a new string), or undefined when it was let go (or never kept). */
   get(id: number): string | undefined {
     if (!Number.isInteger(id) || id < this.oldest || id >= this.nextId) return undefined;
-    if (id >= this.partsFirst) return this.parts[this.partsHead + id - this.partsFirst];
     const c = this.chunkOf(id);
     const i = id - c.first;
-    return c.text.slice(i === 0 ? 0 : c.ends[i - 1], c.ends[i]);
+    return c.buf.toString(c.wide?.has(i) ? 'utf16le' : 'utf8', i === 0 ? 0 : c.ends[i - 1], c.ends[i]);
   }
 
-  /** Lets go of every text with an id below `id`: chunks holding only such texts are dropped. */
+  /** Lets go of every text with an id below `id`: chunks holding only such texts are written again. */
   dropBefore(id: number): void {
     if (id <= this.oldest) return;
     this.oldest = Math.min(id, this.nextId);
-    while (this.chunkHead < this.chunks.length) {
-      const c = this.chunks[this.chunkHead]!;
+    while (this.head < this.chunks.length) {
+      const c = this.chunks[this.head]!;
       if (c.first + c.ends.length > this.oldest) break;
-      this.chunks[this.chunkHead++] = undefined as unknown as Chunk;
+      this.release(c.buf);
+      this.chunks[this.head++] = undefined as unknown as Chunk;
     }
-    if (this.chunkHead > 64 && this.chunkHead * 2 > this.chunks.length) {
-      this.chunks = this.chunks.slice(this.chunkHead);
-      this.chunkHead = 0;
-    }
-    if (this.oldest > this.partsFirst) {
-      // texts not yet joined are dropped one by one (their chunk would hold nothing kept)
-      for (; this.partsFirst < this.oldest; this.partsFirst++, this.partsHead++) {
-        this.partsChars -= this.parts[this.partsHead]!.length;
-        this.parts[this.partsHead] = undefined as unknown as string;
-      }
-      if (this.partsHead > 64 && this.partsHead * 2 > this.parts.length) {
-        this.parts = this.parts.slice(this.partsHead);
-        this.partsHead = 0;
-      }
+    if (this.head > 64 && this.head * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.head);
+      this.head = 0;
     }
   }
 
   /** Lets go of everything (ids go on increasing). */
   clear(): void {
+    for (let i = this.head; i < this.chunks.length; i++) this.release(this.chunks[i]!.buf);
     this.chunks = [];
-    this.chunkHead = 0;
-    this.parts = [];
-    this.partsHead = 0;
-    this.partsChars = 0;
-    this.partsFirst = this.nextId;
+    this.head = 0;
     this.oldest = this.nextId;
   }
 
@@ -101,29 +100,27 @@ export class TextRing {
     return this.nextId;
   }
 
-  /** Characters held, let-go texts still in a kept chunk included (at most one chunk's worth). */
-  get heldChars(): number {
-    let n = this.partsChars;
-    for (let i = this.chunkHead; i < this.chunks.length; i++) n += this.chunks[i]!.text.length;
+  /** Bytes of the chunks that hold kept texts (let-go texts in them included), and of the spare ones. */
+  get heldBytes(): number {
+    let n = 0;
+    for (let i = this.head; i < this.chunks.length; i++) n += this.chunks[i]!.buf.length;
+    for (const b of this.spare) n += b.length;
     return n;
   }
 
-  private seal(): void {
-    const ends: number[] = [];
-    let end = 0;
-    const parts = this.partsHead ? this.parts.slice(this.partsHead) : this.parts;
-    for (const t of parts) ends.push((end += t.length));
-    // join makes one flat string: no part of it refers to the texts it was made from
-    this.chunks.push({ first: this.partsFirst, text: parts.join(''), ends });
-    this.partsFirst = this.nextId;
-    this.parts = [];
-    this.partsHead = 0;
-    this.partsChars = 0;
+  private buffer(bytes: number): Buffer {
+    if (bytes > this.chunkBytes) return Buffer.allocUnsafeSlow(bytes);
+    return this.spare.pop() ?? Buffer.allocUnsafeSlow(this.chunkBytes);
+  }
+
+  /** A chunk-sized buffer is kept to be written again (one at most: more would be memory held for nothing). */
+  private release(buf: Buffer): void {
+    if (buf.length === this.chunkBytes && this.spare.length === 0) this.spare.push(buf);
   }
 
   private chunkOf(id: number): Chunk {
     // binary search among the kept chunks (ids increase with the chunk index)
-    let lo = this.chunkHead;
+    let lo = this.head;
     let hi = this.chunks.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
