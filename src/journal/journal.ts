@@ -3,6 +3,7 @@
  * Bounded: past `limit` the oldest entries fall off and are counted in `dropped`, never silently.
  */
 import { maskEncodedMobiles, maskJsonText } from '../schemas/mask.js';
+import { TextRing } from '../protocol/text-ring.js';
 
 /** Where an entry happened: the wire API, a notice, the login hand-off, the cashier, a signing, the issuer. */
 export const JOURNAL_CHANNELS = ['api', 'notice', 'login', 'cashier', 'signing', 'issuer'] as const;
@@ -82,8 +83,17 @@ export interface JournalSubscriber {
 }
 
 export class Journal {
-  /** The kept entries are entries[head…]; the array is compacted now and then. */
-  private entries: JournalEntry[] = [];
+  /**
+   * The kept entries, oldest first: each as its JSON text in `texts` (one large string per many
+   * entries, see TextRing), with what queries filter on beside it — index i ↔ text id
+   * `texts.first + i − head`. Entries are read back by parsing their text (a copy each time).
+   */
+  private readonly texts = new TextRing();
+  private seqs: number[] = [];
+  private orderIds: (string | undefined)[] = [];
+  private msgTypes: (string | undefined)[] = [];
+  private channels: JournalChannel[] = [];
+  private weights: number[] = [];
   private head = 0;
   private chars = 0;
   private nextSeq = 1;
@@ -120,18 +130,39 @@ export class Journal {
       this.dropped++;
       return;
     }
-    this.entries.push(entry);
-    this.chars += weight(entry);
-    while (this.entries.length - this.head > this.limit || (this.chars > this.limitChars && this.entries.length - this.head > 1)) {
-      this.chars -= weight(this.entries[this.head]!);
-      this.entries[this.head] = undefined as unknown as JournalEntry;
+    this.texts.append(JSON.stringify(entry));
+    this.seqs.push(entry.seq);
+    this.orderIds.push(entry.orderId);
+    this.msgTypes.push(entry.msgType);
+    this.channels.push(entry.channel);
+    const w = weight(entry);
+    this.weights.push(w);
+    this.chars += w;
+    let dropped = 0;
+    while (this.seqs.length - this.head > this.limit || (this.chars > this.limitChars && this.seqs.length - this.head > 1)) {
+      this.chars -= this.weights[this.head]!;
+      this.orderIds[this.head] = undefined;
+      this.msgTypes[this.head] = undefined;
       this.head++;
-      this.dropped++;
+      dropped++;
     }
-    if (this.head > 1024 && this.head * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.head);
+    if (dropped) {
+      this.dropped += dropped;
+      this.texts.dropBefore(this.texts.first + dropped);
+    }
+    if (this.head > 1024 && this.head * 2 > this.seqs.length) {
+      this.seqs = this.seqs.slice(this.head);
+      this.orderIds = this.orderIds.slice(this.head);
+      this.msgTypes = this.msgTypes.slice(this.head);
+      this.channels = this.channels.slice(this.head);
+      this.weights = this.weights.slice(this.head);
       this.head = 0;
     }
+  }
+
+  /** The kept entry at index i (head ≤ i < seqs.length), read back from its text. */
+  private entryAt(i: number): JournalEntry {
+    return JSON.parse(this.texts.get(this.texts.first + i - this.head)!) as JournalEntry;
   }
 
   /** Follows the journal live until the returned function is called. */
@@ -158,23 +189,28 @@ export class Journal {
 
   /** Entries in order, oldest first. */
   all(): JournalEntry[] {
-    return this.entries.slice(this.head);
+    return this.query();
   }
 
   query(q: JournalQuery = {}): JournalEntry[] {
-    let out = this.all().filter(
-      (e) =>
-        (q.orderId === undefined || e.orderId === q.orderId) &&
-        (q.msgType === undefined || e.msgType === q.msgType) &&
-        (q.channel === undefined || e.channel === q.channel) &&
-        (q.sinceSeq === undefined || e.seq > q.sinceSeq),
-    );
-    if (q.limit !== undefined && out.length > q.limit) out = out.slice(out.length - q.limit);
+    const hits: number[] = [];
+    for (let i = this.head; i < this.seqs.length; i++) {
+      if (
+        (q.orderId === undefined || this.orderIds[i] === q.orderId) &&
+        (q.msgType === undefined || this.msgTypes[i] === q.msgType) &&
+        (q.channel === undefined || this.channels[i] === q.channel) &&
+        (q.sinceSeq === undefined || this.seqs[i]! > q.sinceSeq)
+      )
+        hits.push(i);
+    }
+    const from = q.limit !== undefined && hits.length > q.limit ? hits.length - q.limit : 0;
+    const out: JournalEntry[] = [];
+    for (let k = from; k < hits.length; k++) out.push(this.entryAt(hits[k]!));
     return out;
   }
 
   get size(): number {
-    return this.entries.length - this.head;
+    return this.seqs.length - this.head;
   }
 
   /** Characters of raw text and notes kept. */
@@ -184,7 +220,7 @@ export class Journal {
 
   /** The seq of the oldest entry kept (lastSeq + 1 when none is). */
   get firstSeq(): number {
-    return this.entries[this.head]?.seq ?? this.nextSeq;
+    return this.head < this.seqs.length ? this.seqs[this.head]! : this.nextSeq;
   }
 
   get lastSeq(): number {
@@ -196,7 +232,12 @@ export class Journal {
   }
 
   clear(): void {
-    this.entries = [];
+    this.texts.clear();
+    this.seqs = [];
+    this.orderIds = [];
+    this.msgTypes = [];
+    this.channels = [];
+    this.weights = [];
     this.head = 0;
     this.chars = 0;
     this.dropped = 0;

@@ -6,6 +6,7 @@
 import type { Contract, SigningRequest } from './contract-machine.js';
 import { IdGenerator } from './ids.js';
 import { FallbackMap, ObservedMap } from './observed-map.js';
+import { OrderMap } from './order-map.js';
 import type { IssuerTxn } from './issuer-rules.js';
 import type { NoticeRecord } from './notice-machine.js';
 import { isFinal, type PaymentOrder } from './payment-machine.js';
@@ -47,7 +48,8 @@ export interface LedgerSnapshot {
 }
 
 export class Ledger {
-  readonly orders = new ObservedMap<string, AnyOrder>();
+  /** Frontend payment orders awaiting their user are held packed (order-map.ts). */
+  readonly orders: ObservedMap<string, AnyOrder> = new OrderMap();
   readonly contracts = new ObservedMap<string, Contract>();
   readonly issuer = new ObservedMap<string, IssuerTxn>();
   readonly notices = new ObservedMap<string, NoticeRecord>();

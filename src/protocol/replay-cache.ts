@@ -5,6 +5,8 @@
  * newest `answerLimit` of them — a byte-for-byte repeat of an older one is processed again, which
  * the handlers make harmless (same orderId, same content: the same answer, no second effect).
  */
+import { TextRing } from './text-ring.js';
+
 export interface ReplayEntry {
   digest: string;
   /** The signed answer, while among the newest `answerLimit`. */
@@ -23,8 +25,7 @@ export type ReplayVerdict =
 export const DAY_MS = 24 * 3600 * 1000;
 
 /**
- * An entry whose answer is no longer kept, held as one flat string `${at}:${digest}`: most entries
- * are such (all but the newest answerLimit), and an object, a boxed number and a digest sliced
+ * An entry as one flat string `${at}:${digest}`: an object, a boxed number and a digest sliced
  * from its hash text cost three times as much memory. Copied through a Buffer so the string keeps
  * no part of the texts it was built from.
  */
@@ -32,24 +33,25 @@ function pack(digest: string, at: number): string {
   return Buffer.from(`${at}:${digest}`, 'utf8').toString('utf8');
 }
 
-function unpack(packed: string): ReplayEntry {
+function unpack(packed: string): { digest: string; at: number } {
   const colon = packed.indexOf(':');
   return { digest: packed.slice(colon + 1), at: Number(packed.slice(0, colon)) };
 }
 
-function entryOf(kept: ReplayEntry | string): ReplayEntry {
-  return typeof kept === 'string' ? unpack(kept) : kept;
-}
-
 export class ReplayCache {
-  /** Entries with their answer as objects; the rest packed (see pack). */
-  private readonly entries = new Map<string, ReplayEntry | string>();
+  /** Every msgID remembered, oldest first: its digest and time, packed (see pack). */
+  private readonly entries = new Map<string, string>();
   evicted = 0;
   /** Told of every entry remembered (value) or evicted (undefined), for durable state. */
   listener: ((msgID: string, entry: ReplayEntry | undefined) => void) | undefined;
 
-  /** msgIDs whose answer is kept, oldest first. */
-  private readonly answered = new Set<string>();
+  /**
+   * msgIDs whose answer is kept, oldest first, each with its answer's id in `answerTexts` (ids
+   * increase along the map: an answer remembered again is deleted and set anew).
+   */
+  private readonly answered = new Map<string, number>();
+  /** The kept answers, in few large strings (see TextRing): they are let go oldest first. */
+  private readonly answerTexts = new TextRing();
   /**
    * msgIDs taken by a request whose answer is still being made (--workers: signed in a worker
    * thread). Reserved synchronously with the processing, so a second request with the msgID
@@ -67,10 +69,11 @@ export class ReplayCache {
     if (r) return r.digest === digest ? { kind: 'pending', answer: r.answer } : { kind: 'conflict' };
     const kept = this.entries.get(msgID);
     if (kept === undefined) return { kind: 'new' };
-    const e = entryOf(kept);
+    const e = unpack(kept);
     if (now - e.at > DAY_MS) return { kind: 'new' };
     if (e.digest !== digest) return { kind: 'conflict' };
-    return e.answer === undefined ? { kind: 'repeat-unkept' } : { kind: 'repeat', answer: e.answer };
+    const answer = this.answerOf(msgID);
+    return answer === undefined ? { kind: 'repeat-unkept' } : { kind: 'repeat', answer };
   }
 
   /**
@@ -89,18 +92,14 @@ export class ReplayCache {
     this.reserved.delete(msgID);
     this.entries.delete(msgID);
     this.answered.delete(msgID);
-    const entry: ReplayEntry = { digest, answer, at: now };
-    this.entries.set(msgID, entry);
-    this.answered.add(msgID);
-    this.listener?.(msgID, entry);
+    this.entries.set(msgID, pack(digest, now));
+    this.answered.set(msgID, this.answerTexts.append(answer));
+    this.listener?.(msgID, { digest, answer, at: now });
     while (this.answered.size > this.answerLimit) {
-      const oldest = this.answered.values().next().value as string;
+      const oldest = this.answered.keys().next().value as string;
       this.answered.delete(oldest);
       const e = this.entries.get(oldest);
-      if (e !== undefined && typeof e !== 'string') {
-        this.entries.set(oldest, pack(e.digest, e.at));
-        this.listener?.(oldest, { digest: e.digest, at: e.at });
-      }
+      if (e !== undefined) this.listener?.(oldest, unpack(e));
     }
     while (this.entries.size > this.limit) {
       const oldest = this.entries.keys().next().value as string;
@@ -109,6 +108,7 @@ export class ReplayCache {
       this.evicted++;
       this.listener?.(oldest, undefined);
     }
+    this.letGoOfUnkeptAnswers();
   }
 
   /** How many answers are kept for byte-for-byte repeats. */
@@ -124,6 +124,7 @@ export class ReplayCache {
     if (this.listener) for (const k of this.entries.keys()) this.listener(k, undefined);
     this.entries.clear();
     this.answered.clear();
+    this.answerTexts.clear();
     this.reserved.clear();
     this.evicted = 0;
   }
@@ -131,16 +132,31 @@ export class ReplayCache {
   /** Puts back entries from durable state, oldest first. */
   restore(entries: [string, ReplayEntry][], evicted: number): void {
     for (const [k, e] of entries) {
-      if (e.answer !== undefined) {
-        this.entries.set(k, e);
-        this.answered.add(k);
-      } else this.entries.set(k, pack(e.digest, e.at));
+      this.entries.set(k, pack(e.digest, e.at));
+      this.answered.delete(k);
+      if (e.answer !== undefined) this.answered.set(k, this.answerTexts.append(e.answer));
     }
+    this.letGoOfUnkeptAnswers();
     this.evicted = evicted;
   }
 
   /** For persistence and inspection. */
   dump(): [string, ReplayEntry][] {
-    return [...this.entries].map(([k, e]) => [k, entryOf(e)]);
+    return [...this.entries].map(([k, packed]) => {
+      const e = unpack(packed);
+      const answer = this.answerOf(k);
+      return [k, answer === undefined ? e : { digest: e.digest, answer, at: e.at }];
+    });
+  }
+
+  private answerOf(msgID: string): string | undefined {
+    const id = this.answered.get(msgID);
+    return id === undefined ? undefined : this.answerTexts.get(id);
+  }
+
+  /** The answer texts older than the oldest still kept go (whole chunks of them). */
+  private letGoOfUnkeptAnswers(): void {
+    const first = this.answered.values().next();
+    this.answerTexts.dropBefore(first.done ? this.answerTexts.next : first.value);
   }
 }

@@ -40,11 +40,16 @@ export function memoryPage<T>(map: ReadonlyMap<string, T>, p: PageRequest): Page
   const c = p.cursor;
   if (c !== undefined && (!c.startsWith('k:') || !map.has(c.slice(2)))) throw new UcspError('usage', `cursor ${c} is not one of this list (or its item is gone): start again without a cursor`);
   const after = c?.slice(2);
+  // keys first, each value read only when it is given: a map may hold its values packed (the orders)
   function* walk(): Generator<[string, T]> {
     let started = after === undefined;
-    for (const entry of map) {
-      if (started) yield entry;
-      else if (entry[0] === after) started = true;
+    for (const k of map.keys()) {
+      if (!started) {
+        started = k === after;
+        continue;
+      }
+      const v = map.get(k);
+      if (v !== undefined) yield [k, v];
     }
   }
   if (!Number.isFinite(p.limit)) return { items: (function* () { for (const [, v] of walk()) yield v; })() };
