@@ -154,6 +154,7 @@ async function stepThrough(scenario: Scenario, config: SandboxConfig, sandbox: S
 export function registerStep(program: Command): void {
   addConfigFlags(program.command('step').description('step through a scenario one message at a time, deciding what UCSP does with each notice').argument('[scenario]', 'scenario id (asked when omitted)'))
     .option('--example', 'step against the bundled example partner instead of the one in the configuration', false)
+    .option('--partner <insID>', 'the partner to step, when the configuration lists several (partners); default the first')
     .addHelpText(
       'after',
       `
@@ -167,7 +168,8 @@ Examples:
   $ npx ucsp-sandbox step frontend-payment/notice-lost --example
   $ EDITOR=nano npx ucsp-sandbox step frontend-payment/happy-path --example`,
     )
-    .action(async (id: string | undefined, opts: ConfigFlags & { example: boolean }) => {
+    .action(async (id: string | undefined, opts: ConfigFlags & { example: boolean; partner?: string }) => {
+      if (opts.partner !== undefined && !/^[0-9]{8}$/.test(opts.partner)) throw new UcspError('usage', `--partner must be a partner's insID, 8 digits (got "${opts.partner}")`);
       if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UcspError('usage', 'step is interactive and needs a terminal; use `ucsp-sandbox run` in scripts and CI');
       // the prompts colour on their own: tell them too when colour is off (--no-color, TERM=dumb)
       if (c.level === 0 && !process.env.NO_COLOR) process.env.NO_COLOR = '1';
@@ -193,7 +195,7 @@ Examples:
       }
       const scenario = scenarios.find((s) => s.id === chosen);
       if (!scenario) throw new UcspError('usage', `no scenario ${chosen}`, { details: [`known: ${scenarios.map((s) => s.id).join(', ')}`] });
-      const loaded = await loadConfig({ cwd: process.cwd(), ...(opts.config ? { configPath: opts.config } : {}), overrides: overridesFrom(opts) });
+      const loaded = await loadConfig({ cwd: process.cwd(), ...(opts.config ? { configPath: opts.config } : {}), overrides: overridesFrom(opts), ...(opts.partner ? { partner: opts.partner } : {}) });
 
       // Ctrl-C outside a prompt (a prompt turns it into ExitPromptError): close everything, exit 130.
       const example = opts.example || !loaded.config.partner.driverUrl;
