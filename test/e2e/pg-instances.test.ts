@@ -59,6 +59,13 @@ describe.skipIf(skip !== undefined)('the sandbox on PostgreSQL (real CLI)', () =
     await cleanup?.();
   });
 
+  /** A frontend order taken by `sb` and paid with the card the issuer stays silent about: pending, watched. */
+  async function payPendingOn(sb: SpawnedSandbox, orderId: string): Promise<void> {
+    expect((await send(sb, 'SUBMIT_PAYMENT_ORDER', order(orderId))).msgResponse.responseCode).toBe('00');
+    const silent = (await control<{ cards: { pan: string; behaviour: string }[] }>(sb.ready.ucsp, '/issuer/cards')).json.cards.find((c) => c.behaviour === 'silent')!.pan;
+    expect((await control<{ behaviour: string }>(sb.ready.ucsp, '/pay', { orderId, card: silent })).json.behaviour).toBe('silent');
+  }
+
   it('a database that cannot be reached at start: exit 2, saying which (without its password)', async () => {
     const r = await runCli(['start', '--port', '0', '--store', 'postgres://someone:secret@127.0.0.1:1/nothing'], { cwd: dir });
     expect(r.code).toBe(2);
@@ -136,11 +143,9 @@ describe.skipIf(skip !== undefined)('the sandbox on PostgreSQL (real CLI)', () =
     const a = await start();
     const b = await start();
     const orderId = `ORDPGW${Date.now()}`;
-    expect((await send(a, 'SUBMIT_PAYMENT_ORDER', order(orderId))).msgResponse.responseCode).toBe('00');
     // a card the issuer stays silent about: pending until UCSP's inquiries find it approved (+5 s),
     // at the inquiries of +0, 1, 3 and 7 s (PROFILE §6.8's waits 0, 1, 2, 4 s)
-    const silent = (await control<{ cards: { pan: string; behaviour: string }[] }>(a.ready.ucsp, '/issuer/cards')).json.cards.find((c) => c.behaviour === 'silent')!.pan;
-    expect((await control<{ behaviour: string }>(a.ready.ucsp, '/pay', { orderId, card: silent })).json.behaviour).toBe('silent');
+    await payPendingOn(a, orderId);
     await control(a.ready.ucsp, '/clock/advance', { ms: 1_000 });
     await control(a.ready.ucsp, '/settle', {});
     type Entry = { direction: string; channel: string; raw: string; note?: string };
@@ -182,9 +187,7 @@ describe.skipIf(skip !== undefined)('the sandbox on PostgreSQL (real CLI)', () =
     const a = await start();
     const b = await start();
     const orderId = `ORDPGR${Date.now()}`;
-    expect((await send(a, 'SUBMIT_PAYMENT_ORDER', order(orderId))).msgResponse.responseCode).toBe('00');
-    const silent = (await control<{ cards: { pan: string; behaviour: string }[] }>(a.ready.ucsp, '/issuer/cards')).json.cards.find((c) => c.behaviour === 'silent')!.pan;
-    expect((await control(a.ready.ucsp, '/pay', { orderId, card: silent })).status).toBe(200);
+    await payPendingOn(a, orderId);
     await control(a.ready.ucsp, '/settle', {});
     // b takes up the watch (a request catches it up), then both clocks go past +1, 3 and 7 s together
     expect((await control<{ status: string }>(b.ready.ucsp, `/orders/${orderId}`)).json.status).toBe('PROCESSING');
