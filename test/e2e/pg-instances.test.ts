@@ -37,7 +37,10 @@ const start = async (extra: string[] = []) => {
 async function send(sb: SpawnedSandbox, msgType: string, trxInfo: Record<string, string>) {
   const ts = formatUcspTime(Date.now());
   const text = signMessage({ msgInfo: { versionNo: '1.0.0', msgID: `P12345678${ts}${String(++seq).padStart(6, '0')}`, timeStamp: ts, msgType, insID: '12345678' }, trxInfo }, partner);
-  const res = await fetch(sb.ready.api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+  // a failure says what the sandbox said (a CI run once saw its connection closed mid-request)
+  const res = await fetch(sb.ready.api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text }).catch((e: unknown) => {
+    throw new Error(`POST ${sb.ready.api} failed (${String((e as Error).cause ?? e)}); the sandbox ${sb.child.exitCode === null ? 'is running' : `exited ${sb.child.exitCode}`}, its stderr:\n${sb.stderr().slice(-3000)}`, { cause: e });
+  });
   return JSON.parse(await res.text()) as { msgResponse: { responseCode: string; responseMsg: string }; trxInfo: Record<string, string> };
 }
 
