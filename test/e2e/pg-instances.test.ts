@@ -87,17 +87,20 @@ describe.skipIf(skip !== undefined)('the sandbox on PostgreSQL (real CLI)', () =
     expect(await ready.json()).toEqual({ status: 'ready', store: 'postgres' });
     expect((await send(sb, 'SUBMIT_PAYMENT_ORDER', order(`ORDPGA${Date.now()}`))).msgResponse.responseCode).toBe('00');
 
-    // the database goes away: no new connection, the open ones cut
+    // the database goes away: no new connection, the open ones cut (and it comes back whatever
+    // happens here, so that a failure stays this test's and not every later one's)
     await db.admin(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`);
-    await db.admin('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [db.name]);
-    const lost = await send(sb, 'SUBMIT_PAYMENT_ORDER', order(`ORDPGB${Date.now()}`));
-    expect(lost.msgResponse.responseCode).toBe('99');
-    expect(lost.msgResponse.responseMsg).toContain('database');
-    expect((await control(sb.ready.ucsp, '/status')).status).toBe(503);
-    expect((await fetch(`${sb.ready.ucsp}/readyz`)).status).toBe(503);
-    expect((await fetch(`${sb.ready.ucsp}/healthz`)).status).toBe(200);
-
-    await db.admin(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`);
+    try {
+      await db.admin('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [db.name]);
+      const lost = await send(sb, 'SUBMIT_PAYMENT_ORDER', order(`ORDPGB${Date.now()}`));
+      expect(lost.msgResponse.responseCode).toBe('99');
+      expect(lost.msgResponse.responseMsg).toContain('database');
+      expect((await control(sb.ready.ucsp, '/status')).status).toBe(503);
+      expect((await fetch(`${sb.ready.ucsp}/readyz`)).status).toBe(503);
+      expect((await fetch(`${sb.ready.ucsp}/healthz`)).status).toBe(200);
+    } finally {
+      await db.admin(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`);
+    }
     const back = await send(sb, 'SUBMIT_PAYMENT_ORDER', order(`ORDPGC${Date.now()}`));
     expect(back.msgResponse.responseCode).toBe('00');
     expect((await fetch(`${sb.ready.ucsp}/readyz`)).status).toBe(200);
