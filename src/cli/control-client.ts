@@ -6,6 +6,7 @@
  * bad input, a missing token or an unreachable sandbox 2, an action the sandbox refuses (404, 409)
  * or cannot do (503) 1.
  */
+import { checkPartnerFlag } from './options.js';
 import { Option, type Command } from 'commander';
 import { UcspError } from '../errors/index.js';
 
@@ -34,7 +35,7 @@ export function addRemoteFlags(cmd: Command): Command {
 
 /** Where the sandbox is and its token: the flags, else the configuration (its bound host and port). */
 export async function resolveSandbox(flags: RemoteFlags): Promise<{ base: string; token?: string }> {
-  if (flags.partner !== undefined && !/^[0-9]{8}$/.test(flags.partner)) throw new UcspError('usage', `--partner must be a partner's insID, 8 digits (got "${flags.partner}")`);
+  checkPartnerFlag(flags.partner);
   if (flags.sandbox !== undefined && flags.token !== undefined) return { base: parseBaseUrl(flags.sandbox), token: flags.token };
   const [{ loadConfig }, { shownHost }] = await Promise.all([import('../config/load-config.js'), import('../config/public-urls.js')]);
   const port = process.env.UCSP_SANDBOX_PORT;

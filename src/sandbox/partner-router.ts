@@ -16,7 +16,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import { sameSecret } from '../servers/doors.js';
+import { bearerToken, sameSecret } from '../servers/doors.js';
 import type { SandboxRuntime } from './runtime.js';
 
 /** One partner: its runtime and the apps of the three servers built on it. */
@@ -86,7 +86,8 @@ export class PartnerRouter {
    * alone reaches the list of partners and the control API's documents (they hold no partner's state).
    */
   scoped(req: RequestHead, path: string, query: URLSearchParams): Route {
-    const token = bearer(req.headers.authorization);
+    const given = bearerToken(req.headers.authorization);
+    const token = given === undefined ? undefined : Buffer.from(given);
     const named = headerValue(req.headers[PARTNER_HEADER]) ?? query.get('partner') ?? undefined;
     if (token === undefined) return { tenant: this.first }; // its doors ask for the token
     const own = this.tenants.find((t) => t.runtime.config.partner.token !== undefined && sameSecret(token, Buffer.from(t.runtime.config.partner.token)));
@@ -222,11 +223,11 @@ export class PartnerRouter {
       return;
     }
     // the admin's choice of partner is the router's; the partner's own app does not see it
-    const { query } = splitUrl(req.url);
+    const { path, query } = splitUrl(req.url);
     if (query.has('partner')) {
       query.delete('partner');
       const q = query.toString();
-      req.url = `${splitUrl(req.url).path}${q ? `?${q}` : ''}`;
+      req.url = `${path}${q ? `?${q}` : ''}`;
     }
     r.tenant[server](req, res);
   }
@@ -241,11 +242,6 @@ export function insIDOf(body: Buffer): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function bearer(authorization: string | undefined): Buffer | undefined {
-  const m = authorization ? /^Bearer +(\S+) *$/i.exec(authorization) : null;
-  return m ? Buffer.from(m[1]!) : undefined;
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {

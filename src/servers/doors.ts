@@ -74,10 +74,15 @@ export function hostAllowed(doors: DoorsState, host: string | undefined): boolea
 export function tokenGiven(doors: DoorsState, authorization: string | undefined): 'valid' | 'invalid' | 'malformed' | 'missing' {
   const wanted = doors.tokens ?? (doors.token === undefined ? [] : [doors.token]);
   if (authorization === undefined || authorization === '') return 'missing';
-  const m = /^Bearer +(\S+) *$/i.exec(authorization);
-  if (!m) return 'malformed';
-  const given = Buffer.from(m[1]!);
+  const token = bearerToken(authorization);
+  if (token === undefined) return 'malformed';
+  const given = Buffer.from(token);
   return wanted.some((want) => sameSecret(given, Buffer.from(want))) ? 'valid' : 'invalid';
+}
+
+/** The token of `Authorization: Bearer <token>`, or undefined when the header is not of that form. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return authorization ? /^Bearer +(\S+) *$/i.exec(authorization)?.[1] : undefined;
 }
 
 /** Equal bytes, compared in time that does not depend on where they differ. */

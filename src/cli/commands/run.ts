@@ -3,7 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { CAPABILITIES } from '../../config/defaults.js';
 import type { CapabilityName } from '../../scenarios/scenario-schema.js';
 import { addConfigFlags, overridesFrom, type ConfigFlags } from '../config-flags.js';
-import { collect } from '../options.js';
+import { checkPartnerFlag, collect } from '../options.js';
 import { UcspError } from '../../errors/index.js';
 import { err } from '../output.js';
 import { makeOutput, parseReporter, type ReporterSpec } from '../run-output.js';
@@ -96,7 +96,7 @@ Examples:
       ]);
       if (opts.timeScale !== undefined) throw new UcspError('usage', 'run owns the sandbox clock: it is manual during the run and the scenarios advance it; --time-scale is for `start`');
       const output = await makeOutput(opts.reporter, opts.outputFile, opts.verbose);
-      if (opts.partner !== undefined && !/^[0-9]{8}$/.test(opts.partner)) throw new UcspError('usage', `--partner must be a partner's insID, 8 digits (got "${opts.partner}")`);
+      checkPartnerFlag(opts.partner);
       const loaded = await loadConfig({ cwd: process.cwd(), ...(opts.config ? { configPath: opts.config } : {}), overrides: overridesFrom(opts), ...(opts.partner ? { partner: opts.partner } : {}) });
       const waivers = opts.expectedFailures ? await loadWaivers(opts.expectedFailures) : undefined;
       const abort = new AbortController();

@@ -1,4 +1,5 @@
 /** `ucsp-sandbox step`: one scenario a step at a time on a terminal, with a decision before each notice. */
+import { checkPartnerFlag } from '../options.js';
 import type { Command } from 'commander';
 import type { ExampleWorld } from '../../../examples/partner/with-sandbox.js';
 import type { SandboxConfig } from '../../config/index.js';
@@ -169,7 +170,7 @@ Examples:
   $ EDITOR=nano npx ucsp-sandbox step frontend-payment/happy-path --example`,
     )
     .action(async (id: string | undefined, opts: ConfigFlags & { example: boolean; partner?: string }) => {
-      if (opts.partner !== undefined && !/^[0-9]{8}$/.test(opts.partner)) throw new UcspError('usage', `--partner must be a partner's insID, 8 digits (got "${opts.partner}")`);
+      checkPartnerFlag(opts.partner);
       if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UcspError('usage', 'step is interactive and needs a terminal; use `ucsp-sandbox run` in scripts and CI');
       // the prompts colour on their own: tell them too when colour is off (--no-color, TERM=dumb)
       if (c.level === 0 && !process.env.NO_COLOR) process.env.NO_COLOR = '1';
