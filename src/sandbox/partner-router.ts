@@ -162,9 +162,9 @@ export class PartnerRouter {
 
   /** `POST /ucsp/api`: to the partner of msgInfo.insID; an insID no partner has is answered 10 here. */
   async handleApi(body: Buffer, peer: string): Promise<{ text: string }> {
-    const tenant = this.tenantOfMessage(body);
-    if (tenant) return tenant.runtime.handleApiAsync(body, peer);
     const insID = insIDOf(body);
+    const tenant = insID === undefined ? undefined : this.byInsID.get(insID);
+    if (tenant) return tenant.runtime.handleApiAsync(body, peer);
     const why = insID === undefined ? 'msgInfo.insID is missing or the body is not JSON: no partner to route it to' : `insID ${insID} is not registered with this sandbox`;
     return { text: this.first.runtime.answerWithoutState(body, '10', why) };
   }
