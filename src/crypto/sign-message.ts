@@ -17,8 +17,13 @@ export interface SignOptions {
  * placeholder, and returns the compact JSON text with which the signature is computed.
  */
 export function placeholderText(message: object, signCertID: string): string {
-  const { certificateSignature: _ignored, ...rest } = message as Record<string, unknown>;
-  return JSON.stringify({ ...rest, certificateSignature: { signCertID, signature: PLACEHOLDER } });
+  // copied key by key: a rest pattern or a literal that begins with a spread costs V8 a new hidden
+  // class per message, and this runs for every message signed
+  const m = message as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(m)) if (k !== 'certificateSignature') out[k] = m[k];
+  out.certificateSignature = { signCertID, signature: PLACEHOLDER };
+  return JSON.stringify(out);
 }
 
 /**

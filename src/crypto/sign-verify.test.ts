@@ -184,3 +184,23 @@ describe('canonical base64 only', () => {
     expect(verifyMessage(changed, trust).problem).toBe('not-base64');
   });
 });
+
+describe('standard padded base64: the round trip alone decides', () => {
+  // the grammar of standard padded base64, as a reference for what the round trip accepts
+  const GRAMMAR = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+  const odd = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ .!é\t';
+
+  it('5,000 seeded changes of a real signature: not-base64 exactly when the grammar or the round trip refuses', () => {
+    const text = signMessage(message, partner);
+    const sig = (JSON.parse(text) as { certificateSignature: { signature: string } }).certificateSignature.signature;
+    let seed = 11;
+    const rnd = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
+    for (let i = 0; i < 5_000; i++) {
+      const at = rnd(sig.length + 1);
+      const changed = `${sig.slice(0, at)}${odd[rnd(odd.length)]}${sig.slice(at + rnd(3))}`;
+      const canonical = GRAMMAR.test(changed) && Buffer.from(changed, 'base64').toString('base64') === changed;
+      const r = verifyMessage(text.replace(`"${sig}"`, JSON.stringify(changed)), trust);
+      expect(r.problem === 'not-base64', changed).toBe(!canonical);
+    }
+  });
+});

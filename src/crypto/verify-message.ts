@@ -43,8 +43,6 @@ export interface VerifyOptions {
   digest?: boolean;
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
 function countOccurrences(text: string, needle: string): number[] {
   const at: number[] = [];
   for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + 1)) at.push(i);
@@ -81,9 +79,11 @@ export function verifyParsed(text: string, parsed: unknown, trust: TrustStore, o
   if (v === PLACEHOLDER) {
     return fail('unsigned', 'message is unsigned: signature is still the placeholder "00000000"', variant, { signCertID });
   }
-  // canonical only: unused low bits of the last character must be zero (Buffer would ignore them)
+  // Standard padded base64, canonical (unused low bits of the last character zero): exactly the
+  // strings that decode and encode back to themselves — Buffer skips characters outside the
+  // alphabet, reads base64url's - and _, and stops at "=", and each of those changes the round trip.
   const sig = Buffer.from(v, 'base64');
-  if (!BASE64.test(v) || sig.toString('base64') !== v) {
+  if (sig.toString('base64') !== v) {
     return fail('not-base64', 'signature is not standard padded base64', variant, {
       signCertID,
       details: ['use the standard alphabet (A–Z a–z 0–9 + /) with "=" padding; not base64url, no line breaks'],

@@ -6,7 +6,7 @@
  * answer comes back as placeholder text: the caller signs it (in this thread or a worker) and
  * remembers it for byte-for-byte repeats — every answer to a validly signed request, refusals too.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isUcspError, type ResponseCode } from '../errors/index.js';
 import { LAYOUT_RULE, onlyClosingBracesAfter, verifyParsed, type SignatureVariant, type TrustStore } from '../crypto/index.js';
 import { isMsgType, isPartnerToUcsp, type MsgType } from '../schemas/message-types.js';
@@ -99,11 +99,11 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
   // 2. Signature over the raw text, with the partner's registered certificate.
   const v = verifyParsed(text, parsed, deps.trust, { variant: deps.variant, digest: false });
   const signature: SignatureVerdict = { valid: v.valid, ...(v.problem ? { problem: v.problem } : {}), summary: v.summary, details: v.details };
-  if (!v.valid) return refuse(deps, msgInfo, echo, '11', v.summary, { ...base, signature });
+  if (!v.valid) return refuse(deps, msgInfo, echo, '11', v.summary, { requestText: text, orderId: base.orderId, signature });
 
   // 3. Replay: a byte-for-byte repeat gets the first answer; the same msgID with other content is 11.
   // 128 bits of SHA-256 tell a byte-for-byte repeat from other content
-  const digest = createHash('sha256').update(bytes).digest('base64').slice(0, 22);
+  const digest = hash('sha256', bytes, 'base64').slice(0, 22);
   const rawMsgID = (msg.msgInfo as { msgID?: unknown }).msgID;
   const msgID = typeof rawMsgID === 'string' ? rawMsgID : undefined;
   if (msgID) {
@@ -116,12 +116,12 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
     if (seen.kind === 'pending') {
       return { pending: seen.answer, code: '00', requestText: text, msgType: msgInfo.msgType, msgID, orderId: echo.orderId, signature, replayed: true, effects: [] };
     }
-    if (seen.kind === 'conflict') return refuse(deps, msgInfo, echo, '11', `msgID ${msgID} was already used with other content`, { ...base, signature });
+    if (seen.kind === 'conflict') return refuse(deps, msgInfo, echo, '11', `msgID ${msgID} was already used with other content`, { requestText: text, orderId: base.orderId, signature });
   }
   // From here on every answer is remembered, refusals too: the request is validly signed, so its
   // msgID is the partner's, and a byte-for-byte repeat gets this very answer again (PROFILE §8).
   // (A msgID out of format is not kept: the schema refuses it, and the answer echoes another.)
-  const signed = { ...base, signature, ...(msgID && msgID === msgInfo.msgID ? { remember: { msgID, digest } } : {}) };
+  const signed = { requestText: text, orderId: base.orderId, signature, ...(msgID && msgID === msgInfo.msgID ? { remember: { msgID, digest } } : {}) };
 
   // 4. Schema: a partner→UCSP message type, every field in format.
   const t = msgInfo.msgType;

@@ -1,4 +1,5 @@
 /** Times on the wire: `yyyyMMddHHmmss` in the profile's zone (UTC+8 by default, PROFILE §2). */
+import { isUcspTime } from '../schemas/patterns.js';
 
 export const DEFAULT_ZONE = '+08:00';
 
@@ -20,13 +21,21 @@ export function formatUcspTime(epochMs: number, zone: string = DEFAULT_ZONE): st
 
 /** Parses yyyyMMddHHmmss in `zone` to epoch milliseconds; NaN when it is not a real time. */
 export function parseUcspTime(s: string, zone: string = DEFAULT_ZONE): number {
-  const m = /^([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})$/.exec(s);
-  if (!m) return Number.NaN;
-  const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const utc = Date.UTC(y, mo - 1, d, h, mi, se);
-  const back = new Date(utc);
-  if (back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || se > 59) return Number.NaN;
-  return utc - zoneOffsetMinutes(zone) * 60_000;
+  if (!isUcspTime(s)) return Number.NaN;
+  const n = (from: number, to: number) => Number(s.slice(from, to));
+  return Date.UTC(n(0, 4), n(4, 6) - 1, n(6, 8), n(8, 10), n(10, 12), n(12, 14)) - zoneOffsetMs(zone);
+}
+
+const offsets = new Map<string, number>();
+
+/** zoneOffsetMinutes in milliseconds, remembered per zone (one zone per sandbox, read on every request). */
+function zoneOffsetMs(zone: string): number {
+  let ms = offsets.get(zone);
+  if (ms === undefined) {
+    ms = zoneOffsetMinutes(zone) * 60_000;
+    if (offsets.size < 32) offsets.set(zone, ms);
+  }
+  return ms;
 }
 
 /** MMDD settlement date in `zone`. */

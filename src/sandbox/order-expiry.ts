@@ -13,6 +13,7 @@
  */
 import type { VirtualClock } from '../clock/virtual-clock.js';
 import type { Ledger } from '../protocol/ledger.js';
+import type { PaymentOrder } from '../protocol/payment-machine.js';
 import type { StepJobs } from './issuer-watch.js';
 
 export interface ExpiryOptions {
@@ -34,14 +35,19 @@ export class OrderExpiry {
   constructor(private readonly o: ExpiryOptions) {}
 
   private awaiting(orderId: string): boolean {
+    return this.waiting(orderId) !== undefined;
+  }
+
+  /** The order when it is a frontend payment order awaiting its user (each call reads it from the ledger once). */
+  private waiting(orderId: string): PaymentOrder | undefined {
     const p = this.o.ledger.payment(orderId);
-    return p !== undefined && p.source === 'frontend' && p.status === 'AWAITING_USER';
+    return p !== undefined && p.source === 'frontend' && p.status === 'AWAITING_USER' ? p : undefined;
   }
 
   /** A new order awaits its user (the SUBMIT_PAYMENT_ORDER handler's `expiry` effect). */
   track(orderId: string): void {
-    const p = this.o.ledger.payment(orderId);
-    if (!p || !this.awaiting(orderId)) return;
+    const p = this.waiting(orderId);
+    if (!p) return;
     // orders come in the order of their deadlines (the clock never goes back) — except, with shared
     // state, one another instance took: then it goes where its deadline is
     let i = this.queue.length;
@@ -75,8 +81,8 @@ export class OrderExpiry {
 
   /** When UCSP fails the order if it is still unpaid: for a frontend order awaiting its user. */
   deadline(orderId: string): number | undefined {
-    const p = this.o.ledger.payment(orderId);
-    return p && this.awaiting(orderId) ? p.createdAt + this.o.expiryMs : undefined;
+    const p = this.waiting(orderId);
+    return p ? p.createdAt + this.o.expiryMs : undefined;
   }
 
   /** How many orders are queued for a deadline (for inspection; some may have been paid since). */
@@ -86,13 +92,14 @@ export class OrderExpiry {
 
   private arm(): void {
     // orders no longer waiting need no deadline
-    while (this.head < this.queue.length && !this.awaiting(this.queue[this.head]!)) this.head++;
+    let first: PaymentOrder | undefined;
+    while (this.head < this.queue.length && !(first = this.waiting(this.queue[this.head]!))) this.head++;
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
     const next = this.queue[this.head];
-    const at = next === undefined ? undefined : this.deadline(next);
+    const at = first === undefined ? undefined : first.createdAt + this.o.expiryMs;
     if (this.timer && this.timer.at === at) return;
     if (this.timer) this.o.clock.clearTimer(this.timer.id);
     if (next === undefined || at === undefined) {

@@ -26,16 +26,25 @@ export const PATTERNS = {
   signCertID: '^[0-9]{1,64}$',
 } as const;
 
-/** Checks that a yyyyMMddHHmmss string is a real calendar time. */
+/**
+ * Checks that a yyyyMMddHHmmss string is a real calendar time (a year below 100 is read as
+ * Date.UTC reads it: 1900 + year). Digit by digit, without regular expressions or Date: it runs
+ * for every time field of every message. Self-contained: the build copies its source into the
+ * precompiled validators.
+ */
 export function isUcspTime(s: string): boolean {
-  if (!/^[0-9]{14}$/.test(s)) return false;
-  const y = +s.slice(0, 4);
-  const mo = +s.slice(4, 6);
-  const d = +s.slice(6, 8);
-  const h = +s.slice(8, 10);
-  const mi = +s.slice(10, 12);
-  const se = +s.slice(12, 14);
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59) return false;
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  return d <= daysInMonth;
+  if (typeof s !== 'string' || s.length !== 14) return false;
+  for (let i = 0; i < 14; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  const two = (i: number): number => (s.charCodeAt(i) - 48) * 10 + (s.charCodeAt(i + 1) - 48);
+  const y = two(0) * 100 + two(2);
+  const mo = two(4);
+  const d = two(6);
+  if (mo < 1 || mo > 12 || d < 1 || two(8) > 23 || two(10) > 59 || two(12) > 59) return false;
+  const yy = y < 100 ? 1900 + y : y;
+  const leap = yy % 4 === 0 && (yy % 100 !== 0 || yy % 400 === 0);
+  const days = mo === 2 ? (leap ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+  return d <= days;
 }

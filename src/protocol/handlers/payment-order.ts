@@ -7,12 +7,12 @@ import { checkTxnTime, intern, knownUser, orderIdTaken, sameContent, type Handle
 
 const ORDER_FIELDS = ['orderId', 'merId', 'acqIIN', 'txnAmt', 'currencyCode', 'txnTime', 'userId', 'backUrl', 'frontUrl', 'orderDesc'] as const;
 
-function accepted(p: PaymentOrder, paymentUrl: (tn: string) => string): HandlerOutcome {
+function accepted(p: PaymentOrder, paymentUrl: (tn: string) => string, effects: HandlerOutcome['effects'] = []): HandlerOutcome {
   return {
     code: '00',
     orderId: p.orderId,
     trxInfo: { orderId: p.orderId, merId: p.merId, txnAmt: p.txnAmt, currencyCode: p.currencyCode, tn: p.tn, paymentUrl: paymentUrl(p.tn) },
-    effects: [],
+    effects,
   };
 }
 
@@ -44,7 +44,7 @@ export const submitPaymentOrder: Handler = (trx, ctx) => {
     createdAt: ctx.now,
   };
   ctx.ledger.putOrder(order);
-  return { ...accepted(order, ctx.settings.paymentUrl), effects: [{ type: 'expiry', orderId: order.orderId }] };
+  return accepted(order, ctx.settings.paymentUrl, [{ type: 'expiry', orderId: order.orderId }]);
 };
 
 export const paymentResultInquiry: Handler = (trx, ctx) => {
