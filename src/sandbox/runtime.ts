@@ -606,14 +606,14 @@ export class SandboxRuntime {
     const wallAt = Date.now();
     // (entries are object literals that begin with their own keys: one that begins with a spread
     // costs V8 a new hidden class for every key after it — microseconds on every request)
-    const ids = { ...(result.msgID ? { msgID: result.msgID } : {}), ...(result.orderId ? { orderId: result.orderId } : {}) };
     const raw = result.requestText ?? Buffer.from(bytes).toString('latin1');
     const req = this.journal.add({
       at,
       wallAt,
       channel: 'api',
       msgType: result.msgType,
-      ...ids,
+      ...(result.msgID ? { msgID: result.msgID } : {}),
+      ...(result.orderId ? { orderId: result.orderId } : {}),
       direction: 'in',
       ...(result.unreadable ? truncateUnreadable(raw, bytes.length) : { raw }),
       ...(result.signature ? { signature: result.signature } : {}),
@@ -624,7 +624,8 @@ export class SandboxRuntime {
       wallAt,
       channel: 'api',
       msgType: result.msgType,
-      ...ids,
+      ...(result.msgID ? { msgID: result.msgID } : {}),
+      ...(result.orderId ? { orderId: result.orderId } : {}),
       direction: 'out',
       raw: corrupted?.text ?? text,
       responseCode: corrupted?.code ?? result.code,
@@ -650,7 +651,7 @@ export class SandboxRuntime {
       // changed stays and is written once the disk has room; a byte-for-byte repeat then gets the
       // genuine answer above, as a repeat of a processed request does.
       const sent = this.answerWithoutState(bytes, '99', e.message);
-      this.journal.add({ at, wallAt, channel: 'api', msgType: result.msgType, ...ids, direction: 'out', raw: sent, responseCode: '99', replyTo: req.seq, note: `sent instead of the answer above, which could not be written: ${e.message}` });
+      this.journal.add({ at, wallAt, channel: 'api', msgType: result.msgType, ...(result.msgID ? { msgID: result.msgID } : {}), ...(result.orderId ? { orderId: result.orderId } : {}), direction: 'out', raw: sent, responseCode: '99', replyTo: req.seq, note: `sent instead of the answer above, which could not be written: ${e.message}` });
       return Object.assign(result, { code: '99' as const, reason: e.message, text: sent });
     }
     // the result is this request's own: completed in place rather than copied

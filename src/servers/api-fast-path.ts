@@ -4,6 +4,7 @@
  * the Express route: raw bytes in (over the limit: 413), a signed answer out.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 
 /** The request path of one wire request: its raw body and where it came from, to the answer text. */
 export type ApiHandler = (body: Buffer, peer: string) => Promise<{ text: string }>;
@@ -36,7 +37,7 @@ export function withApiFastPath(limit: number, handle: ApiHandler, app: RequestL
     req.on('end', () => {
       if (done) return;
       done = true;
-      const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+      const peer = peerOf(req.socket);
       handle(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), peer).then(
         (answer) => {
           res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(answer.text) }).end(answer.text);
@@ -48,4 +49,11 @@ export function withApiFastPath(limit: number, handle: ApiHandler, app: RequestL
       );
     });
   };
+}
+
+const PEER = Symbol('peer');
+
+/** "address:port" of a connection, read once per connection (each read asks the kernel) and kept on its socket. */
+function peerOf(socket: Socket & { [PEER]?: string }): string {
+  return (socket[PEER] ??= `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`);
 }
