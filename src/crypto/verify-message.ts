@@ -98,7 +98,8 @@ export function verifyParsed(text: string, parsed: unknown, trust: TrustStore, o
   }
   // Find the literal of V, also as written with "\/" for "/".
   const plain = `"${v}"`;
-  const escaped = v.includes('/') ? `"${v.replaceAll('/', '\\/')}"` : undefined;
+  // (the escaped form can only be there when the text has a "\/" at all: most never do)
+  const escaped = v.includes('/') && text.includes('\\/') ? `"${v.replaceAll('/', '\\/')}"` : undefined;
   const hits = [...countOccurrences(text, plain).map((i) => ({ i, len: plain.length }))];
   if (escaped) hits.push(...countOccurrences(text, escaped).map((i) => ({ i, len: escaped.length })));
   if (hits.length === 0) {

@@ -15,7 +15,7 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** Formats epoch milliseconds as yyyyMMddHHmmss in `zone`. */
 export function formatUcspTime(epochMs: number, zone: string = DEFAULT_ZONE): string {
-  const d = new Date(epochMs + zoneOffsetMinutes(zone) * 60_000);
+  const d = new Date(epochMs + zoneOffsetMs(zone));
   return `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
 }
 
