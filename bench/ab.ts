@@ -5,7 +5,10 @@
  * target alike. Prints each target's requests per second and its ratio to the limit server, per
  * round and as the median of the rounds.
  *
- *   npx tsx bench/ab.ts [--rounds 8] [--slice-ms 2000] [--connections 16] [--json] <dir> [<dir>…]
+ *   npx tsx bench/ab.ts [--rounds 8] [--slice-ms 2000] [--connections 16] [--json] [--cpu-prof] <dir> [<dir>…]
+ *
+ * --cpu-prof: each target writes a V8 CPU profile to bench/out/ab-<n>/ (n: 0 the limit server, then
+ * the dirs in order), with its whole run in it; its requests answered are printed beside it.
  *
  * <dir>: a built checkout (its bin/ucsp-sandbox.js and dist/), e.g. a worktree of an older commit.
  * For development; the figures the issue sets targets for come from `npm run bench`.
@@ -25,6 +28,7 @@ const { values: opts, positionals } = parseArgs({
     'slice-ms': { type: 'string', default: '2000' },
     connections: { type: 'string', default: '16' },
     json: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 const rounds = Number(opts.rounds);
@@ -53,10 +57,11 @@ async function main(): Promise<void> {
     const first = resolve(positionals[0]!);
     const k = await runToEnd([join(first, 'bin', 'ucsp-sandbox.js'), 'keys', 'init', '--out', keysDir, '--json'], dir, 60_000);
     if (k.code !== 0) throw new Error(`keys init failed: ${k.stderr}`);
-    const limit = await startUntilFirstLine(['--import', 'tsx', join(ROOT, 'bench', 'limit-server.ts'), keysDir], ROOT);
+    const prof = (n: number) => (opts['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench', 'out', `ab-${n}`)] : []);
+    const limit = await startUntilFirstLine([...prof(0), '--import', 'tsx', join(ROOT, 'bench', 'limit-server.ts'), keysDir], ROOT);
     targets.push({ name: 'limit', started: limit, api: String(limit.ready.api), ok: [], seconds: [], cpu: [] });
-    for (const d of positionals) {
-      const s = await startUntilFirstLine([join(resolve(d), 'bin', 'ucsp-sandbox.js'), 'start', '--port', '0', '--json', '--time-scale', '0'], dir);
+    for (const [n, d] of positionals.entries()) {
+      const s = await startUntilFirstLine([...prof(n + 1), join(resolve(d), 'bin', 'ucsp-sandbox.js'), 'start', '--port', '0', '--json', '--time-scale', '0'], dir);
       targets.push({ name: d, started: s, api: String(s.ready.api), ok: [], seconds: [], cpu: [] });
     }
     pool = await SignPool.create(keysDir, cpus().length);
@@ -95,6 +100,7 @@ async function main(): Promise<void> {
         ratio_median: round3(median(rps.map((x, i) => x / limRps[i]!))),
         ratio_per_cpu_s_median: round3(median(perCpu.map((x, i) => x / limPerCpu[i]!))),
         ratio_by_round: rps.map((x, i) => round3(x / limRps[i]!)),
+        requests: t.ok.reduce((a, b) => a + b, 0),
       };
     });
     if (opts.json) process.stdout.write(`${JSON.stringify({ rounds, slice_ms: sliceMs, connections, targets: rows })}\n`);

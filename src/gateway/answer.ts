@@ -1,6 +1,6 @@
 /** Building UCSP's signed answers: msgInfo echoed (PROFILE §3), key fields repeated, a code. */
 import { RESPONSE_MESSAGES, type ResponseCode } from '../errors/index.js';
-import { placeholderText, signMessage, type SignerCredentials } from '../crypto/index.js';
+import { PLACEHOLDER, signMessage, type SignerCredentials } from '../crypto/index.js';
 import { PATTERNS, isUcspTime } from '../schemas/patterns.js';
 import { formatUcspTime } from '../protocol/time.js';
 import type { IdGenerator } from '../protocol/ids.js';
@@ -65,7 +65,8 @@ export function responseMsg(code: ResponseCode, reason?: string): string {
 
 /** The answer as placeholder text (PROFILE §4 step 2): what gets signed, by this thread or a worker. */
 export function answerPlaceholder(msgInfo: MsgInfo, trxInfo: Record<string, string>, code: ResponseCode, msg: string, signCertID: string): string {
-  return placeholderText({ msgInfo, trxInfo, msgResponse: { responseCode: code, responseMsg: msg } }, signCertID);
+  // what placeholderText makes, written at once (the answer is made here: nothing to copy or take out)
+  return JSON.stringify({ msgInfo, trxInfo, msgResponse: { responseCode: code, responseMsg: msg }, certificateSignature: { signCertID, signature: PLACEHOLDER } });
 }
 
 export function signAnswer(

@@ -13,10 +13,17 @@ export function zoneOffsetMinutes(zone: string): number {
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
+/** The last time formatted: requests in the same second (most of them, under load) reuse its text. */
+let last = { second: Number.NaN, zone: '', text: '' };
+
 /** Formats epoch milliseconds as yyyyMMddHHmmss in `zone`. */
 export function formatUcspTime(epochMs: number, zone: string = DEFAULT_ZONE): string {
+  const second = Math.floor(epochMs / 1000);
+  if (second === last.second && zone === last.zone) return last.text;
   const d = new Date(epochMs + zoneOffsetMs(zone));
-  return `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
+  const text = `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
+  last = { second, zone, text };
+  return text;
 }
 
 /** Parses yyyyMMddHHmmss in `zone` to epoch milliseconds; NaN when it is not a real time. */
