@@ -161,10 +161,10 @@ export class PartnerRouter {
   // ── listeners ────────────────────────────────────────────────────────────
 
   /** `POST /ucsp/api`: to the partner of msgInfo.insID; an insID no partner has is answered 10 here. */
-  async handleApi(body: Buffer, peer: string): Promise<{ text: string }> {
+  handleApi(body: Buffer, peer: string): { text: string } | Promise<{ text: string }> {
     const insID = insIDOf(body);
     const tenant = insID === undefined ? undefined : this.byInsID.get(insID);
-    if (tenant) return tenant.runtime.handleApiAsync(body, peer);
+    if (tenant) return tenant.runtime.answerApi(body, peer);
     const why = insID === undefined ? 'msgInfo.insID is missing or the body is not JSON: no partner to route it to' : `insID ${insID} is not registered with this sandbox`;
     return { text: this.first.runtime.answerWithoutState(body, '10', why) };
   }

@@ -527,6 +527,16 @@ export class SandboxRuntime {
     return this.finish(result, text, bytes, started, peer);
   }
 
+  /**
+   * The wire request, answered by whichever path this runtime takes: in this thread (the answer at
+   * once, no promise to wait for: one turn of the microtask queue less on every request), or the
+   * asynchronous one (answer signer, PostgreSQL).
+   */
+  answerApi(bytes: Uint8Array, peer?: string): ApiAnswer | Promise<ApiAnswer> {
+    if (this.shared || (this.answerSigner && this.config.answerForm !== 'minimal')) return this.handleApiAsync(bytes, peer);
+    return this.handleApi(bytes, peer);
+  }
+
   /** The same, with the RSA signature made off the main thread when an answer signer is set (answer-signer.ts). */
   async handleApiAsync(bytes: Uint8Array, peer?: string): Promise<ApiAnswer> {
     if (this.shared) return this.handleApiShared(this.shared, bytes, peer);

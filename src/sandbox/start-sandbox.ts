@@ -160,7 +160,7 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
     listeners = [withApiFastPath(limit, (b, peer) => router.handleApi(b, peer), router.ucspListener()), router.channelListener(), router.issuerListener()];
   } else {
     const t = tenants[0]!;
-    listeners = [withApiFastPath(limit, (b, peer) => runtime.handleApiAsync(b, peer), t.ucsp), t.channel, t.issuer];
+    listeners = [withApiFastPath(limit, (b, peer) => runtime.answerApi(b, peer), t.ucsp), t.channel, t.issuer];
   }
   const names = ['UCSP server', 'channel app server', 'issuer server'];
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));

@@ -6,8 +6,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
-/** The request path of one wire request: its raw body and where it came from, to the answer text. */
-export type ApiHandler = (body: Buffer, peer: string) => Promise<{ text: string }>;
+/** The request path of one wire request: its raw body and where it came from, to the answer text (at once, or when it is made). */
+export type ApiHandler = (body: Buffer, peer: string) => { text: string } | Promise<{ text: string }>;
 
 export function withApiFastPath(limit: number, handle: ApiHandler, app: RequestListener): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -38,15 +38,22 @@ export function withApiFastPath(limit: number, handle: ApiHandler, app: RequestL
       if (done) return;
       done = true;
       const peer = peerOf(req.socket);
-      handle(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), peer).then(
-        (answer) => {
-          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(answer.text) }).end(answer.text);
-        },
-        (e: unknown) => {
-          // the request path answers every readable body itself; this is a bug, said plainly
-          res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`internal error: ${(e as Error).message}\n`);
-        },
-      );
+      const send = (answer: { text: string }) => {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(answer.text) }).end(answer.text);
+      };
+      const fail = (e: unknown) => {
+        // the request path answers every readable body itself; this is a bug, said plainly
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`internal error: ${(e as Error).message}\n`);
+      };
+      let answer: ReturnType<ApiHandler>;
+      try {
+        answer = handle(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), peer);
+      } catch (e) {
+        fail(e);
+        return;
+      }
+      if (answer instanceof Promise) answer.then(send, fail);
+      else send(answer);
     });
   };
 }
