@@ -19,7 +19,8 @@ export interface LoadOptions {
   /** Verify every Nth answer's signature and echo (default 100 = 1%). */
   sampleEvery?: number;
   checker: AnswerChecker;
-  latencies?: boolean;
+  /** Keep latencies (p50/p99/max in the result); an array also receives each one (to combine several runs). */
+  latencies?: boolean | number[];
 }
 
 export interface LoadResult {
@@ -108,7 +109,11 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       const s = performance.now();
       try {
         const r = await post(agent, url, body);
-        if (o.latencies) lat.push(performance.now() - s);
+        if (o.latencies) {
+          const ms = performance.now() - s;
+          lat.push(ms);
+          if (Array.isArray(o.latencies)) o.latencies.push(ms);
+        }
         if (r.status !== 200) fail(`http-${r.status}`);
         else {
           const code = o.checker.code(r.text);

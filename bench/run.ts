@@ -15,7 +15,7 @@ import { buildSnapshot } from './snapshot.js';
 import { topFrames } from './profile.js';
 import { SignPool } from './sign-pool.js';
 import { measureStartup, measureSuite, round } from './startup-suite.js';
-import { measureThroughput, type Target, type Throughput, type ThroughputOptions } from './throughput.js';
+import { measurePair, measureThroughput, type Target, type Throughput, type ThroughputOptions } from './throughput.js';
 import { benchDatabase } from './pg.js';
 import { printTable } from './table.js';
 
@@ -139,8 +139,8 @@ async function main(a: BenchArgs, result: Record<string, unknown>): Promise<void
         result.load = { connections: a.connections, keep_alive: true, warmup_s: a.warmupMs / 1000, measured_s: a.measureMs / 1000, sample_verified: '1%' };
 
         if (a.only.has('gateway')) {
-          const limit = await measureThroughput(limitTarget(keysDir), opts);
-          const gw = await measureThroughput(sandboxTarget(dir), { ...opts, floorRps: limit.rps });
+          // side by side, in turns: the machine's drift falls on both (throughput.ts, measurePair)
+          const [limit, gw] = await measurePair([limitTarget(keysDir), sandboxTarget(dir)], { ...opts, slices: a.quick ? 3 : 10 });
           Object.assign(result, {
             gateway_rps: gw.rps,
             p99_ms: gw.p99_ms,
