@@ -188,7 +188,7 @@ export function handleApiRequest(bytes: Uint8Array, deps: GatewayDeps): GatewayR
 
   // 7. Signed answer, remembered for byte-for-byte repeats.
   const unsigned = answerPlaceholder(msgInfo, trxOut, code, responseMsg(code, reason), deps.signCertID);
-  const note = [reason, unforced].filter(Boolean).join('; ');
+  const note = reason && unforced ? `${reason}; ${unforced}` : reason || unforced;
   return { unsigned, ...(msgID ? { remember: { msgID, digest } } : {}), code, requestText: text, msgType: t, msgID, orderId, signature, ...(note ? { reason: note } : {}), replayed: false, effects, ...fault };
 }
 

@@ -8,7 +8,7 @@ import { VirtualClock } from '../clock/virtual-clock.js';
 import type { SandboxConfig } from '../config/index.js';
 import { PageKeys, TrustStore, signMessage, signPlaceholderText, type CertInfo, type SignerCredentials } from '../crypto/index.js';
 import { UcspError, isUcspError, type ResponseCode } from '../errors/index.js';
-import { codeOf, handleApiRequest, type GatewayResult } from '../gateway/handle-api-request.js';
+import { codeOf, handleApiRequest, type GatewayDeps, type GatewayResult } from '../gateway/handle-api-request.js';
 import { answerFields } from '../gateway/answer-fields.js';
 import { AnswerFaults } from '../gateway/answer-faults.js';
 import { claimFor, corruptAnswer } from '../gateway/corrupt-answer.js';
@@ -594,7 +594,8 @@ export class SandboxRuntime {
   }
 
   private process(bytes: Uint8Array): GatewayResult {
-    return handleApiRequest(bytes, {
+    // made once: what it holds never changes, and five closures a request are work for nothing
+    this.gatewayDeps ??= {
       ledger: this.ledger,
       settings: this.settings,
       trust: this.partnerTrust,
@@ -605,8 +606,11 @@ export class SandboxRuntime {
       issuerOverride: (orderId) => this.takeOutcome(orderId),
       forcedAnswer: (msgType) => this.takeForcedAnswer(msgType),
       answerFault: (msgType) => this.answerFaults.take(msgType),
-    });
+    };
+    return handleApiRequest(bytes, this.gatewayDeps);
   }
+
+  private gatewayDeps: GatewayDeps | undefined;
 
   private finish(result: GatewayResult, text: string, bytes: Uint8Array, started: number, peer?: string, persist = true): ApiAnswer {
     // UCSP keeps its genuine answer (a byte-for-byte repeat gets it); a corrupted one is what leaves
