@@ -1,0 +1,55 @@
+// Bundles the CLI (bin/ucsp-sandbox.js imports dist/cli/main.js) from the per-file build in
+// dist/src (run after tsc and build-validators.mjs: npm run build). Start-up is mostly module
+// loading: ~120 of our modules and ~140 CommonJS modules of Express and commander, each resolved,
+// read and compiled. Bundled they are a few dozen files; code splitting keeps each command's
+// dynamic imports in their own chunks, so `start` loads only what it needs.
+//
+// What must still be found from dist/cli:
+// - the signing worker (`new URL('./signing-worker.js', import.meta.url)` in signing-pool.ts): an
+//   entry point of its own, so it lands beside the chunks as dist/cli/signing-worker.js;
+// - the precompiled validators: not bundled (each loads on first use), read from dist/src (see
+//   UCSP_PRECOMPILED_DIR in src/schemas/precompiled.ts);
+// - packages required through createRequire (ajv, node-forge, better-sqlite3: esbuild leaves such
+//   calls alone) and the externals below: from node_modules as usual, loaded only when used;
+// - the package root (package.json, scenarios/, inspector/…): found by walking up from dist/cli.
+//
+// dist/cli/meta.json is esbuild's metafile: which inputs went into which chunk
+// (test/e2e/start-modules.test.ts reads it to know what `start` loaded).
+import { rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = 'dist/cli';
+
+rmSync(new URL(`../${outdir}`, import.meta.url), { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { main: 'dist/src/cli/main.js', 'signing-worker': 'dist/src/sandbox/signing-worker.js' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // every file flat in dist/cli: relative URLs between chunks and entries stay './name.js'
+  entryNames: '[name]',
+  chunkNames: '[name]-[hash]',
+  sourcemap: false,
+  metafile: true,
+  logLevel: 'warning',
+  define: { UCSP_PRECOMPILED_DIR: JSON.stringify('../src/schemas/validators/') },
+  external: [
+    // native, optional or only for some commands: loaded from node_modules when used
+    'better-sqlite3',
+    'pg',
+    'playwright-core',
+    'node-forge',
+  ],
+  // CommonJS code in the bundle (Express…) requiring an external package needs a require()
+  banner: { js: "import { createRequire as __ucspCreateRequire } from 'node:module';\nconst require = __ucspCreateRequire(import.meta.url);" },
+});
+writeFileSync(new URL(`../${outdir}/meta.json`, import.meta.url), JSON.stringify(result.metafile));
+const outputs = Object.entries(result.metafile.outputs);
+const bytes = outputs.reduce((n, [, o]) => n + o.bytes, 0);
+console.error(`bundled the CLI: ${outputs.length} files, ${(bytes / 1024).toFixed(0)} KiB in ${outdir}`);
