@@ -58,6 +58,9 @@ await build({
   platform: 'node',
   target: 'node20',
   external: ['./formats.cjs'],
+  // less to parse on first use (the configuration's validator: 113 → 74 KB); names kept
+  minifyWhitespace: true,
+  minifySyntax: true,
   banner: { js: header },
   logLevel: 'warning',
   plugins: [
