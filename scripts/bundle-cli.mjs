@@ -17,6 +17,7 @@
 // (test/e2e/start-modules.test.ts reads it to know what `start` loaded).
 import { rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -36,24 +37,38 @@ const jsonAsString = {
     });
   },
 };
+
+/**
+ * iconv-lite's encodings (~570 KiB with their tables), which iconv-lite itself requires only when a
+ * body is first decoded (a form posted to the channel app): a file of their own beside the chunks,
+ * required from there on first use, not part of the chunk every start parses.
+ */
+const encodingsDirs = new Map(); // iconv-lite's encodings folder → the file it is bundled into
+const lazyIconvEncodings = {
+  name: 'lazy-iconv-encodings',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/encodings$/ }, (a) => {
+      if (!/[\\/]iconv-lite[\\/]lib[\\/]index\.js$/.test(a.importer)) return undefined;
+      const dir = join(dirname(a.importer), '..', 'encodings');
+      if (!encodingsDirs.has(dir)) encodingsDirs.set(dir, `iconv-lite-encodings${encodingsDirs.size || ''}`);
+      return { path: `./${encodingsDirs.get(dir)}.cjs`, external: true };
+    });
+  },
+};
+
 const outdir = 'dist/cli';
+const common = { absWorkingDir: root, outdir, bundle: true, platform: 'node', target: 'node20', sourcemap: false, metafile: true, logLevel: 'warning' };
 
 rmSync(new URL(`../${outdir}`, import.meta.url), { recursive: true, force: true });
 const result = await build({
+  ...common,
   absWorkingDir: root,
   entryPoints: { main: 'dist/src/cli/main.js', 'signing-worker': 'dist/src/sandbox/signing-worker.js' },
-  outdir,
-  bundle: true,
   splitting: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
   // every file flat in dist/cli: relative URLs between chunks and entries stay './name.js'
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',
-  sourcemap: false,
-  metafile: true,
-  logLevel: 'warning',
   define: { UCSP_PRECOMPILED_DIR: JSON.stringify('../src/schemas/validators/') },
   external: [
     // native, optional or only for some commands: loaded from node_modules when used
@@ -64,11 +79,20 @@ const result = await build({
   ],
   // Packages reached only through another package (iconv-lite, mime-db) stay bundled: from
   // node_modules they might not be found (pnpm) or be another version than the one asked for.
-  plugins: [jsonAsString],
+  plugins: [jsonAsString, lazyIconvEncodings],
   // CommonJS code in the bundle (Express…) requiring an external package needs a require()
   banner: { js: "import { createRequire as __ucspCreateRequire } from 'node:module';\nconst require = __ucspCreateRequire(import.meta.url);" },
 });
-writeFileSync(new URL(`../${outdir}/meta.json`, import.meta.url), JSON.stringify(result.metafile));
-const outputs = Object.entries(result.metafile.outputs);
+if (encodingsDirs.size === 0) throw new Error('bundle-cli: iconv-lite no longer requires ../encodings; see lazyIconvEncodings');
+const encodings = await build({
+  ...common,
+  entryPoints: Object.fromEntries([...encodingsDirs].map(([dir, name]) => [name, dir])),
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  plugins: [jsonAsString],
+});
+const metafile = { inputs: { ...result.metafile.inputs, ...encodings.metafile.inputs }, outputs: { ...result.metafile.outputs, ...encodings.metafile.outputs } };
+writeFileSync(new URL(`../${outdir}/meta.json`, import.meta.url), JSON.stringify(metafile));
+const outputs = Object.entries(metafile.outputs);
 const bytes = outputs.reduce((n, [, o]) => n + o.bytes, 0);
 console.error(`bundled the CLI: ${outputs.length} files, ${(bytes / 1024).toFixed(0)} KiB in ${outdir}`);
