@@ -11,6 +11,7 @@
 //   UCSP_PRECOMPILED_DIR in src/schemas/precompiled.ts);
 // - packages required through createRequire (ajv, node-forge, better-sqlite3: esbuild leaves such
 //   calls alone) and the externals below: from node_modules as usual, loaded only when used;
+// - iconv-lite's encodings, bundled on their own (below) as dist/cli/iconv-lite-encodings.cjs;
 // - the package root (package.json, scenarios/, inspector/…): found by walking up from dist/cli.
 //
 // dist/cli/meta.json is esbuild's metafile: which inputs went into which chunk
@@ -62,7 +63,6 @@ const common = { absWorkingDir: root, outdir, bundle: true, platform: 'node', ta
 rmSync(new URL(`../${outdir}`, import.meta.url), { recursive: true, force: true });
 const result = await build({
   ...common,
-  absWorkingDir: root,
   entryPoints: { main: 'dist/src/cli/main.js', 'signing-worker': 'dist/src/sandbox/signing-worker.js' },
   splitting: true,
   format: 'esm',
