@@ -137,7 +137,8 @@ function newestMtime(dir: string): number {
 export function distIsStale(): boolean {
   let built: number;
   try {
-    built = statSync(join(ROOT, 'dist', 'src', 'cli', 'main.js')).mtimeMs;
+    // what bin/ imports: the CLI bundle, the build's last step
+    built = statSync(join(ROOT, 'dist', 'cli', 'main.js')).mtimeMs;
   } catch {
     return true;
   }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js';
+// the bundled CLI (scripts/bundle-cli.mjs); the library API stays in dist/src
+import { main } from '../dist/cli/main.js';
 
 main(process.argv).then((code) => {
   process.exitCode = code;

@@ -12,13 +12,13 @@ import { zoneOffsetMinutes } from '../protocol/time.js';
 import { maskMobile } from '../schemas/mask.js';
 import { parseStrictJson } from '../schemas/strict-json.js';
 import { getAjv } from '../schemas/validate.js';
-import { precompiled } from '../schemas/precompiled.js';
+import { precompiled, precompiledAvailable } from '../schemas/precompiled.js';
 import type { DeepPartial, SandboxConfig } from './config-schema.js';
 import { readFileSync } from 'node:fs';
 import { packageRoot } from '../errors/index.js';
 
 /** The TypeBox schema only where the build's precompiled validator is absent (running from src/). */
-const schemaModule = precompiled('config') ? undefined : await import('./config-schema.js');
+const schemaModule = precompiledAvailable ? undefined : await import('./config-schema.js');
 
 /** The schema document, for naming known keys in error messages: TypeBox's, or the published file. */
 function schemaDocument(): unknown {

@@ -1,4 +1,4 @@
-/** The folder of ucsp-sandbox's own package.json, from wherever this module runs (src/ or dist/src/). */
+/** The folder of ucsp-sandbox's own package.json, from wherever this module runs (src/, dist/src/ or the CLI bundle in dist/cli/). */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
-import { precompiled } from './precompiled.js';
+import { precompiled, precompiledAvailable } from './precompiled.js';
 import { fieldMeaning } from './field-meanings.js';
 import { isUcspTime } from './patterns.js';
 import { maskField } from './mask.js';
@@ -15,7 +15,7 @@ import { DIRECTIONS, MSG_TYPES, isMsgType, type MsgType, type Role } from './mes
  * precompiled ones are absent (running from src/): then they are loaded here, before first use.
  * Built, the server never loads TypeBox — a good part of its start-up time.
  */
-const schemaDefs = precompiled('envelope') ? undefined : await import('./schema-defs.js');
+const schemaDefs = precompiledAvailable ? undefined : await import('./schema-defs.js');
 
 export interface Diagnostic {
   /** Dotted path of the field, e.g. `trxInfo.txnAmt`; `(root)` for the message itself. */
