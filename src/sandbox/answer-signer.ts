@@ -1,7 +1,8 @@
 /**
  * Who makes the RSA signature of UCSP's answers on the HTTP path — the bulk of each request's work:
- * the main thread, synchronously (the default), or `--workers N` worker threads (signing-pool.ts),
- * each with its own copy of the key. Either way the msgID is reserved before a worker's signature
+ * the main thread, synchronously (the library's default, `--workers 0`), or `--workers N` worker
+ * threads (signing-pool.ts), each with its own copy of the key — `start`'s default is one worker on
+ * a machine of two cores or more (cli/commands/start.ts, defaultWorkers). Either way the msgID is reserved before a worker's signature
  * is awaited (runtime.handleApiAsync), so answers are the same.
  *
  * An interface, so that the runtime names the pool by its type only: the worker-thread module is
@@ -9,7 +10,8 @@
  *
  * Measured and not kept (2026-11-30, README "Performance"): signing on libuv's thread pool
  * (node:crypto's asynchronous sign) cost ~30 % more CPU per request on this 2-core VM, for no
- * throughput gain; its RSS at 100,000 orders was within V8's own run-to-run variation.
+ * throughput gain. Worker threads, once the request path's own JavaScript was halved, cost about
+ * the same CPU per answer as the main thread and gave ~1.65× the answers a second.
  */
 export interface AnswerSigner {
   readonly kind: 'workers';
