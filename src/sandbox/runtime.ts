@@ -620,39 +620,39 @@ export class SandboxRuntime {
     const wallAt = Date.now();
     // (entries are object literals that begin with their own keys: one that begins with a spread
     // costs V8 a new hidden class for every key after it — microseconds on every request)
+    const head = (direction: 'in' | 'out') => ({
+      at,
+      wallAt,
+      channel: 'api' as const,
+      msgType: result.msgType,
+      ...(result.msgID ? { msgID: result.msgID } : {}),
+      ...(result.orderId ? { orderId: result.orderId } : {}),
+      direction,
+    });
     const raw = result.requestText ?? Buffer.from(bytes).toString('latin1');
-    const req = this.journal.add({
-      at,
-      wallAt,
-      channel: 'api',
-      msgType: result.msgType,
-      ...(result.msgID ? { msgID: result.msgID } : {}),
-      ...(result.orderId ? { orderId: result.orderId } : {}),
-      direction: 'in',
-      ...(result.unreadable ? truncateUnreadable(raw, bytes.length) : { raw }),
-      ...(result.signature ? { signature: result.signature } : {}),
-      ...(peer ? { peer } : {}),
-    });
-    this.journal.add({
-      at,
-      wallAt,
-      channel: 'api',
-      msgType: result.msgType,
-      ...(result.msgID ? { msgID: result.msgID } : {}),
-      ...(result.orderId ? { orderId: result.orderId } : {}),
-      direction: 'out',
-      raw: corrupted?.text ?? text,
-      responseCode: corrupted?.code ?? result.code,
-      replyTo: req.seq,
-      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-      ...(corrupted
-        ? { note: corrupted.note, corrupted: { fault: result.fault!.fault.fault, genuineCode: result.code, code: corrupted.code } }
-        : result.replayed
-          ? { note: 'byte-for-byte repeat: the first answer again' }
-          : result.reason
-            ? { note: result.reason }
-            : {}),
-    });
+    const req = this.journal.add(
+      Object.assign(
+        head('in'),
+        result.unreadable ? truncateUnreadable(raw, bytes.length) : { raw },
+        result.signature ? { signature: result.signature } : undefined,
+        peer ? { peer } : undefined,
+      ),
+    );
+    this.journal.add(
+      Object.assign(head('out'), {
+        raw: corrupted?.text ?? text,
+        responseCode: corrupted?.code ?? result.code,
+        replyTo: req.seq,
+        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+        ...(corrupted
+          ? { note: corrupted.note, corrupted: { fault: result.fault!.fault.fault, genuineCode: result.code, code: corrupted.code } }
+          : result.replayed
+            ? { note: 'byte-for-byte repeat: the first answer again' }
+            : result.reason
+              ? { note: result.reason }
+              : {}),
+      }),
+    );
     for (const e of result.effects) {
       if (e.type === 'watch') this.watch.watch(e.orderId);
       else this.expiry.track(e.orderId);
@@ -665,7 +665,7 @@ export class SandboxRuntime {
       // changed stays and is written once the disk has room; a byte-for-byte repeat then gets the
       // genuine answer above, as a repeat of a processed request does.
       const sent = this.answerWithoutState(bytes, '99', e.message);
-      this.journal.add({ at, wallAt, channel: 'api', msgType: result.msgType, ...(result.msgID ? { msgID: result.msgID } : {}), ...(result.orderId ? { orderId: result.orderId } : {}), direction: 'out', raw: sent, responseCode: '99', replyTo: req.seq, note: `sent instead of the answer above, which could not be written: ${e.message}` });
+      this.journal.add(Object.assign(head('out'), { raw: sent, responseCode: '99', replyTo: req.seq, note: `sent instead of the answer above, which could not be written: ${e.message}` }));
       return Object.assign(result, { code: '99' as const, reason: e.message, text: sent });
     }
     // the result is this request's own: completed in place rather than copied
