@@ -47,8 +47,8 @@ function openLogs(flags: LogFlags & { json: boolean; color?: boolean }): { sinks
 /**
  * One signing thread when the machine has a second core: the RSA signature of each answer (the
  * bulk of a request's work) then runs beside the next request's JavaScript. Measured on 2 cores
- * (README "Performance"): ~1.65× the answers a second, p99 a third, the same CPU per answer; a
- * second worker added nothing there. One core: signing in the main thread.
+ * (README "Performance"): ~1.4–1.65× the answers a second, p99 under half, 0–10 % more CPU per
+ * answer; a second worker added nothing there. One core: signing in the main thread.
  */
 export function defaultWorkers(): number {
   return availableParallelism() >= 2 ? 1 : 0;
