@@ -34,10 +34,6 @@ export class OrderExpiry {
 
   constructor(private readonly o: ExpiryOptions) {}
 
-  private awaiting(orderId: string): boolean {
-    return this.waiting(orderId) !== undefined;
-  }
-
   /** The order when it is a frontend payment order awaiting its user (each call reads it from the ledger once). */
   private waiting(orderId: string): PaymentOrder | undefined {
     const p = this.o.ledger.payment(orderId);
@@ -64,7 +60,7 @@ export class OrderExpiry {
 
   /** Finds the deadlines again from the orders (after a restart from durable state). */
   resume(): void {
-    const waiting = [...this.o.ledger.orders.values()].filter((o) => o.kind === 'PAY' && this.awaiting(o.orderId));
+    const waiting = [...this.o.ledger.orders.values()].filter((o) => o.kind === 'PAY' && this.waiting(o.orderId) !== undefined);
     waiting.sort((a, b) => a.createdAt - b.createdAt);
     this.queue = waiting.map((p) => p.orderId);
     this.head = 0;

@@ -533,14 +533,18 @@ export class SandboxRuntime {
    * asynchronous one (answer signer, PostgreSQL).
    */
   answerApi(bytes: Uint8Array, peer?: string): ApiAnswer | Promise<ApiAnswer> {
-    if (this.shared || (this.answerSigner && this.config.answerForm !== 'minimal')) return this.handleApiAsync(bytes, peer);
+    if (this.shared) return this.handleApiShared(this.shared, bytes, peer);
+    if (this.answerSigner && this.config.answerForm !== 'minimal') return this.handleApiSigned(this.answerSigner, bytes, peer);
     return this.handleApi(bytes, peer);
   }
 
-  /** The same, with the RSA signature made off the main thread when an answer signer is set (answer-signer.ts). */
+  /** The same, always as a promise. */
   async handleApiAsync(bytes: Uint8Array, peer?: string): Promise<ApiAnswer> {
-    if (this.shared) return this.handleApiShared(this.shared, bytes, peer);
-    if (!this.answerSigner || this.config.answerForm === 'minimal') return this.handleApi(bytes, peer);
+    return this.answerApi(bytes, peer);
+  }
+
+  /** The RSA signature made off the main thread by the answer signer (answer-signer.ts). */
+  private async handleApiSigned(signer: AnswerSigner, bytes: Uint8Array, peer?: string): Promise<ApiAnswer> {
     const started = performance.now();
     const down = this.storeUnavailable();
     if (down) return this.refuseUnavailable(bytes, down, started, peer);
@@ -552,7 +556,7 @@ export class SandboxRuntime {
     }
     let text = result.text;
     if (text === undefined) {
-      const signing = this.answerSigner.sign(result.unsigned!);
+      const signing = signer.sign(result.unsigned!);
       // the msgID is taken now, before anything asynchronous: a request sent meanwhile with it is
       // judged against this one (same bytes: the same answer; other bytes: 11), as in one thread
       if (result.remember) this.ledger.replay.reserve(result.remember.msgID, result.remember.digest, signing);
