@@ -2,6 +2,7 @@
  * Signing by placeholder and text substitution (PROFILE §4): serialise the whole message with
  * `signature` = "00000000", sign those bytes, put the base64 signature in place of the placeholder.
  */
+import type { KeyObject } from 'node:crypto';
 import type { SignerCredentials } from './credentials.js';
 import { rsaSign, type SignatureVariant } from './rsa.js';
 
@@ -32,9 +33,18 @@ export function placeholderText(message: object, signCertID: string): string {
  * last, so the placeholder is the last literal.
  */
 export function signPlaceholderText(text: string, signer: SignerCredentials, options: SignOptions = {}): string {
-  const signature = rsaSign(Buffer.from(text, 'utf8'), signer.privateKey, options.variant ?? 'SHA256withRSA');
+  return withSignature(text, placeholderSignature(text, signer.privateKey, options.variant ?? 'SHA256withRSA'));
+}
+
+/** The base64 signature of placeholder text (signPlaceholderText without putting it in place). */
+export function placeholderSignature(text: string, privateKey: KeyObject, variant: SignatureVariant): string {
+  return rsaSign(Buffer.from(text, 'utf8'), privateKey, variant).toString('base64');
+}
+
+/** Placeholder text with its last placeholder replaced by the base64 signature: the text to send. */
+export function withSignature(text: string, signature: string): string {
   const at = text.lastIndexOf(PLACEHOLDER_LITERAL);
-  return `${text.slice(0, at)}"${signature.toString('base64')}"${text.slice(at + PLACEHOLDER_LITERAL.length)}`;
+  return `${text.slice(0, at)}"${signature}"${text.slice(at + PLACEHOLDER_LITERAL.length)}`;
 }
 
 /** Signs a message object and returns the exact text to send. */

@@ -23,6 +23,49 @@ describe('Journal', () => {
     expect(j.lastSeq).toBe(10);
   });
 
+  it('matches a plain list over 6,000 seeded entries: both bounds, growing past 1,024 slots, queries, clear and restore', () => {
+    let seed = 11;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    const limit = 1500;
+    const limitChars = 40_000;
+    const j = new Journal(limit, limitChars);
+    let model: { seq: number; orderId: string; channel: 'api' | 'notice'; raw: string; note?: string }[] = [];
+    let dropped = 0;
+    let seq = 0;
+    const chars = () => model.reduce((n, e) => n + e.raw.length + (e.note?.length ?? 0), 0);
+    for (let step = 0; step < 6000; step++) {
+      if (step === 4000) {
+        j.clear();
+        model = [];
+        dropped = 0;
+      }
+      // mostly small entries (the count bound), now and then a large one (the characters bound)
+      const raw = 'r'.repeat(rnd(50) === 0 ? 5000 + rnd(30_000) : rnd(40));
+      const e = { at: step, wallAt: step, direction: 'in' as const, channel: rnd(2) ? ('api' as const) : ('notice' as const), raw, orderId: `O${rnd(7)}`, ...(rnd(9) === 0 ? { note: 'n'.repeat(rnd(100)) } : {}) };
+      j.add(e);
+      model.push({ seq: ++seq, orderId: e.orderId, channel: e.channel, raw, ...(e.note !== undefined ? { note: e.note } : {}) });
+      while (model.length > limit || (chars() > limitChars && model.length > 1)) {
+        model.shift();
+        dropped++;
+      }
+      if (step % 97 === 0 || step === 5999) {
+        expect(j.size).toBe(model.length);
+        expect(j.dropped).toBe(dropped);
+        expect(j.sizeChars).toBe(chars());
+        expect(j.firstSeq).toBe(model[0]!.seq);
+        const orderId = `O${rnd(7)}`;
+        const since = model[rnd(model.length)]!.seq;
+        const want = model.filter((m) => m.orderId === orderId && m.channel === 'api' && m.seq > since);
+        const got = j.query({ orderId, channel: 'api', sinceSeq: since, limit: 50 });
+        expect(got.map((g) => [g.seq, g.raw, g.orderId])).toEqual(want.slice(-50).map((m) => [m.seq, m.raw, m.orderId]));
+      }
+    }
+    const back = new Journal(limit, limitChars);
+    back.restore(j.all(), j.dropped);
+    expect(back.all()).toEqual(j.all());
+    expect(back.lastSeq).toBe(j.lastSeq);
+  });
+
   it('masks mobiles and card numbers in views, but not structured fields', () => {
     const raw = '{"trxInfo":{"mobile":"+85290000001","txnTime":"20261125173000","note":"card 6212345600000010","merId":"123456789012345"}}';
     const m = maskRaw(raw);

@@ -86,18 +86,26 @@ export class Journal {
   /**
    * The kept entries, oldest first: each as its JSON text without `raw` in `texts`, and its raw
    * text as written in `raws` (both TextRings: bytes outside V8's heap), with what queries filter on
-   * beside them — index i ↔ text id `texts.first + i − head` (the same id in both). An entry is read
+   * beside them (see `seqs`) — the k-th kept entry ↔ text id `texts.first + k` (the same id in both). An entry is read
    * back by parsing its text and putting its raw text back (a copy each time). Kept apart, the raw
    * text is copied as it is instead of being escaped into JSON and unescaped again.
    */
   private readonly texts = new TextRing();
   private readonly raws = new TextRing();
+  /**
+   * What queries filter on, per kept entry, in rings of `capacity` slots (the k-th kept entry, k
+   * from 0, in slot (start + k) mod capacity), grown by doubling up to `limit` and then written in
+   * place: arrays pushed to and sliced, one element a request, made V8 copy them again and again,
+   * into its old generation.
+   */
   private seqs: number[] = [];
   private orderIds: (string | undefined)[] = [];
   private msgTypes: (string | undefined)[] = [];
-  private channels: JournalChannel[] = [];
+  private channels: (JournalChannel | undefined)[] = [];
   private weights: number[] = [];
-  private head = 0;
+  private capacity = 0;
+  private start = 0;
+  private count = 0;
   private chars = 0;
   private nextSeq = 1;
   dropped = 0;
@@ -145,39 +153,65 @@ export class Journal {
       entry.raw = raw;
     }
     this.raws.append(raw);
-    this.seqs.push(entry.seq);
-    this.orderIds.push(entry.orderId);
-    this.msgTypes.push(entry.msgType);
-    this.channels.push(entry.channel);
-    const w = weight(entry);
-    this.weights.push(w);
-    this.chars += w;
     let dropped = 0;
-    while (this.seqs.length - this.head > this.limit || (this.chars > this.limitChars && this.seqs.length - this.head > 1)) {
-      this.chars -= this.weights[this.head]!;
-      this.orderIds[this.head] = undefined;
-      this.msgTypes[this.head] = undefined;
-      this.head++;
-      dropped++;
+    if (this.count === this.capacity) {
+      if (this.capacity < this.limit) this.grow();
+      else dropped += this.dropOldest();
     }
+    const slot = this.slot(this.count++);
+    const w = weight(entry);
+    this.seqs[slot] = entry.seq;
+    this.orderIds[slot] = entry.orderId;
+    this.msgTypes[slot] = entry.msgType;
+    this.channels[slot] = entry.channel;
+    this.weights[slot] = w;
+    this.chars += w;
+    while (this.chars > this.limitChars && this.count > 1) dropped += this.dropOldest();
     if (dropped) {
       this.dropped += dropped;
       this.texts.dropBefore(this.texts.first + dropped);
       this.raws.dropBefore(this.raws.first + dropped);
     }
-    if (this.head > 1024 && this.head * 2 > this.seqs.length) {
-      this.seqs = this.seqs.slice(this.head);
-      this.orderIds = this.orderIds.slice(this.head);
-      this.msgTypes = this.msgTypes.slice(this.head);
-      this.channels = this.channels.slice(this.head);
-      this.weights = this.weights.slice(this.head);
-      this.head = 0;
-    }
   }
 
-  /** The kept entry at index i (head ≤ i < seqs.length), read back from its text. */
-  private entryAt(i: number): JournalEntry {
-    const id = this.texts.first + i - this.head;
+  /** The slot of the k-th kept entry (0: the oldest). */
+  private slot(k: number): number {
+    const s = this.start + k;
+    return s >= this.capacity ? s - this.capacity : s;
+  }
+
+  /** Lets go of the oldest kept entry's filter fields (its texts: by the caller); returns 1. */
+  private dropOldest(): number {
+    const s = this.start;
+    this.chars -= this.weights[s]!;
+    this.orderIds[s] = undefined;
+    this.msgTypes[s] = undefined;
+    this.channels[s] = undefined;
+    this.start = s + 1 === this.capacity ? 0 : s + 1;
+    this.count--;
+    return 1;
+  }
+
+  /** Doubles the rings (from 1,024 slots, at most `limit`), the kept entries first in order. */
+  private grow(): void {
+    const capacity = Math.min(this.limit, Math.max(1024, this.capacity * 2));
+    const copy = <T>(ring: T[], fill: T): T[] => {
+      const out = new Array<T>(capacity).fill(fill);
+      for (let k = 0; k < this.count; k++) out[k] = ring[this.slot(k)]!;
+      return out;
+    };
+    this.seqs = copy(this.seqs, 0);
+    this.weights = copy(this.weights, 0);
+    this.orderIds = copy(this.orderIds, undefined);
+    this.msgTypes = copy(this.msgTypes, undefined);
+    this.channels = copy(this.channels, undefined);
+    this.capacity = capacity;
+    this.start = 0;
+  }
+
+  /** The k-th kept entry (0: the oldest), read back from its text. */
+  private entryAt(k: number): JournalEntry {
+    const id = this.texts.first + k;
     const e = JSON.parse(this.texts.get(id)!) as JournalEntry;
     e.raw = this.raws.get(id)!;
     return e;
@@ -212,14 +246,15 @@ export class Journal {
 
   query(q: JournalQuery = {}): JournalEntry[] {
     const hits: number[] = [];
-    for (let i = this.head; i < this.seqs.length; i++) {
+    for (let k = 0; k < this.count; k++) {
+      const i = this.slot(k);
       if (
         (q.orderId === undefined || this.orderIds[i] === q.orderId) &&
         (q.msgType === undefined || this.msgTypes[i] === q.msgType) &&
         (q.channel === undefined || this.channels[i] === q.channel) &&
         (q.sinceSeq === undefined || this.seqs[i]! > q.sinceSeq)
       )
-        hits.push(i);
+        hits.push(k);
     }
     const from = q.limit !== undefined && hits.length > q.limit ? hits.length - q.limit : 0;
     const out: JournalEntry[] = [];
@@ -228,7 +263,7 @@ export class Journal {
   }
 
   get size(): number {
-    return this.seqs.length - this.head;
+    return this.count;
   }
 
   /** Characters of raw text and notes kept. */
@@ -238,7 +273,7 @@ export class Journal {
 
   /** The seq of the oldest entry kept (lastSeq + 1 when none is). */
   get firstSeq(): number {
-    return this.head < this.seqs.length ? this.seqs[this.head]! : this.nextSeq;
+    return this.count > 0 ? this.seqs[this.start]! : this.nextSeq;
   }
 
   get lastSeq(): number {
@@ -257,7 +292,9 @@ export class Journal {
     this.msgTypes = [];
     this.channels = [];
     this.weights = [];
-    this.head = 0;
+    this.capacity = 0;
+    this.start = 0;
+    this.count = 0;
     this.chars = 0;
     this.dropped = 0;
     for (const s of this.subscribers) s.cleared?.();

@@ -196,4 +196,55 @@ describe('ReplayCache bounds', () => {
     await new Promise((r) => setImmediate(r));
     expect(c.check('M1', 'd2', T0)).toEqual({ kind: 'new' });
   });
+
+  it('matches a plain model over 20,000 seeded operations: eviction, kept answers, re-remembering, restore, and what durable state is told', () => {
+    // the model: entries in a Map (oldest first), each with the number of the remember that gave
+    // its answer; an answer is kept while it is among the last `answerLimit` remembered
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    const limit = 12;
+    const answerLimit = 5;
+    const c = new ReplayCache(limit, answerLimit);
+    const told = new Map<string, unknown>();
+    c.listener = (id, e) => void told.set(id, e);
+    const model = new Map<string, { digest: string; at: number; n: number; answer: string }>();
+    let remembered = 0;
+    let evicted = 0;
+    const keptInModel = (n: number) => n >= 0 && n >= remembered - answerLimit;
+    for (let step = 0; step < 20_000; step++) {
+      const id = `M${rnd(30)}`;
+      const digest = `d${rnd(3)}`;
+      const at = T0 + step;
+      const op = rnd(20);
+      if (op < 12) {
+        const answer = `A${step}`;
+        c.remember(id, digest, answer, at);
+        model.delete(id);
+        model.set(id, { digest, at, n: remembered++, answer });
+        while (model.size > limit) {
+          model.delete(model.keys().next().value as string);
+          evicted++;
+        }
+      } else if (op === 19) {
+        // a restart: durable state (what the listener was told) restored into a new cache
+        const back = new ReplayCache(limit, answerLimit);
+        const rows = [...told].filter((r): r is [string, { digest: string; answer?: string; at: number }] => r[1] !== undefined);
+        const order = [...model.keys()];
+        rows.sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
+        back.restore(rows, c.evicted);
+        expect(back.dump()).toEqual(c.dump());
+      } else {
+        const m = model.get(id);
+        const expected: ReplayVerdict = !m ? { kind: 'new' } : m.digest !== digest ? { kind: 'conflict' } : keptInModel(m.n) ? { kind: 'repeat', answer: m.answer } : { kind: 'repeat-unkept' };
+        expect(c.check(id, digest, at)).toEqual(expected);
+      }
+      expect(c.size).toBe(model.size);
+      expect(c.evicted).toBe(evicted);
+      expect(c.answers).toBe([...model.values()].filter((m) => keptInModel(m.n)).length);
+      // durable state holds exactly the cache: every entry, with its answer while kept
+      const durable = [...told].filter(([, e]) => e !== undefined);
+      expect(new Map(durable)).toEqual(new Map(c.dump()));
+    }
+  });
 });
+

@@ -25,33 +25,43 @@ export type ReplayVerdict =
 export const DAY_MS = 24 * 3600 * 1000;
 
 /**
- * An entry as one flat string `${at}:${digest}`: an object, a boxed number and a digest sliced
- * from its hash text cost three times as much memory. Copied through a Buffer so the string keeps
- * no part of the texts it was built from.
+ * An entry as one flat string `${answerId}:${at}:${digest}` (answerId −1 when its answer is not
+ * kept): an object, a boxed number and a digest sliced from its hash text cost three times as much
+ * memory. Copied through a Buffer so the string keeps no part of the texts it was built from.
  */
-function pack(digest: string, at: number): string {
-  return Buffer.from(`${at}:${digest}`, 'utf8').toString('utf8');
+function pack(answerId: number, at: number, digest: string): string {
+  return Buffer.from(`${answerId}:${at}:${digest}`, 'utf8').toString('utf8');
 }
 
-function unpack(packed: string): { digest: string; at: number } {
-  const colon = packed.indexOf(':');
-  return { digest: packed.slice(colon + 1), at: Number(packed.slice(0, colon)) };
+interface Unpacked {
+  answerId: number;
+  at: number;
+  digest: string;
+}
+
+function unpack(packed: string): Unpacked {
+  const a = packed.indexOf(':');
+  const b = packed.indexOf(':', a + 1);
+  return { answerId: Number(packed.slice(0, a)), at: Number(packed.slice(a + 1, b)), digest: packed.slice(b + 1) };
 }
 
 export class ReplayCache {
-  /** Every msgID remembered, oldest first: its digest and time, packed (see pack). */
+  /** Every msgID remembered, oldest first: its answer's id, time and digest, packed (see pack). */
   private readonly entries = new Map<string, string>();
   evicted = 0;
   /** Told of every entry remembered (value) or evicted (undefined), for durable state. */
   listener: ((msgID: string, entry: ReplayEntry | undefined) => void) | undefined;
 
   /**
-   * msgIDs whose answer is kept, oldest first, each with its answer's id in `answerTexts` (ids
-   * increase along the map: an answer remembered again is deleted and set anew).
+   * The kept answers, in few large strings (see TextRing), let go oldest first: the newest
+   * `answerLimit` answer ids are kept. Who owns each kept id is a fixed ring (`owners`, slot id mod
+   * answerLimit), overwritten in place: a Map of the newest answers, one deleted and one added on
+   * every request, made V8 copy its whole table every few thousand requests, into the old
+   * generation — most of what the sandbox's old generation took in under load.
    */
-  private readonly answered = new Map<string, number>();
-  /** The kept answers, in few large strings (see TextRing): they are let go oldest first. */
   private readonly answerTexts = new TextRing();
+  private owners: (string | undefined)[] = [];
+  private keptAnswers = 0;
   /**
    * msgIDs taken by a request whose answer is still being made (--workers: signed in a worker
    * thread). Reserved synchronously with the processing, so a second request with the msgID
@@ -72,7 +82,7 @@ export class ReplayCache {
     const e = unpack(kept);
     if (now - e.at > DAY_MS) return { kind: 'new' };
     if (e.digest !== digest) return { kind: 'conflict' };
-    const answer = this.answerOf(msgID);
+    const answer = this.answerOf(e.answerId);
     return answer === undefined ? { kind: 'repeat-unkept' } : { kind: 'repeat', answer };
   }
 
@@ -90,30 +100,20 @@ export class ReplayCache {
 
   remember(msgID: string, digest: string, answer: string, now: number): void {
     this.reserved.delete(msgID);
-    this.entries.delete(msgID);
-    this.answered.delete(msgID);
-    this.entries.set(msgID, pack(digest, now));
-    this.answered.set(msgID, this.answerTexts.append(answer));
+    this.forget(msgID);
+    this.entries.set(msgID, pack(this.keepAnswer(msgID, answer), now, digest));
     this.listener?.(msgID, { digest, answer, at: now });
-    while (this.answered.size > this.answerLimit) {
-      const oldest = this.answered.keys().next().value as string;
-      this.answered.delete(oldest);
-      const e = this.entries.get(oldest);
-      if (e !== undefined) this.listener?.(oldest, unpack(e));
-    }
     while (this.entries.size > this.limit) {
       const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-      this.answered.delete(oldest);
+      this.forget(oldest);
       this.evicted++;
       this.listener?.(oldest, undefined);
     }
-    this.letGoOfUnkeptAnswers();
   }
 
   /** How many answers are kept for byte-for-byte repeats. */
   get answers(): number {
-    return this.answered.size;
+    return this.keptAnswers;
   }
 
   get size(): number {
@@ -123,20 +123,25 @@ export class ReplayCache {
   clear(): void {
     if (this.listener) for (const k of this.entries.keys()) this.listener(k, undefined);
     this.entries.clear();
-    this.answered.clear();
     this.answerTexts.clear();
+    this.owners = [];
+    this.keptAnswers = 0;
     this.reserved.clear();
     this.evicted = 0;
   }
 
-  /** Puts back entries from durable state, oldest first. */
+  /** Puts back entries from durable state, oldest first (durable state is not told again). */
   restore(entries: [string, ReplayEntry][], evicted: number): void {
-    for (const [k, e] of entries) {
-      this.entries.set(k, pack(e.digest, e.at));
-      this.answered.delete(k);
-      if (e.answer !== undefined) this.answered.set(k, this.answerTexts.append(e.answer));
+    const listener = this.listener;
+    this.listener = undefined;
+    try {
+      for (const [k, e] of entries) {
+        this.forget(k);
+        this.entries.set(k, pack(e.answer === undefined ? -1 : this.keepAnswer(k, e.answer), e.at, e.digest));
+      }
+    } finally {
+      this.listener = listener;
     }
-    this.letGoOfUnkeptAnswers();
     this.evicted = evicted;
   }
 
@@ -144,19 +149,52 @@ export class ReplayCache {
   dump(): [string, ReplayEntry][] {
     return [...this.entries].map(([k, packed]) => {
       const e = unpack(packed);
-      const answer = this.answerOf(k);
-      return [k, answer === undefined ? e : { digest: e.digest, answer, at: e.at }];
+      const answer = this.answerOf(e.answerId);
+      return [k, answer === undefined ? { digest: e.digest, at: e.at } : { digest: e.digest, answer, at: e.at }];
     });
   }
 
-  private answerOf(msgID: string): string | undefined {
-    const id = this.answered.get(msgID);
-    return id === undefined ? undefined : this.answerTexts.get(id);
+  /** Whether an answer id is among the newest `answerLimit`. */
+  private kept(answerId: number): boolean {
+    return answerId >= 0 && answerId >= this.answerTexts.next - this.answerLimit;
   }
 
-  /** The answer texts older than the oldest still kept go (whole chunks of them). */
-  private letGoOfUnkeptAnswers(): void {
-    const first = this.answered.values().next();
-    this.answerTexts.dropBefore(first.done ? this.answerTexts.next : first.value);
+  private answerOf(answerId: number): string | undefined {
+    return this.kept(answerId) ? this.answerTexts.get(answerId) : undefined;
+  }
+
+  /** Removes a msgID's entry, and the claim of its answer if kept. */
+  private forget(msgID: string): void {
+    const packed = this.entries.get(msgID);
+    if (packed === undefined) return;
+    this.entries.delete(msgID);
+    const { answerId } = unpack(packed);
+    if (!this.kept(answerId)) return;
+    this.owners[answerId % this.answerLimit] = undefined;
+    this.keptAnswers--;
+  }
+
+  /**
+   * Keeps an answer as the newest and returns its id; the answer that falls out of the newest
+   * `answerLimit` is let go, and durable state told that its entry has no answer any more.
+   */
+  private keepAnswer(msgID: string, answer: string): number {
+    if (this.answerLimit <= 0) return -1;
+    const slot = this.answerTexts.next % this.answerLimit;
+    const out = this.owners[slot];
+    if (out !== undefined) {
+      this.keptAnswers--;
+      // its entry keeps the id: ids out of the newest answerLimit read as not kept (kept())
+      const e = this.listener && this.entries.get(out);
+      if (e) {
+        const u = unpack(e);
+        this.listener!(out, { digest: u.digest, at: u.at });
+      }
+    }
+    const id = this.answerTexts.append(answer);
+    this.owners[slot] = msgID;
+    this.keptAnswers++;
+    this.answerTexts.dropBefore(id + 1 - this.answerLimit);
+    return id;
   }
 }

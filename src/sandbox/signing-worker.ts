@@ -1,17 +1,18 @@
-/** A signing worker (see signing-pool.ts): the UCSP key parsed once, then one signature per message. */
+/**
+ * A signing worker (see signing-pool.ts): the UCSP key parsed once, then for each placeholder text
+ * received, its base64 signature sent back — in the order received.
+ */
 import { createPrivateKey } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { SignerCredentials } from '../crypto/credentials.js';
-import { signPlaceholderText } from '../crypto/sign-message.js';
+import { placeholderSignature } from '../crypto/sign-message.js';
 
 const { keyPem, variant } = workerData as { keyPem: string; variant: 'SHA256withRSA' | 'sha256-raw' };
-// only the private key is used by signPlaceholderText
-const signer = { privateKey: createPrivateKey(keyPem) } as SignerCredentials;
+const privateKey = createPrivateKey(keyPem);
 
-parentPort!.on('message', (m: { id: number; text: string }) => {
+parentPort!.on('message', (text: string) => {
   try {
-    parentPort!.postMessage({ id: m.id, signed: signPlaceholderText(m.text, signer, { variant }) });
+    parentPort!.postMessage(placeholderSignature(text, privateKey, variant));
   } catch (e) {
-    parentPort!.postMessage({ id: m.id, error: (e as Error).message });
+    parentPort!.postMessage({ error: (e as Error).message });
   }
 });

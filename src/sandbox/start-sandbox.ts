@@ -94,6 +94,9 @@ export function answeredHostnames(config: Pick<SandboxConfig, 'host' | 'publicUr
   ];
 }
 
+/** Where the servers' own log lines go unless StartOptions.log says otherwise. */
+const logToStderr = (line: string): void => void process.stderr.write(`${line}\n`);
+
 /**
  * At most `max` connections open at once (each one holds a file descriptor); past it Node refuses
  * new ones. Said once when the cap is reached, and once when connections are taken again (with how
@@ -163,7 +166,7 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
     listeners = [withApiFastPath(limit, (b, peer) => runtime.answerApi(b, peer), t.ucsp), t.channel, t.issuer];
   }
   const names = ['UCSP server', 'channel app server', 'issuer server'];
-  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const log = options.log ?? logToStderr;
   const servers: Server[] = [];
   let localUrls: SandboxUrls;
   try {
@@ -223,7 +226,8 @@ async function startRuntime(config: SandboxConfig, ucspSigner: Awaited<ReturnTyp
   let answerSigner: AnswerSigner | undefined;
   if (options.workers && options.workers > 0) {
     const { SigningPool } = await import('./signing-pool.js');
-    answerSigner = new SigningPool(options.workers, ucspSigner.privateKey, config.partner.signatureVariant);
+    const log = options.log ?? logToStderr;
+    answerSigner = new SigningPool(options.workers, ucspSigner.privateKey, config.partner.signatureVariant, (reason) => log(`ucsp-sandbox: ${reason}`));
   }
   const who = config.partners && config.partners.length > 1 ? ` (partner ${config.partner.insID})` : '';
   return new SandboxRuntime({

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { createWriteStream, openSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UcspError } from '../../errors/index.js';
@@ -54,6 +55,18 @@ export function defaultWorkers(): number {
   return availableParallelism() >= 2 ? 1 : 0;
 }
 
+/**
+ * How far V8 lets the heap grow past the data still alive at its last full collection, in percent.
+ * Left to itself, V8 picks 10–300 % from how fast the collector keeps up, and under a sustained
+ * load on a busy 2-core machine it picked 300 %: a sandbox holding ~45 MB of orders, msgIDs and
+ * journal reached 120–135 MB of heap, then stayed there (measured 2026-11-30, README
+ * "Performance"). 30 % keeps a long-running sandbox's memory near what it holds, at the cost of a
+ * few more full collections (mostly done concurrently, off the request path). `start` only: the
+ * library leaves its host process's collector alone. The flag is read at every collection, so
+ * setting it after V8 started takes effect; a Node whose V8 ignored it would only use more memory.
+ */
+export const HEAP_GROWING_PERCENT = 30;
+
 function parseWorkers(v: string): number {
   const n = Number(v);
   if (!/^[0-9]+$/.test(v) || n > 64) throw new InvalidArgumentError('must be a whole number from 0 to 64');
@@ -93,6 +106,7 @@ Examples:
     )
     .action(async (opts: ConfigFlags & LogFlags & { json: boolean; workers: number }, cmd: Command) => {
       const logs = openLogs({ ...opts, color: (cmd.optsWithGlobals() as { color?: boolean }).color });
+      setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
       // loaded here, not at start-up of the CLI: every other command starts faster
       const [{ loadConfig }, { startSandbox }, { isWildcard }] = await Promise.all([import('../../config/load-config.js'), import('../../sandbox/start-sandbox.js'), import('../../config/public-urls.js')]);
       const loaded = await loadConfig({ cwd: process.cwd(), ...(opts.config ? { configPath: opts.config } : {}), overrides: overridesFrom(opts) });
