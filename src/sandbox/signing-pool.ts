@@ -9,7 +9,8 @@
  * given little (RESOURCE_LIMITS): a thread left with V8's defaults grows heaps as large as the
  * main thread's. A worker that ends (crash, out of memory) loses nothing — what it held is signed
  * in the main thread — and is replaced; when replacements keep failing, answers are signed in the
- * main thread from then on.
+ * main thread from then on. The threads start once the sandbox is up, not on the way to its ready
+ * line (or at the first signature, if that comes first).
  */
 import { Worker } from 'node:worker_threads';
 import type { KeyObject } from 'node:crypto';
@@ -41,6 +42,9 @@ export class SigningPool implements AnswerSigner {
   private readonly keyPem: string;
   private failedInARow = 0;
   private closed = false;
+  /** Threads asked for, and whether they were started. */
+  private readonly requested: number;
+  private started = false;
   /** Set when workers could not be kept alive: why answers are now signed in the main thread. */
   fallbackReason: string | undefined;
 
@@ -53,15 +57,18 @@ export class SigningPool implements AnswerSigner {
     private readonly url = new URL('./signing-worker.js', import.meta.url),
   ) {
     this.keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+    // the threads start once the sandbox is up (booting one is ~40 ms of CPU), or at the first signature
+    this.requested = size;
+    setImmediate(() => this.start(size));
   }
 
   get size(): number {
-    return this.slots.length;
+    return this.started ? this.slots.length : this.requested;
   }
 
   /** Signs placeholder text (PROFILE §4) and resolves to the text to send. */
   sign(placeholderText: string): Promise<string> {
+    if (!this.started) this.start(this.requested);
     if (this.fallbackReason !== undefined || this.slots.length === 0) return this.signHere(placeholderText);
     let slot = this.slots[0]!;
     for (let i = 1; i < this.slots.length; i++) if (this.slots[i]!.queue.length < slot.queue.length) slot = this.slots[i]!;
@@ -69,6 +76,12 @@ export class SigningPool implements AnswerSigner {
       slot.queue.push({ text: placeholderText, resolve, reject });
       slot.worker.postMessage(placeholderText);
     });
+  }
+
+  private start(size: number): void {
+    if (this.started || this.closed) return;
+    this.started = true;
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
   async close(): Promise<void> {

@@ -12,10 +12,8 @@ import { isLoopback, isWildcard, publicHostnames, reachedBeyondLoopback, serverU
 import type { SandboxConfig } from '../config/config-schema.js';
 import { KEY_FILES, loadCertificates, loadSigner, writeTestKeys } from '../crypto/index.js';
 import { UcspError, pathExists } from '../errors/index.js';
-import { createChannelApp } from '../servers/channel-app.js';
-import { createIssuerApp } from '../servers/issuer-app.js';
-import { createUcspApp } from '../servers/ucsp-app.js';
 import { withApiFastPath } from '../servers/api-fast-path.js';
+import { HeldListener } from '../servers/held-listener.js';
 import type { VirtualClock } from '../clock/virtual-clock.js';
 import { SandboxRuntime, type SandboxUrls } from './runtime.js';
 import { PartnerRouter, type Tenant } from './partner-router.js';
@@ -155,7 +153,9 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
   }
   const runtime = runtimes[0]!;
 
-  const tenants: Tenant[] = runtimes.map((r) => ({ runtime: r, ucsp: createUcspApp(r), channel: createChannelApp(r), issuer: createIssuerApp(r) }));
+  // the Express apps come once the servers listen (held-listener.ts); the wire API needs none
+  const held = runtimes.map(() => ({ ucsp: new HeldListener(), channel: new HeldListener(), issuer: new HeldListener() }));
+  const tenants: Tenant[] = runtimes.map((r, i) => ({ runtime: r, ucsp: held[i]!.ucsp.listener, channel: held[i]!.channel.listener, issuer: held[i]!.issuer.listener }));
   const limit = config.bodyLimitBytes;
   let listeners: RequestListener[];
   if (several) {
@@ -190,6 +190,7 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
     throw e;
   }
   let closing: Promise<void> | undefined;
+  setImmediate(() => void makeApps(runtimes, held, log, () => closing !== undefined));
   return {
     runtime,
     runtimes,
@@ -209,6 +210,29 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
       return closing;
     },
   };
+}
+
+/**
+ * Loads Express and makes each partner's three apps, handing them to the listeners that hold the
+ * requests meanwhile; when they cannot be made, those requests get 503 and the reason is logged.
+ */
+async function makeApps(runtimes: SandboxRuntime[], held: Record<'ucsp' | 'channel' | 'issuer', HeldListener>[], log: (line: string) => void, closed: () => boolean): Promise<void> {
+  try {
+    const [{ createUcspApp }, { createChannelApp }, { createIssuerApp }] = await Promise.all([import('../servers/ucsp-app.js'), import('../servers/channel-app.js'), import('../servers/issuer-app.js')]);
+    if (closed()) {
+      for (const h of held) for (const l of Object.values(h)) l.fail('the sandbox is stopping');
+      return;
+    }
+    runtimes.forEach((r, i) => {
+      held[i]!.ucsp.set(createUcspApp(r));
+      held[i]!.channel.set(createChannelApp(r));
+      held[i]!.issuer.set(createIssuerApp(r));
+    });
+  } catch (e) {
+    const reason = (e as Error).message;
+    log(`ucsp-sandbox: the pages, the control API and the issuer cannot start (${reason}); they answer 503, the wire API goes on`);
+    for (const h of held) for (const l of Object.values(h)) l.fail(reason);
+  }
 }
 
 /** One partner's runtime: its certificates, its store (SQLite folder or PostgreSQL rows), its signer. */
