@@ -1,9 +1,10 @@
 /**
  * msgIDs seen from the partner (PROFILE §3, §8): unique per sender per day. A byte-for-byte repeat
  * gets the first answer again; the same msgID with other content is 11. Bounded twice: digests of
- * the newest `limit` msgIDs are kept (older ones fall off, counted), and the answers of only the
- * newest `answerLimit` of them — a byte-for-byte repeat of an older one is processed again, which
- * the handlers make harmless (same orderId, same content: the same answer, no second effect).
+ * the newest `limit` msgIDs are kept (older ones fall off, counted), and only the last
+ * `answerLimit` answers remembered (fewer msgIDs when some were remembered again) — a byte-for-byte
+ * repeat of an older one is processed again, which the handlers make harmless (same orderId, same
+ * content: the same answer, no second effect).
  */
 import { TextRing } from './text-ring.js';
 
