@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../test/support/fuzz-gen.js';
 import { Journal, UNREADABLE_KEPT_CHARS, VIEW_MAX_DEPTH, maskRaw, truncateUnreadable, viewEntry } from './journal.js';
 
 const entry = (orderId: string) => ({ at: 0, wallAt: 0, direction: 'in' as const, channel: 'api' as const, raw: '{}', orderId });
@@ -24,8 +25,8 @@ describe('Journal', () => {
   });
 
   it('matches a plain list over 6,000 seeded entries: both bounds, growing past 1,024 slots, queries, clear and restore', () => {
-    let seed = 11;
-    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    const rng = new Rng(11);
+    const rnd = (n: number) => rng.int(0, n - 1);
     const limit = 1500;
     const limitChars = 40_000;
     const j = new Journal(limit, limitChars);

@@ -3,6 +3,7 @@
  * the same msgID with other content is a conflict (11); entries expire after a day; bounded.
  */
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../test/support/fuzz-gen.js';
 import { DAY_MS, ReplayCache, type ReplayVerdict } from './replay-cache.js';
 
 const T0 = 1_764_000_000_000;
@@ -200,8 +201,8 @@ describe('ReplayCache bounds', () => {
   it('matches a plain model over 20,000 seeded operations: eviction, kept answers, re-remembering, restore, and what durable state is told', () => {
     // the model: entries in a Map (oldest first), each with the number of the remember that gave
     // its answer; an answer is kept while it is among the last `answerLimit` remembered
-    let seed = 7;
-    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    const rng = new Rng(7);
+    const rnd = (n: number) => rng.int(0, n - 1);
     const limit = 12;
     const answerLimit = 5;
     const c = new ReplayCache(limit, answerLimit);
