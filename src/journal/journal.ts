@@ -156,7 +156,10 @@ export class Journal {
     let dropped = 0;
     if (this.count === this.capacity) {
       if (this.capacity < this.limit) this.grow();
-      else dropped += this.dropOldest();
+      else {
+        this.dropOldest();
+        dropped++;
+      }
     }
     const slot = this.slot(this.count++);
     const w = weight(entry);
@@ -166,7 +169,10 @@ export class Journal {
     this.channels[slot] = entry.channel;
     this.weights[slot] = w;
     this.chars += w;
-    while (this.chars > this.limitChars && this.count > 1) dropped += this.dropOldest();
+    while (this.chars > this.limitChars && this.count > 1) {
+      this.dropOldest();
+      dropped++;
+    }
     if (dropped) {
       this.dropped += dropped;
       this.texts.dropBefore(this.texts.first + dropped);
@@ -180,8 +186,8 @@ export class Journal {
     return s >= this.capacity ? s - this.capacity : s;
   }
 
-  /** Lets go of the oldest kept entry's filter fields (its texts: by the caller); returns 1. */
-  private dropOldest(): number {
+  /** Lets go of the oldest kept entry's filter fields (its texts: by the caller). */
+  private dropOldest(): void {
     const s = this.start;
     this.chars -= this.weights[s]!;
     this.orderIds[s] = undefined;
@@ -189,7 +195,6 @@ export class Journal {
     this.channels[s] = undefined;
     this.start = s + 1 === this.capacity ? 0 : s + 1;
     this.count--;
-    return 1;
   }
 
   /** Doubles the rings (from 1,024 slots, at most `limit`), the kept entries first in order. */

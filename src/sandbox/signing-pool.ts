@@ -32,7 +32,7 @@ interface Slot {
 }
 
 /** What a signing worker may use (MB): it holds one message at a time and the key. */
-export const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 } as const;
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 } as const;
 /** Workers that may die in a row before having signed anything, before signing moves to the main thread. */
 const RESPAWNS = 3;
 
@@ -59,7 +59,7 @@ export class SigningPool implements AnswerSigner {
     this.keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     // the threads start once the sandbox is up (booting one is ~40 ms of CPU), or at the first signature
     this.requested = size;
-    setImmediate(() => this.start(size));
+    setImmediate(() => this.start());
   }
 
   get size(): number {
@@ -68,7 +68,7 @@ export class SigningPool implements AnswerSigner {
 
   /** Signs placeholder text (PROFILE §4) and resolves to the text to send. */
   sign(placeholderText: string): Promise<string> {
-    if (!this.started) this.start(this.requested);
+    if (!this.started) this.start();
     if (this.fallbackReason !== undefined || this.slots.length === 0) return this.signHere(placeholderText);
     let slot = this.slots[0]!;
     for (let i = 1; i < this.slots.length; i++) if (this.slots[i]!.queue.length < slot.queue.length) slot = this.slots[i]!;
@@ -78,10 +78,10 @@ export class SigningPool implements AnswerSigner {
     });
   }
 
-  private start(size: number): void {
+  private start(): void {
     if (this.started || this.closed) return;
     this.started = true;
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+    for (let i = 0; i < this.requested; i++) this.slots.push(this.spawn());
   }
 
   async close(): Promise<void> {

@@ -154,8 +154,8 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
   const runtime = runtimes[0]!;
 
   // the Express apps come once the servers listen (held-listener.ts); the wire API needs none
-  const held = runtimes.map(() => ({ ucsp: new HeldListener(), channel: new HeldListener(), issuer: new HeldListener() }));
-  const tenants: Tenant[] = runtimes.map((r, i) => ({ runtime: r, ucsp: held[i]!.ucsp.listener, channel: held[i]!.channel.listener, issuer: held[i]!.issuer.listener }));
+  const held: HeldApps[] = runtimes.map((r) => ({ runtime: r, ucsp: new HeldListener(), channel: new HeldListener(), issuer: new HeldListener() }));
+  const tenants: Tenant[] = held.map((h) => ({ runtime: h.runtime, ucsp: h.ucsp.listener, channel: h.channel.listener, issuer: h.issuer.listener }));
   const limit = config.bodyLimitBytes;
   let listeners: RequestListener[];
   if (several) {
@@ -190,7 +190,7 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
     throw e;
   }
   let closing: Promise<void> | undefined;
-  setImmediate(() => void makeApps(runtimes, held, log, () => closing !== undefined));
+  setImmediate(() => void makeApps(held, log, () => closing !== undefined));
   return {
     runtime,
     runtimes,
@@ -212,26 +212,34 @@ export async function startSandbox(config: SandboxConfig, options: StartOptions 
   };
 }
 
+/** A partner's runtime and the listeners that hold requests to its three apps until they are made. */
+interface HeldApps {
+  runtime: SandboxRuntime;
+  ucsp: HeldListener;
+  channel: HeldListener;
+  issuer: HeldListener;
+}
+
 /**
  * Loads Express and makes each partner's three apps, handing them to the listeners that hold the
  * requests meanwhile; when they cannot be made, those requests get 503 and the reason is logged.
  */
-async function makeApps(runtimes: SandboxRuntime[], held: Record<'ucsp' | 'channel' | 'issuer', HeldListener>[], log: (line: string) => void, closed: () => boolean): Promise<void> {
+async function makeApps(held: HeldApps[], log: (line: string) => void, closed: () => boolean): Promise<void> {
+  const failAll = (reason: string) => {
+    for (const h of held) for (const l of [h.ucsp, h.channel, h.issuer]) l.fail(reason);
+  };
   try {
     const [{ createUcspApp }, { createChannelApp }, { createIssuerApp }] = await Promise.all([import('../servers/ucsp-app.js'), import('../servers/channel-app.js'), import('../servers/issuer-app.js')]);
-    if (closed()) {
-      for (const h of held) for (const l of Object.values(h)) l.fail('the sandbox is stopping');
-      return;
+    if (closed()) return failAll('the sandbox is stopping');
+    for (const h of held) {
+      h.ucsp.set(createUcspApp(h.runtime));
+      h.channel.set(createChannelApp(h.runtime));
+      h.issuer.set(createIssuerApp(h.runtime));
     }
-    runtimes.forEach((r, i) => {
-      held[i]!.ucsp.set(createUcspApp(r));
-      held[i]!.channel.set(createChannelApp(r));
-      held[i]!.issuer.set(createIssuerApp(r));
-    });
   } catch (e) {
     const reason = (e as Error).message;
     log(`ucsp-sandbox: the pages, the control API and the issuer cannot start (${reason}); they answer 503, the wire API goes on`);
-    for (const h of held) for (const l of Object.values(h)) l.fail(reason);
+    failAll(reason);
   }
 }
 
